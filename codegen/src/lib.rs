@@ -1,0 +1,153 @@
+//! The msgraph-sync generator: one straight pipeline from the curated spec to formatted Rust files.
+//!
+//! ```text
+//! load → validate → lower → emit → format → write
+//! ```
+//!
+//! Each stage is a module named for what it does. [`generate`] runs the stages up to formatted text;
+//! [`run`] also writes (or checks) the output folder. The `xtask` crate is a thin front-end over [`run`].
+
+pub mod diagnostic;
+pub mod emit;
+pub mod format;
+pub mod load;
+pub mod lower;
+pub mod model;
+pub mod validate;
+pub mod write;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+pub use diagnostic::{SpecError, SpecErrors};
+pub use emit::EmitOptions;
+pub use load::LoadedSpec;
+
+/// Anything that stops a generator run.
+#[derive(Debug)]
+pub enum Error {
+    /// The spec is invalid; every problem is listed with its place.
+    Spec(SpecErrors),
+    /// The emitted tokens did not parse as Rust (a generator bug).
+    Emit(syn::Error),
+    /// Reading or writing files failed.
+    Io(std::io::Error),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Spec(e) => write!(f, "invalid spec:\n{e}"),
+            Error::Emit(e) => write!(f, "generator bug: emitted code does not parse: {e}"),
+            Error::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Spec(e) => Some(e),
+            Error::Emit(e) => Some(e),
+            Error::Io(e) => Some(e),
+        }
+    }
+}
+
+impl From<SpecErrors> for Error {
+    fn from(e: SpecErrors) -> Self {
+        Error::Spec(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// The files of one generation, in memory.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// `(file name, formatted text)`, in a fixed order.
+    pub files: Vec<(String, String)>,
+    /// Operations (builder methods), types, enums emitted.
+    pub counts: Counts,
+}
+
+/// What a generation contains.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Builder methods that send a request.
+    pub operations: usize,
+    /// Object types.
+    pub types: usize,
+    /// Enums and flag sets.
+    pub enums: usize,
+}
+
+/// Runs load's successors on an already loaded spec: validate, lower, emit, format.
+pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, Error> {
+    validate::validate(spec)?;
+    let api = lower::lower(spec)?;
+    let emitted = emit::emit(&api, options).map_err(Error::Emit)?;
+    let header = format::header(&spec.name, &spec.hash);
+    let mut files = Vec::with_capacity(emitted.len());
+    for file in emitted {
+        let text = format::format_file(file.tokens, &header).map_err(Error::Emit)?;
+        files.push((file.name.to_string(), text));
+    }
+    let counts = Counts { operations: api.operation_count(), types: api.objects.len(), enums: api.enums.len() };
+    Ok(Generated { files, counts })
+}
+
+/// A full run's settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The spec file.
+    pub spec: PathBuf,
+    /// Name of the spec recorded in headers (stable across machines, e.g. `spec/msgraph-sync.yaml`).
+    pub spec_name: String,
+    /// The folder that receives the generated files.
+    pub out: PathBuf,
+    /// Compare instead of writing.
+    pub check: bool,
+    /// Emit settings.
+    pub emit: EmitOptions,
+}
+
+/// What a full run did.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// What was generated.
+    pub counts: Counts,
+    /// What changed on disk (or would have, in check mode).
+    pub report: write::WriteReport,
+    /// Files generated.
+    pub files: usize,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+/// Loads the spec, generates, and writes or checks `config.out`.
+pub fn run(config: &Config) -> Result<Summary, Error> {
+    let start = Instant::now();
+    let text = std::fs::read_to_string(&config.spec).map_err(|e| {
+        Error::Spec(SpecErrors(vec![SpecError {
+            file: config.spec.display().to_string(),
+            pointer: "#".into(),
+            line: None,
+            message: format!("cannot read the spec: {e}"),
+        }]))
+    })?;
+    let spec = load::load_str(&config.spec_name, &text)?;
+    let generated = generate(&spec, &config.emit)?;
+    let report = write::write_files(&config.out, &generated.files, config.check)?;
+    Ok(Summary { counts: generated.counts, report, files: generated.files.len(), elapsed: start.elapsed() })
+}
+
+/// The default output folder inside the workspace: `generated/src/generated`.
+pub fn default_out(workspace: &Path) -> PathBuf {
+    workspace.join("generated").join("src").join("generated")
+}

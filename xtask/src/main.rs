@@ -1,0 +1,102 @@
+//! Project automation. `cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]`
+//! regenerates `generated/src/generated/` from `spec/msgraph-sync.yaml`; `--check` only compares and
+//! fails naming every stale file and the command that fixes it.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use msgraph_sync_codegen::{Config, EmitOptions, Error};
+
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]
+
+  --check          compare only; exit 1 naming stale files
+  --spec PATH      spec to read (default: spec/msgraph-sync.yaml)
+  --out DIR        folder to write (default: generated/src/generated)
+  --runtime PATH   runtime path seen from the emitted code (default: crate::runtime)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("-h" | "--help") | None => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("unknown task `{other}`\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn codegen(args: &[String]) -> ExitCode {
+    let root = workspace_root();
+    let mut config = Config {
+        spec: root.join("spec/msgraph-sync.yaml"),
+        spec_name: "spec/msgraph-sync.yaml".into(),
+        out: msgraph_sync_codegen::default_out(&root),
+        check: false,
+        emit: EmitOptions::default(),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| match it.next() {
+            Some(v) => Ok(v.clone()),
+            None => Err(format!("{flag} needs a value")),
+        };
+        let result = match arg.as_str() {
+            "--check" => {
+                config.check = true;
+                Ok(())
+            }
+            "--spec" => value("--spec").map(|v| {
+                config.spec_name = v.clone();
+                config.spec = PathBuf::from(v);
+            }),
+            "--out" => value("--out").map(|v| config.out = PathBuf::from(v)),
+            "--runtime" => value("--runtime").map(|v| config.emit.runtime = v),
+            other => Err(format!("unknown option `{other}`")),
+        };
+        if let Err(message) = result {
+            eprintln!("error: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+
+    match msgraph_sync_codegen::run(&config) {
+        Ok(summary) => {
+            let c = summary.counts;
+            if config.check && !summary.report.is_clean() {
+                eprintln!("error: generated code is stale:");
+                for path in summary.report.changed.iter().chain(&summary.report.removed) {
+                    eprintln!("  {}", path.display());
+                }
+                eprintln!("run `cargo xtask codegen` and commit the result together with the spec change");
+                return ExitCode::FAILURE;
+            }
+            let verb = if config.check { "checked" } else { "wrote" };
+            let touched = if config.check { summary.files } else { summary.report.changed.len() + summary.report.removed.len() };
+            println!(
+                "codegen: {} operations, {} types, {} enums; {verb} {touched} of {} files in {:.1} ms",
+                c.operations,
+                c.types,
+                c.enums,
+                summary.files,
+                summary.elapsed.as_secs_f64() * 1000.0
+            );
+            ExitCode::SUCCESS
+        }
+        Err(Error::Spec(errors)) => {
+            eprintln!("error: the spec is invalid; nothing was written\n{errors}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
