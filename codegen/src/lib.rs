@@ -92,7 +92,7 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
     validate::validate(spec)?;
     let api = lower::lower(spec)?;
     let emitted = emit::emit(&api, options).map_err(Error::Emit)?;
-    let header = format::header(&spec.name, &spec.hash);
+    let header = format::header(&spec.name, &format::content_hash(&spec.raw));
     let mut files = Vec::with_capacity(emitted.len());
     for file in emitted {
         let text = format::format_file(file.tokens, &header).map_err(Error::Emit)?;

@@ -172,7 +172,7 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
-        Api {
+        let mut api = Api {
             spec_name: self.spec.name.clone(),
             spec_hash: self.spec.hash.clone(),
             versions: self.versions.clone(),
@@ -181,7 +181,9 @@ impl<'a> Lowering<'a> {
             ids,
             parents,
             nodes,
-        }
+        };
+        canonicalize(&mut api);
+        api
     }
 
     // ----- paths and operations -------------------------------------------------------------
@@ -243,6 +245,13 @@ impl<'a> Lowering<'a> {
                             ),
                         );
                         continue;
+                    }
+                    // The twin with the smallest path speaks for all, whatever the file order.
+                    if existing.paths.iter().all(|p| lowered.paths[0] < *p) {
+                        existing.summary = lowered.summary.clone();
+                        existing.description = lowered.description.clone();
+                        existing.permissions = lowered.permissions.clone();
+                        existing.deprecated = lowered.deprecated.clone();
                     }
                     existing.operation_ids.extend(lowered.operation_ids);
                     existing.paths.extend(lowered.paths);
@@ -1014,4 +1023,70 @@ fn twin_difference(a: &Operation, b: &Operation) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Puts everything that came from a YAML mapping into a canonical order, so the output does not depend
+/// on the order of keys in the spec (sequences such as enum members keep their declared order).
+fn canonicalize(api: &mut Api) {
+    api.objects.sort_by(|a, b| a.rust.cmp(&b.rust));
+    for object in &mut api.objects {
+        object.fields.sort_by(|a, b| a.wire.cmp(&b.wire));
+    }
+    api.enums.sort_by(|a, b| a.rust.cmp(&b.rust));
+    for e in &mut api.enums {
+        for member in &mut e.members {
+            member.aliases.sort();
+        }
+    }
+    api.ids.sort_by(|a, b| a.rust.cmp(&b.rust));
+
+    // Parents by entity set, nodes by path; indices are remapped.
+    let mut parent_order: Vec<usize> = (0..api.parents.len()).collect();
+    parent_order.sort_by(|&a, &b| api.parents[a].set.cmp(&api.parents[b].set));
+    let mut parent_new = vec![0; api.parents.len()];
+    for (new, &old) in parent_order.iter().enumerate() {
+        parent_new[old] = new;
+    }
+    let mut node_order: Vec<usize> = (0..api.nodes.len()).collect();
+    node_order.sort_by(|&a, &b| api.nodes[a].segments.cmp(&api.nodes[b].segments));
+    let mut node_new = vec![0; api.nodes.len()];
+    for (new, &old) in node_order.iter().enumerate() {
+        node_new[old] = new;
+    }
+    let remap_parents = |list: &mut Vec<usize>| {
+        for p in list.iter_mut() {
+            *p = parent_new[*p];
+        }
+        list.sort_unstable();
+    };
+    let mut parents: Vec<Parent> = parent_order.iter().map(|&i| api.parents[i].clone()).collect();
+    for parent in &mut parents {
+        for c in parent.children.iter_mut() {
+            *c = node_new[*c];
+        }
+        parent.children.sort_unstable();
+        parent.keys.sort_by(|a, b| a.key.cmp(&b.key));
+    }
+    let mut nodes: Vec<Node> = node_order.iter().map(|&i| api.nodes[i].clone()).collect();
+    for node in &mut nodes {
+        remap_parents(&mut node.parents);
+        for child in &mut node.children {
+            child.node = node_new[child.node];
+            remap_parents(&mut child.parents);
+        }
+        node.children.sort_by(|a, b| a.method.cmp(&b.method));
+        for op in &mut node.operations {
+            remap_parents(&mut op.parents);
+            // Twins are listed by path; the first one names the operation.
+            let mut pairs: Vec<(String, String)> =
+                op.paths.iter().cloned().zip(op.operation_ids.iter().cloned()).collect();
+            pairs.sort();
+            op.paths = pairs.iter().map(|(p, _)| p.clone()).collect();
+            op.operation_ids = pairs.into_iter().map(|(_, id)| id).collect();
+            op.success.sort_unstable();
+        }
+        node.operations.sort_by(|a, b| a.method.cmp(&b.method));
+    }
+    api.parents = parents;
+    api.nodes = nodes;
 }
