@@ -1,0 +1,163 @@
+//! The rules of `GraphEnum`, turning the input into a model the emitters can trust.
+
+use syn::{Fields, Ident, Type, Visibility};
+
+use crate::internals::ast::{self, Input};
+use crate::internals::{Ctxt, Derive};
+
+/// A valid `GraphEnum`.
+pub(crate) struct Model<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) vis: &'a Visibility,
+    /// The known members, in declaration order.
+    pub(crate) known: Vec<Known<'a>>,
+    /// The enum is open: this variant keeps the wire text of members the enum does not know.
+    /// `None` for an enum marked `#[graph(closed)]`.
+    pub(crate) unknown: Option<&'a Ident>,
+}
+
+/// A known member.
+pub(crate) struct Known<'a> {
+    pub(crate) ident: &'a Ident,
+    /// The canonical wire name.
+    pub(crate) wire: String,
+    /// Further spellings accepted when parsing.
+    pub(crate) aliases: Vec<String>,
+}
+
+impl Model<'_> {
+    /// Every accepted spelling with the member it selects: wire names first, in declaration order.
+    pub(crate) fn spellings(&self) -> impl Iterator<Item = (&str, &Ident)> {
+        let wire = self.known.iter().map(|k| (k.wire.as_str(), k.ident));
+        let aliases = self
+            .known
+            .iter()
+            .flat_map(|k| k.aliases.iter().map(move |a| (a.as_str(), k.ident)));
+        wire.chain(aliases)
+    }
+}
+
+/// Validates the input, recording every problem in `cx`.
+pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
+    let closed = input.attrs.closed;
+    let mut unknown: Option<&Ident> = None;
+    let mut known = Vec::new();
+    let mut spellings = Vec::new();
+
+    for variant in &input.variants {
+        if let Some(unknown_span) = variant.attrs.unknown {
+            if let Some(first) = unknown {
+                cx.error_at(
+                    unknown_span,
+                    format!(
+                        "`{first}` is already the unknown variant: an enum keeps unknown members in \
+                         exactly one variant; remove this `#[graph(unknown)]`"
+                    ),
+                );
+            } else if closed.is_some() {
+                cx.error_at(
+                    unknown_span,
+                    "a `#[graph(closed)]` enum rejects members it does not know, so it cannot have a \
+                     `#[graph(unknown)]` variant: remove `closed` to keep unknown members, or remove \
+                     this variant",
+                );
+            }
+            unknown.get_or_insert(variant.ident);
+            if let Some(lit) = variant
+                .attrs
+                .rename
+                .iter()
+                .chain(&variant.attrs.aliases)
+                .next()
+            {
+                cx.error_spanned_by(
+                    lit,
+                    "the unknown variant has no wire name of its own (it keeps whatever text arrived): \
+                     remove `rename`/`alias` from it",
+                );
+            }
+            if !holds_one_string(variant.fields) {
+                let ident = variant.ident;
+                let message = format!(
+                    "the `#[graph(unknown)]` variant keeps the raw wire text, so it holds exactly one \
+                     `String`: declare it as `{ident}(String)`"
+                );
+                match variant.fields {
+                    Fields::Unit => cx.error_spanned_by(ident, message),
+                    fields => cx.error_spanned_by(fields, message),
+                }
+            }
+            continue;
+        }
+        if !matches!(variant.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                variant.fields,
+                format!(
+                    "a GraphEnum member is a unit variant (its wire name is all it carries): remove the \
+                     fields of `{}`, or mark it `#[graph(unknown)]` and give it one `String` if it should \
+                     keep the text of unknown members",
+                    variant.ident
+                ),
+            );
+        }
+        spellings.push((variant.ident, variant.spellings()));
+        known.push(Known {
+            ident: variant.ident,
+            wire: variant.wire_name(),
+            aliases: variant
+                .attrs
+                .aliases
+                .iter()
+                .map(|lit| lit.value())
+                .collect(),
+        });
+    }
+
+    if unknown.is_none() && closed.is_none() && !input.variants.is_empty() {
+        let ident = input.ident;
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "GraphEnum `{ident}` is open, so it needs a variant that keeps members it does not know: \
+                 add `#[graph(unknown)] Unknown(String)`, or mark the enum `#[graph(closed)]` if the \
+                 service never sends other values"
+            ),
+        );
+    }
+    if known.is_empty() && !input.variants.is_empty() {
+        cx.error_spanned_by(
+            input.ident,
+            format!(
+                "GraphEnum `{}` has no known members: add a unit variant per wire value",
+                input.ident
+            ),
+        );
+    }
+    ast::check_spellings(cx, Derive::Enum, &spellings);
+
+    Model {
+        ident: input.ident,
+        vis: input.vis,
+        known,
+        unknown: if closed.is_some() { None } else { unknown },
+    }
+}
+
+/// `true` for `(String)`, `(std::string::String)` and the like.
+fn holds_one_string(fields: &Fields) -> bool {
+    let Fields::Unnamed(fields) = fields else {
+        return false;
+    };
+    let mut iter = fields.unnamed.iter();
+    let (Some(field), None) = (iter.next(), iter.next()) else {
+        return false;
+    };
+    match &field.ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .is_some_and(|last| last.ident == "String" && last.arguments.is_none()),
+        _ => false,
+    }
+}

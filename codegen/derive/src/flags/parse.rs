@@ -1,0 +1,33 @@
+//! `FromStr`: lenient parsing of the wire form. It cannot fail: unknown names are kept.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::model::Model;
+
+pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
+    let set = &model.set;
+    quote! {
+        #[automatically_derived]
+        impl ::core::str::FromStr for #set {
+            type Err = ::core::convert::Infallible;
+
+            /// Splits on `,`, trims whitespace, skips empty pieces; each name matches a member ignoring
+            /// case (combined members expand, the empty member adds nothing); other names are kept.
+            fn from_str(__s: &str) -> ::core::result::Result<Self, Self::Err> {
+                let mut __set = Self::empty();
+                for __piece in __s.split(',') {
+                    let __name = __piece.trim();
+                    if __name.is_empty() {
+                        continue;
+                    }
+                    match Self::__lookup(__name) {
+                        ::core::option::Option::Some(__bits) => __set.bits |= __bits,
+                        ::core::option::Option::None => Self::__add_name(&mut __set.unknown, __name),
+                    }
+                }
+                ::core::result::Result::Ok(__set)
+            }
+        }
+    }
+}

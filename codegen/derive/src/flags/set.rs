@@ -1,0 +1,388 @@
+//! The set type: the struct, a constant per member and the bitflags-style methods.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::model::{Kind, Member, Model};
+
+pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
+    let set = &model.set;
+    let member = model.member;
+    let vis = model.vis;
+    let docs = set_docs(model);
+    let all = model.all_bits();
+    let constants = model.members.iter().map(|m| constant(model, m));
+    let bit_values: Vec<u64> = model.bits().map(|m| m.value).collect();
+    let bit_wires: Vec<&str> = model.bits().map(|m| m.wire.as_str()).collect();
+    let bit_idents: Vec<_> = model.bits().map(|m| m.ident).collect();
+    let bit_names: Vec<String> = bit_idents.iter().map(|i| i.to_string()).collect();
+    let bit_count = bit_values.len();
+    let (spellings, spelling_values): (Vec<&str>, Vec<u64>) = model
+        .members
+        .iter()
+        .flat_map(|m| {
+            std::iter::once(&m.wire)
+                .chain(&m.aliases)
+                .map(move |s| (s.as_str(), m.value))
+        })
+        .unzip();
+
+    quote! {
+        #(#docs)*
+        #[derive(::core::clone::Clone)]
+        #vis struct #set {
+            bits: u64,
+            unknown: ::std::vec::Vec<::std::string::String>,
+        }
+
+        impl #set {
+            #(#constants)*
+
+            /// The union of every known member's bits.
+            const __ALL: u64 = #all;
+
+            /// The single-bit members in declaration order: bit, wire name, Rust name.
+            const __BITS: &'static [(u64, &'static str, &'static str)] =
+                &[#((#bit_values, #bit_wires, #bit_names)),*];
+
+            /// Every accepted spelling (wire names and aliases) with the bits it stands for.
+            const __NAMES: &'static [(&'static str, u64)] = &[#((#spellings, #spelling_values)),*];
+
+            /// The empty set.
+            pub const fn empty() -> Self {
+                Self { bits: 0, unknown: ::std::vec::Vec::new() }
+            }
+
+            /// The set of every known member.
+            pub const fn all() -> Self {
+                Self { bits: Self::__ALL, unknown: ::std::vec::Vec::new() }
+            }
+
+            /// The bits of the known members in the set (their CSDL values combined); unknown names have
+            /// no bits.
+            pub const fn bits(&self) -> u64 {
+                self.bits
+            }
+
+            /// The set with exactly these bits, or `None` if `bits` has a bit no member declares.
+            pub const fn from_bits(bits: u64) -> ::core::option::Option<Self> {
+                if bits & !Self::__ALL == 0 {
+                    ::core::option::Option::Some(Self { bits, unknown: ::std::vec::Vec::new() })
+                } else {
+                    ::core::option::Option::None
+                }
+            }
+
+            /// The set with these bits, dropping any bit no member declares.
+            pub const fn from_bits_truncate(bits: u64) -> Self {
+                Self { bits: bits & Self::__ALL, unknown: ::std::vec::Vec::new() }
+            }
+
+            /// `true` if the set has no members, known or unknown.
+            pub fn is_empty(&self) -> bool {
+                self.bits == 0 && self.unknown.is_empty()
+            }
+
+            /// `true` if every known member is in the set.
+            pub fn is_all(&self) -> bool {
+                self.bits == Self::__ALL
+            }
+
+            /// `true` if the set holds no member names this version does not know.
+            pub fn is_known(&self) -> bool {
+                self.unknown.is_empty()
+            }
+
+            /// The names of members this version does not know, as they arrived on the wire: sorted
+            /// ignoring case, each name once (ignoring case, the first spelling seen is kept).
+            pub fn unknown_names(&self) -> &[::std::string::String] {
+                &self.unknown
+            }
+
+            /// `true` if every member of `other`, known or unknown, is also in `self`.
+            pub fn contains(&self, other: &Self) -> bool {
+                self.bits & other.bits == other.bits
+                    && ::core::iter::Iterator::all(&mut other.unknown.iter(), |__name| {
+                        Self::__has_name(&self.unknown, __name)
+                    })
+            }
+
+            /// `true` if `self` and `other` have at least one member, known or unknown, in common.
+            pub fn intersects(&self, other: &Self) -> bool {
+                self.bits & other.bits != 0
+                    || ::core::iter::Iterator::any(&mut other.unknown.iter(), |__name| {
+                        Self::__has_name(&self.unknown, __name)
+                    })
+            }
+
+            /// Adds the members of `other`, known and unknown (`self |= other`).
+            pub fn insert(&mut self, other: &Self) {
+                self.bits |= other.bits;
+                for __name in &other.unknown {
+                    Self::__add_name(&mut self.unknown, __name);
+                }
+            }
+
+            /// Removes the members of `other`, known and unknown (`self -= other`).
+            pub fn remove(&mut self, other: &Self) {
+                self.bits &= !other.bits;
+                self.unknown.retain(|__name| !Self::__has_name(&other.unknown, __name));
+            }
+
+            /// Adds the members of `other` that are absent and removes those that are present
+            /// (`self ^= other`); unknown names likewise.
+            pub fn toggle(&mut self, other: &Self) {
+                self.bits ^= other.bits;
+                for __name in &other.unknown {
+                    match self.unknown.binary_search_by(|__n| Self::__cmp_names(__n, __name)) {
+                        ::core::result::Result::Ok(__i) => {
+                            self.unknown.remove(__i);
+                        }
+                        ::core::result::Result::Err(__i) => {
+                            self.unknown.insert(__i, ::core::clone::Clone::clone(__name));
+                        }
+                    }
+                }
+            }
+
+            /// Inserts the members of `other` if `value` is `true`, removes them otherwise.
+            pub fn set(&mut self, other: &Self, value: bool) {
+                if value {
+                    self.insert(other);
+                } else {
+                    self.remove(other);
+                }
+            }
+
+            /// The members in `self` or `other` (`self | other`); unknown names of both are kept.
+            #[must_use]
+            pub fn union(&self, other: &Self) -> Self {
+                let mut __set = ::core::clone::Clone::clone(self);
+                __set.insert(other);
+                __set
+            }
+
+            /// The members in both `self` and `other` (`self & other`); unknown names kept only if both
+            /// have them.
+            #[must_use]
+            pub fn intersection(&self, other: &Self) -> Self {
+                let mut __set = ::core::clone::Clone::clone(self);
+                __set.__retain_common(other);
+                __set
+            }
+
+            /// The members of `self` that are not in `other` (`self - other`); unknown names of `other`
+            /// are removed too.
+            #[must_use]
+            pub fn difference(&self, other: &Self) -> Self {
+                let mut __set = ::core::clone::Clone::clone(self);
+                __set.remove(other);
+                __set
+            }
+
+            /// The members in exactly one of `self` and `other` (`self ^ other`); unknown names likewise.
+            #[must_use]
+            pub fn symmetric_difference(&self, other: &Self) -> Self {
+                let mut __set = ::core::clone::Clone::clone(self);
+                __set.toggle(other);
+                __set
+            }
+
+            /// The known members not in `self` (`!self`). Unknown names are dropped: the complement of
+            /// names nobody knows cannot be written down.
+            #[must_use]
+            pub fn complement(&self) -> Self {
+                Self::from_bits_truncate(!self.bits)
+            }
+
+            /// The single-bit members in the set, in declaration order. Combined members (unions of
+            /// others) and the empty member are never yielded, nor are unknown names (see
+            /// [`Self::unknown_names`]).
+            pub fn iter(&self) -> impl ::core::iter::Iterator<Item = #member> + use<> {
+                let __bits = self.bits;
+                let __members: [(u64, #member); #bit_count] = [#((#bit_values, #member::#bit_idents)),*];
+                ::core::iter::Iterator::filter_map(
+                    ::core::iter::IntoIterator::into_iter(__members),
+                    move |(__bit, __member)| {
+                        if __bits & __bit != 0 {
+                            ::core::option::Option::Some(__member)
+                        } else {
+                            ::core::option::Option::None
+                        }
+                    },
+                )
+            }
+
+            /// The bits a spelling (wire name or alias, any letter case) stands for.
+            fn __lookup(name: &str) -> ::core::option::Option<u64> {
+                for &(__spelling, __bits) in Self::__NAMES {
+                    if __spelling.eq_ignore_ascii_case(name) {
+                        return ::core::option::Option::Some(__bits);
+                    }
+                }
+                ::core::option::Option::None
+            }
+
+            /// Orders unknown names ignoring ASCII case; `Equal` means the same name.
+            fn __cmp_names(a: &str, b: &str) -> ::core::cmp::Ordering {
+                ::core::iter::Iterator::cmp(
+                    ::core::iter::Iterator::map(a.bytes(), |__c| __c.to_ascii_lowercase()),
+                    ::core::iter::Iterator::map(b.bytes(), |__c| __c.to_ascii_lowercase()),
+                )
+            }
+
+            fn __has_name(names: &[::std::string::String], name: &str) -> bool {
+                names.binary_search_by(|__n| Self::__cmp_names(__n, name)).is_ok()
+            }
+
+            /// Adds an unknown name, keeping the list sorted and the first spelling of each name.
+            fn __add_name(names: &mut ::std::vec::Vec<::std::string::String>, name: &str) {
+                if let ::core::result::Result::Err(__i) =
+                    names.binary_search_by(|__n| Self::__cmp_names(__n, name))
+                {
+                    names.insert(__i, ::std::borrow::ToOwned::to_owned(name));
+                }
+            }
+
+            /// Keeps only the members also in `other` (`self &= other`).
+            fn __retain_common(&mut self, other: &Self) {
+                self.bits &= other.bits;
+                self.unknown.retain(|__name| Self::__has_name(&other.unknown, __name));
+            }
+        }
+    }
+}
+
+/// The `pub const` for one member, with the member's docs and what it stands for.
+fn constant(model: &Model<'_>, member: &Member<'_>) -> TokenStream {
+    let docs = &member.docs;
+    let separator = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    let wire = &member.wire;
+    let aliases = if member.aliases.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = member.aliases.iter().map(|a| format!("`{a}`")).collect();
+        format!(" Also read from {}.", join_and(&list))
+    };
+    let (bits, summary) = match member.kind() {
+        Kind::Zero => {
+            let prints = if model.zero().is_some_and(|z| z.ident == member.ident) {
+                " The empty set prints as this name."
+            } else {
+                ""
+            };
+            (
+                0,
+                format!(" The empty set: wire name `{wire}`.{prints}{aliases}"),
+            )
+        }
+        Kind::Bit => (member.value, format!(" Wire name `{wire}`.{aliases}")),
+        Kind::Composite => {
+            let parts: Vec<String> = model
+                .bits()
+                .filter(|b| member.value & b.value != 0)
+                .map(|b| format!("[`{}`](Self::{})", b.constant, b.constant))
+                .collect();
+            (
+                member.value,
+                format!(
+                    " The union of {}: read from the wire name `{wire}`, printed as those members' \
+                     names.{aliases}",
+                    join_and(&parts)
+                ),
+            )
+        }
+    };
+    let constant = &member.constant;
+    quote! {
+        #(#docs)*
+        #separator
+        #[doc = #summary]
+        pub const #constant: Self = Self { bits: #bits, unknown: ::std::vec::Vec::new() };
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The set type's docs: the enum's, then what the set is and its wire form.
+fn set_docs(model: &Model<'_>) -> Vec<TokenStream> {
+    let member = model.member;
+    let mut lines: Vec<String> = Vec::new();
+    if !model.docs.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        " A set of [`{member}`] members: the known ones as bits, plus the names of members this version \
+         does not know."
+    ));
+    lines.push(String::new());
+    lines.push(" # Wire form".to_owned());
+    lines.push(String::new());
+    let example: Vec<&str> = model.bits().take(2).map(|m| m.wire.as_str()).collect();
+    lines.push(format!(
+        " On the wire the set is one string, the members' names joined by `\", \"`: e.g. `\"{}\"`.",
+        example.join(", ")
+    ));
+    let composite = model.members.iter().find(|m| m.kind() == Kind::Composite);
+    let empty_names = match model.zero() {
+        Some(zero) => format!("`\"\"` and `\"{}\"` mean", zero.wire),
+        None => "`\"\"` means".to_owned(),
+    };
+    let expands = match composite {
+        Some(c) => format!(
+            ", and a combined member such as `\"{}\"` stands for its parts",
+            c.wire
+        ),
+        None => String::new(),
+    };
+    lines.push(String::new());
+    lines.push(format!(
+        " Parsing (`FromStr`, serde) is lenient: names in any letter case and order, with any whitespace \
+         around them, repeated or not; {empty_names} the empty set{expands}. A name this version does not \
+         know is kept (see [`Self::unknown_names`]) and written back, never dropped."
+    ));
+    let composite_prints = match composite {
+        Some(c) => format!(
+            " A set equal to a combined member prints as its parts, as the service sends it: `{}` is \
+             written `\"{}\"`.",
+            c.constant,
+            model
+                .bits()
+                .filter(|b| c.value & b.value != 0)
+                .map(|b| b.wire.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    };
+    let empty_prints = match model.zero() {
+        Some(zero) => format!("`\"{}\"`", zero.wire),
+        None => "`\"\"`".to_owned(),
+    };
+    lines.push(String::new());
+    lines.push(format!(
+        " Printing (`Display`, serde) is canonical: the single-bit members in declaration order, then the \
+         unknown names sorted ignoring case, separated by `\", \"`; the empty set prints as \
+         {empty_prints}.{composite_prints}"
+    ));
+    lines.push(String::new());
+    lines.push(" # Unknown names under the operators".to_owned());
+    lines.push(String::new());
+    lines.push(
+        " Names compare ignoring case. A union keeps the unknown names of both sides, an intersection \
+         the names both have, a difference removes the right side's names, a symmetric difference keeps \
+         the names only one side has, and the complement (`!`) has none."
+            .to_owned(),
+    );
+    let docs = &model.docs;
+    let mut out: Vec<TokenStream> = docs.iter().map(|d| quote!(#d)).collect();
+    out.extend(lines.into_iter().map(|line| quote!(#[doc = #line])));
+    out
+}

@@ -1,0 +1,269 @@
+//! `GraphEnum`: the docs' spellings, open enums keeping unknown members, closed enums rejecting them.
+
+#![deny(missing_docs)] // The generated items are documented.
+
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::str::FromStr;
+
+use msgraph_sync_derive::GraphEnum;
+use serde::{Deserialize, Serialize};
+
+/// attributeType (v1.0).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, GraphEnum)]
+pub enum AttributeType {
+    /// Text.
+    String,
+    /// An integer.
+    Integer,
+    /// A reference to another object.
+    Reference,
+    /// Binary data.
+    Binary,
+    /// A boolean.
+    Boolean,
+    /// A date and time.
+    #[graph(rename = "DateTime")]
+    DateTime,
+    /// The service's sentinel for values added later.
+    #[graph(rename = "UnknownFutureValue")]
+    UnknownFutureValue,
+    /// A member this version does not know.
+    #[graph(unknown)]
+    Unknown(String),
+}
+
+/// synchronizationScheduleState.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, GraphEnum)]
+pub enum SynchronizationScheduleState {
+    /// The schedule runs.
+    Active,
+    /// The schedule is stopped.
+    Disabled,
+    /// The schedule is paused.
+    Paused,
+    /// A member this version does not know.
+    #[graph(unknown)]
+    Other(std::string::String),
+}
+
+/// synchronizationMetadata: v1.0 spelling as wire name, beta spelling as alias.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, GraphEnum)]
+#[graph(closed)]
+pub enum SynchronizationMetadata {
+    /// The gallery application's identifier.
+    #[graph(alias = "galleryApplicationIdentifierBeta")]
+    GalleryApplicationIdentifier,
+    /// The gallery application's key.
+    GalleryApplicationKey,
+    /// Whether the application uses OAuth.
+    #[graph(rename = "IsOAuthEnabled", alias = "oauthEnabled", alias = "isOAuthOn")]
+    IsOauthEnabled,
+}
+
+/// A private, closed enum with a raw identifier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, GraphEnum)]
+#[graph(closed)]
+enum Keyword {
+    r#Type,
+    r#Match,
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AttributeDefinition {
+    name: String,
+    #[serde(rename = "type")]
+    kind: AttributeType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metadata_key: Option<SynchronizationMetadata>,
+}
+
+#[test]
+fn known_lists_wire_names_in_declaration_order() {
+    assert_eq!(
+        AttributeType::KNOWN,
+        [
+            "String",
+            "Integer",
+            "Reference",
+            "Binary",
+            "Boolean",
+            "DateTime",
+            "UnknownFutureValue"
+        ]
+    );
+    assert_eq!(
+        SynchronizationMetadata::KNOWN,
+        [
+            "GalleryApplicationIdentifier",
+            "GalleryApplicationKey",
+            "IsOAuthEnabled"
+        ]
+    );
+    assert_eq!(Keyword::KNOWN, ["Type", "Match"]);
+}
+
+#[test]
+fn lower_case_string_parses_to_string_and_prints_canonically() {
+    // The docs send `"type": "string"`.
+    let kind: AttributeType = "string".parse().unwrap();
+    assert_eq!(kind, AttributeType::String);
+    assert_eq!(kind.to_string(), "String");
+    assert_eq!(kind.as_str(), "String");
+    assert!(kind.is_known());
+    assert_eq!(
+        "DATETIME".parse::<AttributeType>().unwrap(),
+        AttributeType::DateTime
+    );
+    assert_eq!(
+        "unknownFutureValue".parse::<AttributeType>().unwrap(),
+        AttributeType::UnknownFutureValue
+    );
+    assert_eq!(
+        AttributeType::UnknownFutureValue.as_str(),
+        "UnknownFutureValue"
+    );
+}
+
+#[test]
+fn unknown_member_keeps_raw_text() {
+    let kind: AttributeType = "Decimal128".parse().unwrap();
+    assert_eq!(kind, AttributeType::Unknown("Decimal128".to_owned()));
+    assert!(!kind.is_known());
+    assert_eq!(kind.as_str(), "Decimal128");
+    assert_eq!(kind.to_string(), "Decimal128");
+    // Nothing is normalised: not the case, not the whitespace.
+    let odd: AttributeType = " string ".parse().unwrap();
+    assert_eq!(odd, AttributeType::Unknown(" string ".to_owned()));
+    assert_eq!(odd.as_str(), " string ");
+}
+
+#[test]
+fn open_enum_from_str_is_infallible() {
+    let parsed: Result<SynchronizationScheduleState, Infallible> =
+        SynchronizationScheduleState::from_str("paused");
+    assert_eq!(parsed, Ok(SynchronizationScheduleState::Paused));
+    assert_eq!(
+        "Suspended".parse::<SynchronizationScheduleState>(),
+        Ok(SynchronizationScheduleState::Other("Suspended".to_owned()))
+    );
+}
+
+#[test]
+fn display_honours_width() {
+    assert_eq!(format!("[{:>8}]", AttributeType::Binary), "[  Binary]");
+    assert_eq!(
+        format!("[{:<8}]", SynchronizationScheduleState::Other("X".into())),
+        "[X       ]"
+    );
+}
+
+#[test]
+fn serde_round_trip_inside_a_struct() {
+    let json =
+        r#"{"name":"mail","type":"string","metadataKey":"galleryApplicationIdentifierBeta"}"#;
+    let parsed: AttributeDefinition = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        parsed,
+        AttributeDefinition {
+            name: "mail".to_owned(),
+            kind: AttributeType::String,
+            metadata_key: Some(SynchronizationMetadata::GalleryApplicationIdentifier),
+        }
+    );
+    // Output is canonical.
+    assert_eq!(
+        serde_json::to_string(&parsed).unwrap(),
+        r#"{"name":"mail","type":"String","metadataKey":"GalleryApplicationIdentifier"}"#
+    );
+}
+
+#[test]
+fn unknown_member_round_trips_raw_through_json() {
+    // GET -> PUT loses nothing.
+    let json = r#"{"name":"x","type":"geoPoint"}"#;
+    let parsed: AttributeDefinition = serde_json::from_str(json).unwrap();
+    assert_eq!(parsed.kind, AttributeType::Unknown("geoPoint".to_owned()));
+    assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
+}
+
+#[test]
+fn deserializes_from_owned_and_borrowed_strings() {
+    let value = serde_json::Value::String("active".to_owned());
+    assert_eq!(
+        SynchronizationScheduleState::deserialize(value).unwrap(),
+        SynchronizationScheduleState::Active
+    );
+    let escaped: SynchronizationScheduleState = serde_json::from_str(r#""Dis\u0061bled""#).unwrap();
+    assert_eq!(escaped, SynchronizationScheduleState::Disabled);
+}
+
+#[test]
+fn rejects_non_strings_with_expected_message() {
+    let err = serde_json::from_str::<AttributeType>("3")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("a string naming a member of AttributeType"),
+        "{err}"
+    );
+}
+
+#[test]
+fn aliases_are_accepted_ignoring_case_and_printed_canonically() {
+    for spelling in [
+        "IsOAuthEnabled",
+        "isoauthenabled",
+        "oauthEnabled",
+        "ISOAUTHON",
+    ] {
+        let key: SynchronizationMetadata = spelling.parse().unwrap();
+        assert_eq!(key, SynchronizationMetadata::IsOauthEnabled, "{spelling}");
+        assert_eq!(key.to_string(), "IsOAuthEnabled");
+    }
+    assert!(SynchronizationMetadata::GalleryApplicationKey.is_known());
+}
+
+#[test]
+fn closed_enum_rejects_unknown_members_naming_the_members() {
+    let err = "Color".parse::<SynchronizationMetadata>().unwrap_err();
+    assert_eq!(err.value(), "Color");
+    assert_eq!(
+        err.to_string(),
+        "unknown SynchronizationMetadata member `Color`; expected one of `GalleryApplicationIdentifier`, \
+         `GalleryApplicationKey`, `IsOAuthEnabled`"
+    );
+    assert_eq!(err.clone(), err);
+    let boxed: Box<dyn std::error::Error> = Box::new(err);
+    assert!(boxed.to_string().contains("SynchronizationMetadata"));
+
+    let json_err = serde_json::from_str::<SynchronizationMetadata>(r#""Color""#).unwrap_err();
+    let message = json_err.to_string();
+    assert!(
+        message.starts_with(
+            "unknown SynchronizationMetadata member `Color`; expected one of `GalleryApplicationIdentifier`"
+        ),
+        "{message}"
+    );
+    assert!(message.contains("`IsOAuthEnabled`"), "{message}");
+}
+
+#[test]
+fn raw_identifiers_use_their_plain_name() {
+    assert_eq!(Keyword::r#Type.as_str(), "Type");
+    assert_eq!("match".parse::<Keyword>().unwrap(), Keyword::r#Match);
+    assert_eq!(
+        "if".parse::<Keyword>().unwrap_err().to_string(),
+        "unknown Keyword member `if`; expected one of `Type`, `Match`"
+    );
+}
+
+#[test]
+fn usable_as_hash_keys() {
+    let set: HashSet<AttributeType> = ["string", "String", "STRING", "Decimal"]
+        .into_iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert_eq!(set.len(), 2);
+}

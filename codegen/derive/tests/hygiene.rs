@@ -1,0 +1,79 @@
+//! The expansions refer only to `::core`, `::std` and `::serde`: they compile in a module without the
+//! prelude, next to items named like prelude items, with the members glob-imported.
+
+#![allow(dead_code, non_upper_case_globals)]
+
+mod no_prelude {
+    #![no_implicit_prelude]
+
+    use ::msgraph_sync_derive::{GraphEnum, GraphFlags};
+
+    use self::ScopeFlag::*;
+
+    /// Shadows `Option`.
+    pub enum Option {}
+    /// Shadows `Result`.
+    pub type Result = ();
+    /// Shadows `Vec`.
+    pub struct Vec;
+    /// Shadows `Default`.
+    pub trait Default {}
+    /// Shadows `String`.
+    pub struct String;
+    /// Shadows `Iterator`.
+    pub trait Iterator {}
+    /// Shadows `From`.
+    pub trait From {}
+    /// Shadows `Some`.
+    pub const Some: () = ();
+    /// Shadows `Ok`.
+    pub const Ok: () = ();
+
+    /// An open enum whose unknown variant holds `::std::string::String` spelled in full.
+    #[derive(Debug, Clone, PartialEq, Eq, GraphEnum)]
+    pub enum State {
+        /// Active.
+        Active,
+        /// Not known here.
+        #[graph(unknown)]
+        Other(::std::string::String),
+    }
+
+    /// A closed enum.
+    #[derive(Debug, Clone, PartialEq, Eq, GraphEnum)]
+    #[graph(closed)]
+    pub enum Closed {
+        /// One.
+        One,
+    }
+
+    /// A flag enum with a `None` member glob-imported over `Option::None`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, GraphFlags)]
+    pub enum ScopeFlag {
+        /// Nothing.
+        None = 0,
+        /// A.
+        A = 1,
+        /// B.
+        B = 2,
+        /// Both.
+        Both = 3,
+    }
+
+    pub fn uses_glob() -> ScopeFlag {
+        None
+    }
+}
+
+use no_prelude::{Closed, Scope, ScopeFlag, State};
+
+#[test]
+fn expansions_work_without_the_prelude() {
+    assert_eq!("active".parse::<State>().unwrap(), State::Active);
+    assert_eq!("x".parse::<State>().unwrap().as_str(), "x");
+    assert!("two".parse::<Closed>().is_err());
+    assert_eq!("b, A".parse::<Scope>().unwrap(), Scope::BOTH);
+    assert_eq!(Scope::from(no_prelude::uses_glob()), Scope::NONE);
+    assert_eq!((ScopeFlag::A | ScopeFlag::B).to_string(), "A, B");
+    assert_eq!(serde_json::to_string(&Scope::BOTH).unwrap(), r#""A, B""#);
+}

@@ -1,0 +1,19 @@
+use msgraph_sync_derive::{GraphEnum, GraphFlags};
+
+#[derive(GraphEnum)]
+pub enum AttributeType {
+    String,
+    #[graph(rename = "string")]
+    Text,
+    #[graph(unknown)]
+    Unknown(String),
+}
+
+#[derive(GraphFlags)]
+pub enum ObjectFlowTypesFlag {
+    Add = 1,
+    #[graph(alias = "ADD")]
+    Update = 2,
+}
+
+fn main() {}

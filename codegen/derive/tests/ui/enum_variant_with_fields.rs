@@ -1,0 +1,11 @@
+use msgraph_sync_derive::GraphEnum;
+
+#[derive(GraphEnum)]
+pub enum AttributeType {
+    String,
+    Reference { target: String },
+    #[graph(unknown)]
+    Unknown(String),
+}
+
+fn main() {}
