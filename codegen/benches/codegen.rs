@@ -1,1 +1,49 @@
-fn main() {}
+//! Generator speed: the whole pipeline in memory (load → validate → lower → emit → format) against
+//! parsing the same YAML only, on the curated spec and on one 50 times larger (`scale::scale_spec`).
+//!
+//! Run with `cargo bench -p msgraph-sync-codegen`. Goals (issue #4): full run under 100 ms and at most
+//! twice the YAML parse; the 50x spec at most 60 times the 1x time.
+
+use std::sync::LazyLock;
+
+use msgraph_sync_codegen::{EmitOptions, generate, load, scale};
+
+const NAME: &str = "spec/msgraph-sync.yaml";
+
+static SPEC: LazyLock<String> = LazyLock::new(|| {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/msgraph-sync.yaml"))
+        .expect("curated spec is readable")
+});
+
+static SPEC_X50: LazyLock<String> =
+    LazyLock::new(|| scale::scale_spec(NAME, &SPEC, 50).expect("the curated spec scales"));
+
+fn main() {
+    divan::main();
+}
+
+fn full(text: &str) -> usize {
+    let spec = load::load_str(NAME, text).expect("spec loads");
+    let generated = generate(&spec, &EmitOptions::default()).expect("spec generates");
+    generated.files.iter().map(|(_, t)| t.len()).sum()
+}
+
+#[divan::bench]
+fn parse_yaml_only() -> serde_yaml::Value {
+    serde_yaml::from_str(divan::black_box(&SPEC)).expect("YAML")
+}
+
+#[divan::bench]
+fn generate_all() -> usize {
+    full(divan::black_box(&SPEC))
+}
+
+#[divan::bench(sample_count = 10)]
+fn parse_yaml_only_x50() -> serde_yaml::Value {
+    serde_yaml::from_str(divan::black_box(&SPEC_X50)).expect("YAML")
+}
+
+#[divan::bench(sample_count = 10)]
+fn generate_all_x50() -> usize {
+    full(divan::black_box(&SPEC_X50))
+}

@@ -20,6 +20,9 @@ use crate::model::{
     Operation, Parent, Query, Response, Step, Type,
 };
 
+/// Enums by schema name.
+type EnumIndex<'e> = BTreeMap<&'e str, &'e Enum>;
+
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 const PARAMETER_PREFIX: &str = "#/components/parameters/";
 
@@ -165,10 +168,10 @@ impl<'a> Lowering<'a> {
         }
         for node in &nodes {
             for child in &node.children {
-                if let Step::Id(id) = &child.step {
-                    if !ids.iter().any(|i| i.rust == id.rust) {
-                        ids.push(id.clone());
-                    }
+                if let Step::Id(id) = &child.step
+                    && !ids.iter().any(|i| i.rust == id.rust)
+                {
+                    ids.push(id.clone());
                 }
             }
         }
@@ -628,7 +631,9 @@ impl<'a> Lowering<'a> {
         enums
     }
 
-    fn lower_objects(&mut self, enums: &[Enum]) -> Vec<Object> {
+    fn lower_objects(&mut self, enum_list: &[Enum]) -> Vec<Object> {
+        let enums: BTreeMap<&str, &Enum> = enum_list.iter().map(|e| (e.name.as_str(), e)).collect();
+        let enums = &enums;
         // Close the wanted set over references, then emit in spec order.
         let mut pending: Vec<String> = self.objects_wanted.iter().cloned().collect();
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -644,13 +649,12 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
-        let is_enum = |name: &str| enums.iter().find(|e| e.name == name);
         let mut objects = Vec::new();
         let Some(components) = self.doc.components.as_ref() else {
             return objects;
         };
         for (name, schema) in &components.schemas {
-            if !seen.contains(name) || is_enum(name).is_some() {
+            if !seen.contains(name) || enums.contains_key(name.as_str()) {
                 continue;
             }
             let pointer = format!("#/components/schemas/{}", escape(name));
@@ -704,12 +708,12 @@ impl<'a> Lowering<'a> {
         objects
     }
 
-    fn ref_type(&mut self, reference: &str, enums: &[Enum], pointer: &str) -> Option<Type> {
+    fn ref_type(&mut self, reference: &str, enums: &EnumIndex<'_>, pointer: &str) -> Option<Type> {
         let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
             self.error(pointer.to_string(), format!("`$ref: {reference}` is not a local schema reference"));
             return None;
         };
-        if let Some(e) = enums.iter().find(|e| e.name == name) {
+        if let Some(e) = enums.get(name) {
             return Some(if e.flags { Type::Flags(e.rust.clone()) } else { Type::Enum(e.rust.clone()) });
         }
         if self.schema(name).is_none() {
@@ -719,7 +723,7 @@ impl<'a> Lowering<'a> {
         Some(Type::Object { rust: type_name(name), boxed: false })
     }
 
-    fn property_type(&mut self, schema: &Schema, enums: &[Enum], pointer: &str) -> Option<Type> {
+    fn property_type(&mut self, schema: &Schema, enums: &EnumIndex<'_>, pointer: &str) -> Option<Type> {
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
                 ReferenceOr::Reference { reference } => self.ref_type(reference, enums, pointer),
@@ -874,43 +878,78 @@ fn referenced_schemas(schema: &Schema) -> Vec<String> {
     out
 }
 
-/// Boxes direct (non-collection) object fields that lead back to their own type.
+/// Boxes direct (non-collection) object fields whose target leads back to the field's own type: exactly
+/// the fields whose two ends share a strongly connected component of the "contains directly" graph.
 fn box_cycles(objects: &mut [Object]) {
-    let edges: BTreeMap<String, Vec<String>> = objects
+    let index: BTreeMap<String, usize> = objects.iter().enumerate().map(|(i, o)| (o.rust.clone(), i)).collect();
+    let edges: Vec<Vec<usize>> = objects
         .iter()
         .map(|o| {
-            let targets = o
-                .fields
+            o.fields
                 .iter()
                 .filter_map(|f| match &f.ty {
-                    Type::Object { rust, .. } => Some(rust.clone()),
+                    Type::Object { rust, .. } => index.get(rust).copied(),
                     _ => None,
                 })
-                .collect();
-            (o.rust.clone(), targets)
+                .collect()
         })
         .collect();
-    let reaches = |from: &str, to: &str| -> bool {
-        let mut stack = vec![from.to_string()];
-        let mut seen = BTreeSet::new();
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if seen.insert(n.clone()) {
-                stack.extend(edges.get(&n).cloned().unwrap_or_default());
-            }
-        }
-        false
-    };
-    for object in objects.iter_mut() {
-        let own = object.rust.clone();
+    let component = strongly_connected(&edges);
+    for (i, object) in objects.iter_mut().enumerate() {
         for field in &mut object.fields {
             if let Type::Object { rust, boxed } = &mut field.ty {
-                *boxed = reaches(rust, &own);
+                *boxed = index.get(rust.as_str()).is_some_and(|&j| component[j] == component[i]);
             }
         }
     }
+}
+
+/// Tarjan's algorithm, iterative: the component id of every vertex.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut order, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut stack, mut on_stack) = (Vec::new(), vec![false; n]);
+    let (mut next_order, mut next_component) = (0, 0);
+    for root in 0..n {
+        if order[root] != UNSEEN {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (v, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && order[v] == UNSEEN {
+                order[v] = next_order;
+                low[v] = next_order;
+                next_order += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*edge) {
+                *edge += 1;
+                if order[w] == UNSEEN {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == order[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }
 
 fn ensure_node(

@@ -43,13 +43,13 @@ pub fn write_files(dir: &Path, files: &[(String, String)], check: bool) -> io::R
             report.unchanged += 1;
             continue;
         }
-        if let Some(current) = &current {
-            if !is_generated(current) {
-                return Err(io::Error::other(format!(
-                    "{} exists and was not written by the generator; refusing to overwrite it",
-                    path.display()
-                )));
-            }
+        if let Some(current) = &current
+            && !is_generated(current)
+        {
+            return Err(io::Error::other(format!(
+                "{} exists and was not written by the generator; refusing to overwrite it",
+                path.display()
+            )));
         }
         if !check {
             fs::write(&path, text)?;

@@ -8,16 +8,21 @@ use std::process::ExitCode;
 use msgraph_sync_codegen::{Config, EmitOptions, Error};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]
+       cargo xtask scale-spec [--factor N] [--out PATH]
 
   --check          compare only; exit 1 naming stale files
   --spec PATH      spec to read (default: spec/msgraph-sync.yaml)
   --out DIR        folder to write (default: generated/src/generated)
-  --runtime PATH   runtime path seen from the emitted code (default: crate::runtime)";
+  --runtime PATH   runtime path seen from the emitted code (default: crate::runtime)
+
+scale-spec writes a spec N times larger than the curated one (default 50, to target/spec-x50.yaml),
+for measuring how the generator scales.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
+        Some("scale-spec") => scale_spec(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -93,6 +98,47 @@ fn codegen(args: &[String]) -> ExitCode {
         Err(Error::Spec(errors)) => {
             eprintln!("error: the spec is invalid; nothing was written\n{errors}");
             ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn scale_spec(args: &[String]) -> ExitCode {
+    let root = workspace_root();
+    let mut factor: usize = 50;
+    let mut out: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match (arg.as_str(), it.next()) {
+            ("--factor", Some(v)) => match v.parse() {
+                Ok(n) if n >= 1 => factor = n,
+                _ => {
+                    eprintln!("error: --factor needs a positive integer, got `{v}`");
+                    return ExitCode::from(2);
+                }
+            },
+            ("--out", Some(v)) => out = Some(PathBuf::from(v)),
+            _ => {
+                eprintln!("error: unexpected argument `{arg}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let out = out.unwrap_or_else(|| root.join(format!("target/spec-x{factor}.yaml")));
+    let spec = root.join("spec/msgraph-sync.yaml");
+    let result = std::fs::read_to_string(&spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))
+        .and_then(|text| {
+            msgraph_sync_codegen::scale::scale_spec("spec/msgraph-sync.yaml", &text, factor).map_err(|e| e.to_string())
+        })
+        .and_then(|scaled| std::fs::write(&out, scaled).map_err(|e| format!("cannot write {}: {e}", out.display())));
+    match result {
+        Ok(()) => {
+            println!("scale-spec: wrote {} ({factor}x)", out.display());
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,0 +1,1025 @@
+//! Loading the spec: YAML text in, a [`LoadedSpec`] out, or [`SpecErrors`] that name the place.
+//!
+//! Loading is the first half of checking the spec: YAML syntax (with serde_yaml's line), keys that YAML keeps
+//! apart but JSON would merge, the `openapi` version (checked on the raw document before the typed
+//! deserialization, so the message is about the version and not about a missing field), and finally the typed
+//! [`openapiv3::OpenAPI`] document, whose errors are located by re-trying the parts of the document one by one.
+//! Everything the generator does not support is refused later, by [`crate::validate`].
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diagnostic::{SpecError, SpecErrors, child, tokens};
+
+/// A parsed spec with its source text.
+pub struct LoadedSpec {
+    /// File name as given (`spec/msgraph-sync.yaml`).
+    pub name: String,
+    /// Source text.
+    pub text: String,
+    /// Typed document.
+    pub openapi: openapiv3::OpenAPI,
+    /// The same document as JSON, for pointer look-ups and vendor extensions.
+    pub raw: Value,
+    /// FNV-1a 64 of the text, 16 lower-case hex digits.
+    pub hash: String,
+}
+
+impl LoadedSpec {
+    /// 1-based YAML line of the node a `#`-prefixed JSON pointer names (the line of its key, or of its `- `
+    /// item marker), or `None` when the scan cannot tell.
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        line_of(&self.text, pointer)
+    }
+
+    /// An error at `pointer` in this spec, with the pointer's YAML line when it can be found.
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> SpecError {
+        SpecError {
+            file: self.name.clone(),
+            pointer: pointer.to_string(),
+            line: self.line_of(pointer),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Debug for LoadedSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedSpec")
+            .field("name", &self.name)
+            .field("hash", &self.hash)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads and loads a spec file; an IO error becomes a [`SpecError`] at pointer `#`.
+pub fn load_file(path: &Path) -> Result<LoadedSpec, SpecErrors> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        SpecErrors::one(SpecError::new(
+            name.clone(),
+            "#",
+            format!("cannot read the spec file: {e}"),
+        ))
+    })?;
+    load_str(&name, &text)
+}
+
+/// Loads a spec from its text; `name` is used in error messages and kept in [`LoadedSpec::name`].
+pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
+    let at = |pointer: &str, message: String| SpecError {
+        file: name.to_string(),
+        pointer: pointer.to_string(),
+        line: line_of(text, pointer),
+        message,
+    };
+
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let location = e.location().map(|l| (l.line(), l.column()));
+        let (line, message) = match location.and_then(|(line, column)| duplicate_key(text, &e.to_string(), line, column)) {
+            Some((key, first, second)) => (
+                Some(second),
+                format!("YAML error: the key `{key}` appears twice in the same mapping (lines {first} and {second}); keep one"),
+            ),
+            None => (location.map(|(line, _)| line), format!("YAML syntax error: {e}")),
+        };
+        SpecErrors::one(SpecError { file: name.to_string(), pointer: "#".to_string(), line, message })
+    })?;
+
+    let mut errors = Vec::new();
+    let raw = yaml_to_json(&yaml, "#", &mut |p, m| errors.push(at(p, m)));
+    if !errors.is_empty() {
+        let mut errors = SpecErrors(errors);
+        errors.sort();
+        return Err(errors);
+    }
+
+    check_version(&raw).map_err(|(p, m)| SpecErrors::one(at(&p, m)))?;
+
+    let openapi: openapiv3::OpenAPI = match serde_json::from_value(raw.clone()) {
+        Ok(openapi) => openapi,
+        Err(e) => {
+            let (pointer, message) = locate_typed_error(&raw).unwrap_or_else(|| {
+                (
+                    "#".to_string(),
+                    format!("not a valid OpenAPI 3.0 document: {e}"),
+                )
+            });
+            return Err(SpecErrors::one(at(&pointer, message)));
+        }
+    };
+
+    Ok(LoadedSpec {
+        name: name.to_string(),
+        text: text.to_string(),
+        openapi,
+        raw,
+        hash: fnv1a64_hex(text),
+    })
+}
+
+/// For serde_yaml's "duplicate entry with key" error (located at the start of the mapping): the key and the
+/// 1-based lines of its first and second occurrence, found by scanning the block mapping.
+fn duplicate_key(
+    text: &str,
+    message: &str,
+    line: usize,
+    column: usize,
+) -> Option<(String, usize, usize)> {
+    let quoted_key = message.split("duplicate entry with key ").nth(1)?;
+    let (key, _) = quoted(quoted_key)?;
+    let scan = Scan::new(text);
+    let start = Pos {
+        line: line.checked_sub(1)?,
+        col: column.checked_sub(1)?,
+    };
+    let mut lines = Vec::new();
+    let mut i = start.line;
+    while i < scan.starts.len() && lines.len() < 2 {
+        let row = scan.line(i)?;
+        if i == start.line || (Scan::is_content(row) && Scan::indent(row) == start.col) {
+            if let Some((k, _)) = row.get(start.col..).and_then(parse_key)
+                && k == key
+            {
+                lines.push(i + 1);
+            }
+        } else if Scan::is_content(row) && Scan::indent(row) < start.col {
+            break;
+        }
+        i += 1;
+    }
+    match lines.as_slice() {
+        [first, second] => Some((key, *first, *second)),
+        _ => None,
+    }
+}
+
+/// FNV-1a 64 of `text`, as 16 lower-case hex digits.
+pub fn fnv1a64_hex(text: &str) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut hash = OFFSET;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    format!("{hash:016x}")
+}
+
+/// Converts the YAML tree to JSON, refusing what JSON cannot say (tags, complex keys, non-finite numbers) and
+/// keys that only differ in their YAML type (`200` and `'200'`), which JSON would merge silently.
+fn yaml_to_json(
+    value: &serde_yaml::Value,
+    pointer: &str,
+    error: &mut dyn FnMut(&str, String),
+) -> Value {
+    use serde_yaml::Value as Y;
+    match value {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(*b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else if let Some(f) = n.as_f64().and_then(serde_json::Number::from_f64) {
+                Value::Number(f)
+            } else {
+                error(
+                    pointer,
+                    format!(
+                        "the number `{n}` cannot be represented in JSON; write a finite number"
+                    ),
+                );
+                Value::Null
+            }
+        }
+        Y::String(s) => Value::String(s.clone()),
+        Y::Sequence(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| yaml_to_json(item, &child(pointer, i), error))
+                .collect(),
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, item) in map {
+                let key = match key {
+                    Y::String(s) => s.clone(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    Y::Null => "null".to_string(),
+                    Y::Sequence(_) | Y::Mapping(_) | Y::Tagged(_) => {
+                        error(pointer, "a mapping key is a collection or a tagged value; keys must be plain strings".to_string());
+                        continue;
+                    }
+                };
+                let item_pointer = child(pointer, &key);
+                if out.contains_key(&key) {
+                    error(
+                        &item_pointer,
+                        format!(
+                            "the key `{key}` appears twice in this mapping (once quoted, once not); keep one"
+                        ),
+                    );
+                    continue;
+                }
+                let item = yaml_to_json(item, &item_pointer, error);
+                out.insert(key, item);
+            }
+            Value::Object(out)
+        }
+        Y::Tagged(tagged) => {
+            error(
+                pointer,
+                format!(
+                    "the YAML tag `{}` is not supported by the generator; remove it",
+                    tagged.tag
+                ),
+            );
+            Value::Null
+        }
+    }
+}
+
+/// The `openapi` field must be a `3.0.x` version string.
+fn check_version(raw: &Value) -> Result<(), (String, String)> {
+    let Some(root) = raw.as_object() else {
+        return Err((
+            "#".to_string(),
+            "the document must be a YAML mapping with `openapi`, `info` and `paths`".to_string(),
+        ));
+    };
+    match root.get("openapi") {
+        None => Err((
+            "#".to_string(),
+            "`openapi` is missing; add `openapi: 3.0.3` at the top of the document".to_string(),
+        )),
+        Some(Value::String(v)) if is_openapi_30(v) => Ok(()),
+        Some(Value::String(v)) => Err((
+            "#/openapi".to_string(),
+            format!(
+                "`openapi` is `{v}`, but the generator supports OpenAPI 3.0.x only; write `openapi: 3.0.3`"
+            ),
+        )),
+        Some(other) => Err((
+            "#/openapi".to_string(),
+            format!(
+                "`openapi` must be a version string such as `3.0.3`, not `{other}`; quote it: `openapi: '3.0.3'`"
+            ),
+        )),
+    }
+}
+
+fn is_openapi_30(version: &str) -> bool {
+    version
+        .strip_prefix("3.0.")
+        .is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// What the typed deserialization of one part of the document expects.
+#[derive(Clone, Copy)]
+enum Part {
+    Document,
+    Info,
+    Server,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    MediaType,
+    Schema,
+    Components,
+    SecurityScheme,
+    SecurityRequirement,
+    Example,
+    Tag,
+    ExternalDocs,
+}
+
+impl Part {
+    fn noun(self) -> &'static str {
+        match self {
+            Part::Document => "document",
+            Part::Info => "Info object",
+            Part::Server => "Server object",
+            Part::PathItem => "Path Item object",
+            Part::Operation => "Operation object",
+            Part::Parameter => "Parameter object",
+            Part::RequestBody => "Request Body object",
+            Part::Responses => "Responses object",
+            Part::Response => "Response object",
+            Part::MediaType => "Media Type object",
+            Part::Schema => "Schema object",
+            Part::Components => "Components object",
+            Part::SecurityScheme => "Security Scheme object",
+            Part::SecurityRequirement => "Security Requirement object",
+            Part::Example => "Example object",
+            Part::Tag => "Tag object",
+            Part::ExternalDocs => "External Documentation object",
+        }
+    }
+
+    fn probe(self, value: &Value) -> Result<(), String> {
+        use openapiv3::ReferenceOr as R;
+        fn p<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
+            serde_json::from_value::<T>(value.clone())
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+        match self {
+            Part::Document => p::<openapiv3::OpenAPI>(value),
+            Part::Info => p::<openapiv3::Info>(value),
+            Part::Server => p::<openapiv3::Server>(value),
+            Part::PathItem => p::<R<openapiv3::PathItem>>(value),
+            Part::Operation => p::<openapiv3::Operation>(value),
+            Part::Parameter => p::<R<openapiv3::Parameter>>(value),
+            Part::RequestBody => p::<R<openapiv3::RequestBody>>(value),
+            Part::Responses => p::<openapiv3::Responses>(value),
+            Part::Response => p::<R<openapiv3::Response>>(value),
+            Part::MediaType => p::<openapiv3::MediaType>(value),
+            Part::Schema => p::<R<openapiv3::Schema>>(value),
+            Part::Components => p::<openapiv3::Components>(value),
+            Part::SecurityScheme => p::<R<openapiv3::SecurityScheme>>(value),
+            Part::SecurityRequirement => p::<openapiv3::SecurityRequirement>(value),
+            Part::Example => p::<R<openapiv3::Example>>(value),
+            Part::Tag => p::<openapiv3::Tag>(value),
+            Part::ExternalDocs => p::<openapiv3::ExternalDocumentation>(value),
+        }
+    }
+
+    /// The typed sub-parts of `value`, with their pointers.
+    fn children<'v>(self, value: &'v Value, pointer: &str) -> Vec<(Part, &'v Value, String)> {
+        let mut out = Vec::new();
+        let Some(map) = value.as_object() else {
+            return out;
+        };
+        let mut one = |part: Part, key: &str| {
+            if let Some(v) = map.get(key) {
+                out.push((part, v, child(pointer, key)));
+            }
+        };
+        match self {
+            Part::Document => {
+                one(Part::Info, "info");
+                one(Part::Components, "components");
+                one(Part::ExternalDocs, "externalDocs");
+            }
+            Part::Operation => {
+                one(Part::RequestBody, "requestBody");
+                one(Part::Responses, "responses");
+                one(Part::ExternalDocs, "externalDocs");
+            }
+            Part::Parameter => one(Part::Schema, "schema"),
+            Part::MediaType => one(Part::Schema, "schema"),
+            Part::Schema => {
+                one(Part::Schema, "items");
+                one(Part::Schema, "not");
+                if map
+                    .get("additionalProperties")
+                    .is_some_and(Value::is_object)
+                {
+                    one(Part::Schema, "additionalProperties");
+                }
+            }
+            _ => {}
+        }
+        let mut each = |part: Part, key: &str| {
+            let base = child(pointer, key);
+            match map.get(key) {
+                Some(Value::Object(m)) => {
+                    out.extend(m.iter().map(|(k, v)| (part, v, child(&base, k))));
+                }
+                Some(Value::Array(a)) => {
+                    out.extend(
+                        a.iter()
+                            .enumerate()
+                            .map(|(i, v)| (part, v, child(&base, i))),
+                    );
+                }
+                _ => {}
+            }
+        };
+        match self {
+            Part::Document => {
+                each(Part::Server, "servers");
+                each(Part::PathItem, "paths");
+                each(Part::SecurityRequirement, "security");
+                each(Part::Tag, "tags");
+            }
+            Part::PathItem => {
+                each(Part::Parameter, "parameters");
+                each(Part::Server, "servers");
+                for method in [
+                    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+                ] {
+                    if let Some(op) = map.get(method) {
+                        out.push((Part::Operation, op, child(pointer, method)));
+                    }
+                }
+            }
+            Part::Operation => {
+                each(Part::Parameter, "parameters");
+                each(Part::SecurityRequirement, "security");
+                each(Part::Server, "servers");
+            }
+            Part::RequestBody | Part::Response => each(Part::MediaType, "content"),
+            Part::Responses => {
+                out.extend(
+                    map.iter()
+                        .map(|(k, v)| (Part::Response, v, child(pointer, k))),
+                );
+            }
+            Part::MediaType => each(Part::Example, "examples"),
+            Part::Schema => {
+                each(Part::Schema, "properties");
+                each(Part::Schema, "allOf");
+                each(Part::Schema, "oneOf");
+                each(Part::Schema, "anyOf");
+            }
+            Part::Components => {
+                each(Part::Schema, "schemas");
+                each(Part::Parameter, "parameters");
+                each(Part::Response, "responses");
+                each(Part::RequestBody, "requestBodies");
+                each(Part::SecurityScheme, "securitySchemes");
+                each(Part::Example, "examples");
+            }
+            _ => {}
+        }
+        out
+    }
+}
+
+/// Finds the innermost part of the document that the typed deserialization refuses.
+fn locate_typed_error(raw: &Value) -> Option<(String, String)> {
+    fn first_failure(
+        part: Part,
+        value: &Value,
+        pointer: &str,
+        depth: usize,
+    ) -> Option<(String, String)> {
+        let message = part.probe(value).err()?;
+        if depth < 64 {
+            for (child_part, child_value, child_pointer) in part.children(value, pointer) {
+                if let Some(found) =
+                    first_failure(child_part, child_value, &child_pointer, depth + 1)
+                {
+                    return Some(found);
+                }
+            }
+        }
+        Some((
+            pointer.to_string(),
+            format!("not a valid OpenAPI 3.0 {}: {message}", part.noun()),
+        ))
+    }
+    first_failure(Part::Document, raw, "#", 0)
+}
+
+/// 1-based YAML line of the node `pointer` names in `text`; see [`LoadedSpec::line_of`].
+pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    let tokens = tokens(pointer)?;
+    let scan = Scan::new(text);
+    let root = scan.root()?;
+    let mut node = root;
+    let mut line = root.line;
+    for (i, token) in tokens.iter().enumerate() {
+        let (key_line, next) = scan.child(node, token)?;
+        line = key_line;
+        match next {
+            Some(next) => node = next,
+            // A scalar or empty value: only the last token may name it.
+            None if i + 1 == tokens.len() => {}
+            None => return None,
+        }
+    }
+    Some(line + 1)
+}
+
+/// Where a node's text starts: line index and byte column.
+#[derive(Clone, Copy, Debug)]
+struct Pos {
+    line: usize,
+    col: usize,
+}
+
+/// An indentation-aware scan of YAML text, good for block mappings, block sequences, quoted keys and flow
+/// collections; it answers `None` rather than guess (aliases, explicit keys, block scalars).
+struct Scan<'t> {
+    text: &'t str,
+    /// Byte offset of each line start.
+    starts: Vec<usize>,
+}
+
+impl<'t> Scan<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Scan { text, starts }
+    }
+
+    /// Line `i` without its line break.
+    fn line(&self, i: usize) -> Option<&'t str> {
+        let start = *self.starts.get(i)?;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&next| next.saturating_sub(1));
+        let line = self.text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    fn rest(&self, pos: Pos) -> Option<&'t str> {
+        self.line(pos.line)?.get(pos.col..)
+    }
+
+    fn offset(&self, pos: Pos) -> Option<usize> {
+        Some(self.starts.get(pos.line)? + pos.col)
+    }
+
+    fn line_at(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    fn is_content(line: &str) -> bool {
+        let t = line.trim_start_matches(' ');
+        !(t.is_empty() || t.starts_with('#'))
+    }
+
+    fn indent(line: &str) -> usize {
+        line.len() - line.trim_start_matches(' ').len()
+    }
+
+    fn next_content(&self, from: usize) -> Option<usize> {
+        (from..self.starts.len()).find(|&i| self.line(i).is_some_and(Self::is_content))
+    }
+
+    fn root(&self) -> Option<Pos> {
+        let mut i = self.next_content(0)?;
+        loop {
+            let line = self.line(i)?;
+            if line.starts_with('%') || line.trim_end() == "---" {
+                i = self.next_content(i + 1)?;
+            } else if let Some(rest) = line.strip_prefix("--- ") {
+                let col = line.len() - rest.trim_start().len();
+                return Some(Pos { line: i, col });
+            } else {
+                return Some(Pos {
+                    line: i,
+                    col: Self::indent(line),
+                });
+            }
+        }
+    }
+
+    /// The child `token` of the node at `pos`: the line of its key (or item) and where its value starts
+    /// (`None` for an empty value).
+    fn child(&self, pos: Pos, token: &str) -> Option<(usize, Option<Pos>)> {
+        let rest = self.rest(pos)?;
+        if rest.starts_with('{') || rest.starts_with('[') {
+            let offset = self.offset(pos)?;
+            let (item, value) = self.flow_child(offset, token)?;
+            let value = match self.text.as_bytes().get(value) {
+                Some(b'{' | b'[') => {
+                    let line = self.line_at(value);
+                    Some(Pos {
+                        line,
+                        col: value - self.starts.get(line)?,
+                    })
+                }
+                _ => None,
+            };
+            return Some((self.line_at(item), value));
+        }
+        if rest == "-" || rest.starts_with("- ") {
+            let index: usize = token.parse().ok()?;
+            return self.seq_child(pos, index);
+        }
+        if parse_key(rest).is_some() || rest == "?" || rest.starts_with("? ") {
+            return self.map_child(pos, token);
+        }
+        None
+    }
+
+    /// An explicit key (`? key` then `: value` at the same indentation, as PyYAML writes keys longer than
+    /// 128 characters) at `line`, column `col`: the key, and the line and column of its `:`.
+    fn explicit_key(&self, line: usize, col: usize) -> Option<(String, usize)> {
+        let rest = self.line(line)?.get(col..)?.strip_prefix('?')?;
+        let mut key = rest.trim().to_string();
+        let mut i = line + 1;
+        loop {
+            let text = self.line(i)?;
+            if !Self::is_content(text) {
+                i += 1;
+                continue;
+            }
+            let indent = Self::indent(text);
+            let after = text.get(indent..)?;
+            if indent == col && (after == ":" || after.starts_with(": ")) {
+                break;
+            }
+            if indent <= col {
+                return None;
+            }
+            // A folded continuation of a long plain key.
+            key.push(' ');
+            key.push_str(after.trim());
+            i += 1;
+        }
+        let key = match key.chars().next() {
+            Some('"' | '\'') => quoted(&key).filter(|(_, len)| *len == key.len())?.0,
+            _ => key,
+        };
+        Some((key, i))
+    }
+
+    /// Where the value after a key's `:` (or an item's `- `) begins.
+    fn value_after(
+        &self,
+        line: usize,
+        col: usize,
+        parent_indent: usize,
+        same_indent_seq: bool,
+    ) -> Option<Option<Pos>> {
+        let text = self.line(line)?;
+        let mut col = col;
+        loop {
+            let rest = text.get(col..)?;
+            let trimmed = rest.trim_start_matches(' ');
+            col += rest.len() - trimmed.len();
+            if trimmed.starts_with('&') || trimmed.starts_with('!') {
+                // Anchor or tag: skip the token.
+                let len = trimmed.find(' ').unwrap_or(trimmed.len());
+                col += len;
+                continue;
+            }
+            if trimmed.starts_with('*') || trimmed.starts_with('|') || trimmed.starts_with('>') {
+                return Some(None);
+            }
+            if !trimmed.is_empty() && !trimmed.starts_with('#') {
+                return Some(Some(Pos { line, col }));
+            }
+            break;
+        }
+        let Some(next) = self.next_content(line + 1) else {
+            return Some(None);
+        };
+        let next_text = self.line(next)?;
+        let indent = Self::indent(next_text);
+        let rest = next_text.get(indent..)?;
+        let is_dash = rest == "-" || rest.starts_with("- ");
+        if indent > parent_indent || (same_indent_seq && indent == parent_indent && is_dash) {
+            Some(Some(Pos {
+                line: next,
+                col: indent,
+            }))
+        } else {
+            Some(None)
+        }
+    }
+
+    fn map_child(&self, pos: Pos, token: &str) -> Option<(usize, Option<Pos>)> {
+        let col = pos.col;
+        let mut line = pos.line;
+        loop {
+            let text = self.line(line)?;
+            let at_start = line == pos.line;
+            if at_start || (Self::is_content(text) && Self::indent(text) == col) {
+                let rest = text.get(col..)?;
+                if rest == "?" || rest.starts_with("? ") {
+                    if let Some((key, colon_line)) = self.explicit_key(line, col)
+                        && key == token
+                    {
+                        let value = self.value_after(colon_line, col + 1, col, true)?;
+                        return Some((line, value));
+                    }
+                } else if !(rest == "-" || rest.starts_with("- "))
+                    && let Some((key, after)) = parse_key(rest)
+                    && key == token
+                {
+                    let value = self.value_after(line, col + after, col, true)?;
+                    return Some((line, value));
+                }
+            } else if Self::is_content(text) && Self::indent(text) < col {
+                return None;
+            }
+            line += 1;
+            if line >= self.starts.len() {
+                return None;
+            }
+        }
+    }
+
+    fn seq_child(&self, pos: Pos, index: usize) -> Option<(usize, Option<Pos>)> {
+        let col = pos.col;
+        let mut line = pos.line;
+        let mut seen = 0usize;
+        loop {
+            let text = self.line(line)?;
+            let at_start = line == pos.line;
+            if at_start || (Self::is_content(text) && Self::indent(text) == col) {
+                let rest = text.get(col..)?;
+                if !(rest == "-" || rest.starts_with("- ")) {
+                    return None;
+                }
+                if seen == index {
+                    let value = self.value_after(line, col + 1, col, false)?;
+                    return Some((line, value));
+                }
+                seen += 1;
+            } else if Self::is_content(text) && Self::indent(text) < col {
+                return None;
+            }
+            line += 1;
+            if line >= self.starts.len() {
+                return None;
+            }
+        }
+    }
+
+    /// In the flow collection at byte `offset`, the child `token`: offsets of the entry and of its value.
+    fn flow_child(&self, offset: usize, token: &str) -> Option<(usize, usize)> {
+        let bytes = self.text.as_bytes();
+        let open = *bytes.get(offset)?;
+        let close = if open == b'{' { b'}' } else { b']' };
+        let index: Option<usize> = if open == b'[' {
+            Some(token.parse().ok()?)
+        } else {
+            None
+        };
+        let mut i = offset + 1;
+        let mut n = 0usize;
+        loop {
+            i = skip_flow_space(bytes, i);
+            match bytes.get(i) {
+                None => return None,
+                Some(&b) if b == close => return None,
+                _ => {}
+            }
+            let entry = i;
+            if let Some(index) = index {
+                if n == index {
+                    return Some((entry, entry));
+                }
+            } else {
+                let (key, after) = flow_key(self.text, i)?;
+                let value = skip_flow_space(bytes, after);
+                if key == token {
+                    return Some((entry, value));
+                }
+                i = value;
+            }
+            i = skip_flow_value(bytes, i)?;
+            i = skip_flow_space(bytes, i);
+            if bytes.get(i) != Some(&b',') {
+                return None;
+            }
+            i += 1;
+            n += 1;
+        }
+    }
+}
+
+/// A block mapping key at the start of `rest`: the key and the byte length up to and including its `:`.
+fn parse_key(rest: &str) -> Option<(String, usize)> {
+    let bytes = rest.as_bytes();
+    let (key, end) = match bytes.first()? {
+        b'"' | b'\'' => {
+            let (key, end) = quoted(rest)?;
+            let after = rest.get(end..)?;
+            let spaces = after.len() - after.trim_start_matches(' ').len();
+            (key, end + spaces)
+        }
+        b'-' | b'?' | b'[' | b'{' | b'#' | b'&' | b'*' | b'!' | b'|' | b'>' | b'%' | b'@'
+        | b'`' | b',' => {
+            if !(bytes.first() == Some(&b'-') && bytes.get(1).is_some_and(|b| *b != b' ')) {
+                return None;
+            }
+            plain_key(rest)?
+        }
+        _ => plain_key(rest)?,
+    };
+    if bytes.get(end) != Some(&b':') {
+        return None;
+    }
+    match bytes.get(end + 1) {
+        None | Some(b' ') => Some((key, end + 1)),
+        _ => None,
+    }
+}
+
+/// A plain (unquoted) key: up to the first `: ` or a `:` at the end of the line.
+fn plain_key(rest: &str) -> Option<(String, usize)> {
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes.get(i) {
+            Some(b':') if matches!(bytes.get(i + 1), None | Some(b' ')) => {
+                return Some((rest.get(..i)?.trim_end().to_string(), i));
+            }
+            Some(b'#') if i > 0 && bytes.get(i - 1) == Some(&b' ') => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// A quoted scalar at the start of `s`: its value and the byte length including the quotes.
+fn quoted(s: &str) -> Option<(String, usize)> {
+    let mut chars = s.char_indices();
+    let (_, quote) = chars.next()?;
+    let mut out = String::new();
+    while let Some((i, c)) = chars.next() {
+        if c == quote {
+            if quote == '\'' && s.get(i + 1..)?.starts_with('\'') {
+                chars.next();
+                out.push('\'');
+                continue;
+            }
+            return Some((out, i + 1));
+        }
+        if quote == '"' && c == '\\' {
+            let (_, e) = chars.next()?;
+            out.push(match e {
+                'n' => '\n',
+                't' => '\t',
+                '0' => '\0',
+                other => other,
+            });
+            continue;
+        }
+        out.push(c);
+    }
+    None
+}
+
+fn skip_flow_space(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        match bytes.get(i) {
+            Some(b' ' | b'\t' | b'\r' | b'\n') => i += 1,
+            Some(b'#') if i == 0 || matches!(bytes.get(i - 1), Some(b' ' | b'\t' | b'\n')) => {
+                while !matches!(bytes.get(i), None | Some(b'\n')) {
+                    i += 1;
+                }
+            }
+            _ => return i,
+        }
+    }
+}
+
+/// A flow mapping key at byte `i`: the key and the offset just after its `:`.
+fn flow_key(text: &str, i: usize) -> Option<(String, usize)> {
+    let bytes = text.as_bytes();
+    let rest = text.get(i..)?;
+    let (key, end) = match bytes.get(i)? {
+        b'"' | b'\'' => {
+            let (key, len) = quoted(rest)?;
+            (key, skip_flow_space(bytes, i + len))
+        }
+        _ => {
+            let mut j = i;
+            loop {
+                match bytes.get(j) {
+                    None | Some(b',' | b'}' | b']' | b'{' | b'[') => return None,
+                    Some(b':')
+                        if matches!(bytes.get(j + 1), Some(b' ' | b'\n' | b'\r' | b',' | b'}')) =>
+                    {
+                        break;
+                    }
+                    _ => j += 1,
+                }
+            }
+            (text.get(i..j)?.trim_end().to_string(), j)
+        }
+    };
+    if bytes.get(end) != Some(&b':') {
+        return None;
+    }
+    Some((key, end + 1))
+}
+
+/// The offset just after the flow value at `i` (scalar, quoted scalar or nested collection).
+fn skip_flow_value(bytes: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        match *bytes.get(i)? {
+            b'"' => {
+                i += 1;
+                loop {
+                    match *bytes.get(i)? {
+                        b'\\' => i += 2,
+                        b'"' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            b'\'' => {
+                i += 1;
+                loop {
+                    match *bytes.get(i)? {
+                        b'\'' if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                        b'\'' => break,
+                        _ => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' | b']' if depth == 0 => return Some(i),
+            b'}' | b']' => {
+                depth -= 1;
+                i += 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            b',' if depth == 0 => return Some(i),
+            _ => i += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "\
+openapi: 3.0.3   # version
+info:
+  title: t
+  x-graph-versions: [v1.0, beta]
+
+paths:
+  '/a/{b}':
+    get:
+      parameters:
+        - $ref: '#/components/parameters/b'
+        -
+          name: c
+      responses: {'200': {description: ok, content: {x: 1}}, default: {$ref: r}}
+  \"/q\":
+    post:
+      tags:
+      - one
+      - two
+      x: |
+        text
+      y: &anchor
+        z: 1
+";
+
+    #[test]
+    fn finds_block_flow_and_quoted_nodes() {
+        let at = |p: &str| line_of(DOC, p);
+        assert_eq!(at("#"), Some(1));
+        assert_eq!(at("#/openapi"), Some(1));
+        assert_eq!(at("#/info/title"), Some(3));
+        assert_eq!(at("#/info/x-graph-versions/1"), Some(4));
+        assert_eq!(at("#/paths/~1a~1{b}"), Some(7));
+        assert_eq!(at("#/paths/~1a~1{b}/get/parameters/0/$ref"), Some(10));
+        assert_eq!(at("#/paths/~1a~1{b}/get/parameters/1"), Some(11));
+        assert_eq!(at("#/paths/~1a~1{b}/get/parameters/1/name"), Some(12));
+        assert_eq!(at("#/paths/~1a~1{b}/get/responses/200/content/x"), Some(13));
+        assert_eq!(at("#/paths/~1a~1{b}/get/responses/default/$ref"), Some(13));
+        assert_eq!(at("#/paths/~1q/post/tags/1"), Some(18));
+        assert_eq!(at("#/paths/~1q/post/x"), Some(19));
+        assert_eq!(at("#/paths/~1q/post/y/z"), Some(22));
+        assert_eq!(at("#/paths/~1q/post/x/0"), None);
+        assert_eq!(at("#/paths/~1q/post/tags/2"), None);
+        assert_eq!(at("#/nope"), None);
+        assert_eq!(at("paths"), None);
+    }
+
+    #[test]
+    fn explicit_keys() {
+        let doc = "paths:\n  ? /a/very/long\n    /key\n  : get:\n      x: 1\n  /b:\n    y: 2\n";
+        assert_eq!(line_of(doc, "#/paths/~1a~1very~1long ~1key"), Some(2));
+        assert_eq!(line_of(doc, "#/paths/~1a~1very~1long ~1key/get/x"), Some(5));
+        assert_eq!(line_of(doc, "#/paths/~1b/y"), Some(7));
+    }
+
+    #[test]
+    fn flow_collections_across_lines() {
+        let doc = "a: {b: [1,\n  {c: 2}],\n  'd e': x}\n";
+        assert_eq!(line_of(doc, "#/a/b/1/c"), Some(2));
+        assert_eq!(line_of(doc, "#/a/d e"), Some(3));
+    }
+
+    #[test]
+    fn fnv_matches_reference_values() {
+        assert_eq!(fnv1a64_hex(""), "cbf29ce484222325");
+        assert_eq!(fnv1a64_hex("a"), "af63dc4c8601ec8c");
+    }
+}

@@ -1,0 +1,592 @@
+//! The document around the API: root keys, `info`, `servers`, `security`, `tags`, the `components` sections,
+//! component parameters and security schemes.
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, bool_flag, doc_strings, string_list};
+use crate::diagnostic::child;
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    let Some(root) = cx.raw().as_object() else {
+        return;
+    };
+    cx.keys(
+        root,
+        "#",
+        "the document root",
+        &[
+            "openapi",
+            "info",
+            "paths",
+            "components",
+            "servers",
+            "security",
+            "tags",
+            "externalDocs",
+        ],
+    );
+    info(cx, root);
+    servers(cx, root);
+    if let Some(security) = root.get("security") {
+        security_requirements(cx, security, "#/security");
+    }
+    if let Some(tags) = root.get("tags") {
+        tag_list(cx, tags, "#/tags");
+    }
+    if let Some(docs) = root.get("externalDocs") {
+        external_docs(cx, docs, "#/externalDocs");
+    }
+    components(cx, root);
+}
+
+fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+    let Some(info) = root.get("info").and_then(Value::as_object) else {
+        cx.err("#", "`info` is missing; add `info` with `title`, `version` and `x-graph-versions: [v1.0, beta]`");
+        return;
+    };
+    cx.keys(
+        info,
+        "#/info",
+        "`info`",
+        &[
+            "title",
+            "version",
+            "description",
+            "termsOfService",
+            "contact",
+            "license",
+            "x-graph-versions",
+        ],
+    );
+    doc_strings(cx, info, "#/info");
+    match info.get("x-graph-versions") {
+        None => cx.err(
+            "#/info",
+            "`info.x-graph-versions` is missing; list the API versions the document describes, e.g. `x-graph-versions: [v1.0, beta]`",
+        ),
+        Some(value) => {
+            if let Some(versions) = string_list(cx, value, "#/info/x-graph-versions", "x-graph-versions") {
+                if versions.is_empty() {
+                    cx.err("#/info/x-graph-versions", "`x-graph-versions` is empty; list the versions, e.g. `[v1.0, beta]`");
+                }
+                for (i, version) in versions.iter().enumerate() {
+                    if !version.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_') {
+                        cx.err(
+                            &child("#/info/x-graph-versions", i),
+                            format!("version `{version}` must be a URL segment such as `v1.0` or `beta`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+    let Some(value) = root.get("servers") else {
+        cx.err("#", "`servers` is missing; add `- url: https://graph.microsoft.com/{version}` with a `version` variable");
+        return;
+    };
+    let Some(servers) = value.as_array() else {
+        cx.expect("#/servers", "servers", "a list of servers", value);
+        return;
+    };
+    if servers.is_empty() {
+        cx.err(
+            "#/servers",
+            "`servers` is empty; add `- url: https://graph.microsoft.com/{version}`",
+        );
+    }
+    for (i, server) in servers.iter().enumerate() {
+        let pointer = child("#/servers", i);
+        let Some(server) = server.as_object() else {
+            cx.expect(
+                &pointer,
+                "servers[]",
+                "a mapping with `url` and `variables`",
+                server,
+            );
+            continue;
+        };
+        cx.keys(
+            server,
+            &pointer,
+            "a server",
+            &["url", "description", "variables"],
+        );
+        doc_strings(cx, server, &pointer);
+        let Some(url) = server.get("url").and_then(Value::as_str) else {
+            cx.err(&pointer, "the server has no `url` string; write `url: https://graph.microsoft.com/{version}`");
+            continue;
+        };
+        let names = template_names(url);
+        let variables = match server.get("variables") {
+            None => Map::new(),
+            Some(Value::Object(v)) => v.clone(),
+            Some(other) => {
+                cx.expect(
+                    &child(&pointer, "variables"),
+                    "variables",
+                    "a mapping",
+                    other,
+                );
+                continue;
+            }
+        };
+        if !names.iter().any(|n| n == "version") {
+            cx.err(
+                &child(&pointer, "url"),
+                format!("server url `{url}` has no `{{version}}` variable; write `https://graph.microsoft.com/{{version}}`"),
+            );
+        }
+        for name in &names {
+            if !variables.contains_key(name) {
+                cx.err(
+                    &child(&pointer, "url"),
+                    format!(
+                        "server url variable `{{{name}}}` is not declared; add it under `variables`"
+                    ),
+                );
+            }
+        }
+        for (name, variable) in &variables {
+            let vpointer = child(&child(&pointer, "variables"), name);
+            if !names.contains(name) {
+                cx.err(
+                    &vpointer,
+                    format!(
+                        "server variable `{name}` does not appear in the url `{url}`; remove it"
+                    ),
+                );
+            }
+            let Some(variable) = variable.as_object() else {
+                cx.expect(
+                    &vpointer,
+                    name,
+                    "a mapping with `default` and `enum`",
+                    variable,
+                );
+                continue;
+            };
+            cx.keys(
+                variable,
+                &vpointer,
+                "a server variable",
+                &["default", "enum", "description"],
+            );
+            let default = variable.get("default").and_then(Value::as_str);
+            if default.is_none() {
+                cx.err(
+                    &vpointer,
+                    format!("server variable `{name}` needs a string `default`"),
+                );
+            }
+            let members = match variable.get("enum") {
+                Some(e) => string_list(cx, e, &child(&vpointer, "enum"), "enum"),
+                None => None,
+            };
+            if let (Some(default), Some(members)) = (default, &members)
+                && !members.iter().any(|m| m == default)
+            {
+                cx.err(
+                    &child(&vpointer, "default"),
+                    format!(
+                        "default `{default}` is not one of the variable's `enum` ({})",
+                        members.join(", ")
+                    ),
+                );
+            }
+            if name == "version" && !cx.versions.is_empty() {
+                let same = members.as_ref().is_some_and(|m| {
+                    m.len() == cx.versions.len() && cx.versions.iter().all(|v| m.contains(v))
+                });
+                if !same {
+                    let message = format!(
+                        "the `version` variable's `enum` must list exactly the versions of `info.x-graph-versions` ({})",
+                        cx.versions.join(", ")
+                    );
+                    cx.err(&vpointer, message);
+                }
+            }
+        }
+    }
+}
+
+/// `{name}` variables of a template, in order.
+pub(super) fn template_names(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = rest.get(open + 1..).unwrap_or("");
+        let Some(close) = after.find('}') else { break };
+        names.push(after.get(..close).unwrap_or("").to_string());
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    names
+}
+
+pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+    let Some(items) = value.as_array() else {
+        cx.expect(
+            pointer,
+            "security",
+            "a list of security requirements",
+            value,
+        );
+        return;
+    };
+    let schemes = cx
+        .lookup("#/components/securitySchemes")
+        .and_then(Value::as_object);
+    for (i, item) in items.iter().enumerate() {
+        let ipointer = child(pointer, i);
+        let Some(requirement) = item.as_object() else {
+            cx.expect(
+                &ipointer,
+                "security[]",
+                "a mapping of scheme names to scopes",
+                item,
+            );
+            continue;
+        };
+        for (name, scopes) in requirement {
+            let spointer = child(&ipointer, name);
+            if !schemes.is_some_and(|s| s.contains_key(name)) {
+                cx.err(
+                    &spointer,
+                    format!(
+                        "security scheme `{name}` is not declared in `#/components/securitySchemes`"
+                    ),
+                );
+            }
+            string_list(cx, scopes, &spointer, name);
+        }
+    }
+}
+
+fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+    let Some(items) = value.as_array() else {
+        cx.expect(pointer, "tags", "a list of tags", value);
+        return;
+    };
+    for (i, tag) in items.iter().enumerate() {
+        let tpointer = child(pointer, i);
+        let Some(tag) = tag.as_object() else {
+            cx.expect(&tpointer, "tags[]", "a mapping with `name`", tag);
+            continue;
+        };
+        cx.keys(
+            tag,
+            &tpointer,
+            "a tag",
+            &["name", "description", "externalDocs"],
+        );
+        doc_strings(cx, tag, &tpointer);
+        if !tag.get("name").is_some_and(Value::is_string) {
+            cx.err(&tpointer, "a tag needs a `name` string");
+        }
+        if let Some(docs) = tag.get("externalDocs") {
+            external_docs(cx, docs, &child(&tpointer, "externalDocs"));
+        }
+    }
+}
+
+pub(super) fn external_docs(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+    let Some(docs) = value.as_object() else {
+        cx.expect(pointer, "externalDocs", "a mapping with `url`", value);
+        return;
+    };
+    cx.keys(docs, pointer, "`externalDocs`", &["url", "description"]);
+    doc_strings(cx, docs, pointer);
+    if !docs.get("url").is_some_and(Value::is_string) {
+        cx.err(pointer, "`externalDocs` needs a `url` string");
+    }
+}
+
+fn components(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+    let Some(value) = root.get("components") else {
+        return;
+    };
+    let Some(components) = value.as_object() else {
+        cx.expect("#/components", "components", "a mapping", value);
+        return;
+    };
+    cx.keys(
+        components,
+        "#/components",
+        "`components`",
+        &["schemas", "parameters", "responses", "securitySchemes"],
+    );
+    for section in ["schemas", "parameters", "responses", "securitySchemes"] {
+        if let Some(value) = components.get(section)
+            && !value.is_object()
+        {
+            cx.expect(
+                &child("#/components", section),
+                section,
+                "a mapping of names",
+                value,
+            );
+        }
+    }
+    if let Some(params) = components.get("parameters").and_then(Value::as_object) {
+        let mut seen: Vec<(String, String, String)> = Vec::new();
+        for (name, param) in params {
+            let pointer = child("#/components/parameters", name);
+            if let Some((pname, location)) = parameter(cx, param, &pointer) {
+                if let Some((_, _, first)) =
+                    seen.iter().find(|(n, l, _)| *n == pname && *l == location)
+                {
+                    let message = format!(
+                        "the {location} parameter `{pname}` is declared twice (also at {first}); declare each parameter once and `$ref` it"
+                    );
+                    cx.err(&pointer, message);
+                } else {
+                    seen.push((pname, location, pointer));
+                }
+            }
+        }
+    }
+    if let Some(schemes) = components.get("securitySchemes").and_then(Value::as_object) {
+        for (name, scheme) in schemes {
+            security_scheme(cx, scheme, &child("#/components/securitySchemes", name));
+        }
+    }
+}
+
+/// The query options the generator supports, with the JSON type each takes.
+pub(super) const QUERY_OPTIONS: &[&str] = &["$top", "$filter", "$select", "$skiptoken", "$count"];
+
+/// A component parameter; returns its name and location when they are usable.
+fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, String)> {
+    let Some(param) = value.as_object() else {
+        cx.expect(pointer, "parameter", "a Parameter object", value);
+        return None;
+    };
+    if param.contains_key("$ref") {
+        cx.err(
+            pointer,
+            "a component parameter must be defined here, not a `$ref` to another one",
+        );
+        return None;
+    }
+    cx.keys(
+        param,
+        pointer,
+        "a parameter",
+        &[
+            "name",
+            "in",
+            "description",
+            "required",
+            "schema",
+            "style",
+            "explode",
+        ],
+    );
+    doc_strings(cx, param, pointer);
+    let name = match param.get("name") {
+        Some(Value::String(name)) if !name.is_empty() => name.clone(),
+        Some(other) => {
+            cx.expect(&child(pointer, "name"), "name", "a non-empty string", other);
+            return None;
+        }
+        None => {
+            cx.err(pointer, "the parameter has no `name`");
+            return None;
+        }
+    };
+    let location = match param.get("in").and_then(Value::as_str) {
+        Some(l @ ("path" | "query")) => l.to_string(),
+        Some(l @ ("header" | "cookie")) => {
+            cx.err(
+                &child(pointer, "in"),
+                format!("{l} parameters (`{name}`) are not supported by the generator; only path parameters and the OData query options are"),
+            );
+            return None;
+        }
+        _ => {
+            cx.err(
+                pointer,
+                format!("parameter `{name}` needs `in: path` or `in: query`"),
+            );
+            return None;
+        }
+    };
+    let required = bool_flag(cx, param, pointer, "required");
+    let schema = param.get("schema");
+    if schema.is_none() {
+        cx.err(
+            pointer,
+            format!("parameter `{name}` has no `schema`; add `schema: {{type: string}}`"),
+        );
+    }
+    let schema = schema.and_then(Value::as_object);
+    let style = param.get("style").and_then(Value::as_str);
+    let explode = bool_flag(cx, param, pointer, "explode");
+    if location == "path" {
+        if required != Some(true) {
+            cx.err(
+                pointer,
+                format!("path parameter `{name}` must be `required: true`"),
+            );
+        }
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            cx.err(
+                &child(pointer, "name"),
+                format!("path parameter name `{name}` may only use letters, digits, `-` and `_`"),
+            );
+        }
+        if let Some(schema) = schema
+            && !(schema.get("type").and_then(Value::as_str) == Some("string") && schema.len() == 1)
+        {
+            cx.err(
+                &child(pointer, "schema"),
+                format!("path parameter `{name}` must have `schema: {{type: string}}`"),
+            );
+        }
+        if style.is_some_and(|s| s != "simple") {
+            cx.err(
+                &child(pointer, "style"),
+                "path parameters only support `style: simple`; remove it",
+            );
+        }
+        if explode == Some(true) {
+            cx.err(
+                &child(pointer, "explode"),
+                "path parameters do not explode; remove `explode`",
+            );
+        }
+    } else {
+        if !QUERY_OPTIONS.contains(&name.as_str()) {
+            cx.err(
+                &child(pointer, "name"),
+                format!(
+                    "query parameter `{name}` is not supported by the generator; the supported query options are {}",
+                    QUERY_OPTIONS.join(", ")
+                ),
+            );
+            return None;
+        }
+        if required == Some(true) {
+            cx.err(
+                &child(pointer, "required"),
+                format!("query option `{name}` must be optional; remove `required: true`"),
+            );
+        }
+        if style.is_some_and(|s| s != "form") {
+            cx.err(
+                &child(pointer, "style"),
+                "query options only support `style: form`; remove it",
+            );
+        }
+        if let Some(schema) = schema {
+            let ty = schema.get("type").and_then(Value::as_str);
+            let expected = match name.as_str() {
+                "$top" => "integer",
+                "$count" => "boolean",
+                "$select" => "array",
+                _ => "string",
+            };
+            let ok = match name.as_str() {
+                "$select" => {
+                    ty == Some("string")
+                        || (ty == Some("array")
+                            && schema
+                                .get("items")
+                                .and_then(|i| i.get("type"))
+                                .and_then(Value::as_str)
+                                == Some("string"))
+                }
+                _ => ty == Some(expected),
+            };
+            if !ok {
+                let want = match name.as_str() {
+                    "$top" => "`{type: integer, format: int32}`",
+                    "$count" => "`{type: boolean}`",
+                    "$select" => "`{type: array, items: {type: string}}` (with `explode: false`)",
+                    _ => "`{type: string}`",
+                };
+                cx.err(
+                    &child(pointer, "schema"),
+                    format!("query option `{name}` must have `schema: {want}`"),
+                );
+            }
+            if ty == Some("array") && explode != Some(false) {
+                cx.err(
+                    pointer,
+                    format!("query option `{name}` is a list sent comma-separated; add `explode: false` (OpenAPI's default for `form` is one parameter per item)"),
+                );
+            }
+        }
+    }
+    Some((name, location))
+}
+
+fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+    let Some(scheme) = value.as_object() else {
+        cx.expect(
+            pointer,
+            "security scheme",
+            "a Security Scheme object",
+            value,
+        );
+        return;
+    };
+    if scheme.contains_key("$ref") {
+        cx.err(
+            pointer,
+            "a security scheme `$ref` is not supported by the generator; define the scheme here",
+        );
+        return;
+    }
+    doc_strings(cx, scheme, pointer);
+    match scheme.get("type").and_then(Value::as_str) {
+        Some("oauth2") => {
+            cx.keys(scheme, pointer, "an oauth2 security scheme", &["type", "description", "flows"]);
+            let Some(flows) = scheme.get("flows").and_then(Value::as_object) else {
+                cx.err(pointer, "an oauth2 security scheme needs `flows`");
+                return;
+            };
+            let fpointer = child(pointer, "flows");
+            cx.keys(flows, &fpointer, "oauth2 `flows`", &["implicit", "password", "clientCredentials", "authorizationCode"]);
+            for (name, flow) in flows {
+                let flow_pointer = child(&fpointer, name);
+                let Some(flow) = flow.as_object() else {
+                    cx.expect(&flow_pointer, name, "an OAuth Flow object", flow);
+                    continue;
+                };
+                cx.keys(flow, &flow_pointer, "an oauth2 flow", &["authorizationUrl", "tokenUrl", "refreshUrl", "scopes"]);
+                match flow.get("scopes") {
+                    Some(Value::Object(scopes)) => {
+                        for (scope, text) in scopes {
+                            if !text.is_string() {
+                                cx.expect(&child(&child(&flow_pointer, "scopes"), scope), scope, "a description string", text);
+                            }
+                        }
+                    }
+                    Some(other) => cx.expect(&child(&flow_pointer, "scopes"), "scopes", "a mapping of scope to description", other),
+                    None => cx.err(&flow_pointer, "an oauth2 flow needs `scopes` (may be `{}`)"),
+                }
+            }
+        }
+        Some("http") => {
+            cx.keys(scheme, pointer, "an http security scheme", &["type", "description", "scheme", "bearerFormat"]);
+            let kind = scheme.get("scheme").and_then(Value::as_str).unwrap_or("");
+            if !kind.eq_ignore_ascii_case("bearer") {
+                cx.err(
+                    &child(pointer, "scheme"),
+                    format!("http security scheme `{kind}` is not supported by the generator; only `scheme: bearer` is"),
+                );
+            }
+        }
+        Some(other) => cx.err(
+            &child(pointer, "type"),
+            format!("security scheme type `{other}` is not supported by the generator; only `oauth2` and `http` (bearer) are"),
+        ),
+        None => cx.err(pointer, "the security scheme has no `type`; write `type: oauth2` or `type: http`"),
+    }
+}

@@ -1,0 +1,331 @@
+//! Validation: the spec is checked against the subset of OpenAPI 3.0 that the generator supports
+//! (`docs/DESIGN.md` §1) before anything is generated from it.
+//!
+//! Every rule reports through one [`Ctx`], with the JSON pointer of the offending node and its YAML line, and
+//! every rule runs: [`validate`] returns all errors at once, sorted by pointer. Anything the generator does not
+//! understand is refused ("not supported by the generator"), never skipped. The checks read the raw JSON form of
+//! the document ([`LoadedSpec::raw`]) so that keys the typed model would drop are seen too.
+//!
+//! | module | rules |
+//! | --- | --- |
+//! | [`refs`] | every `$ref` is local, points into `#/components/` and resolves |
+//! | [`document`] | root, `info`, `servers`, `security`, `tags`, `components` sections, security schemes |
+//! | [`paths`] | path shapes, path/template parameters, operations, query options, bodies, responses, extensions |
+//! | [`schemas`] | component schemas, property kinds, enums and flag enums |
+//! | [`examples`] | request and response examples against their schemas |
+
+mod document;
+mod examples;
+mod paths;
+mod refs;
+mod schemas;
+
+use serde_json::{Map, Value};
+
+use crate::diagnostic::{SpecError, SpecErrors, child, tokens};
+use crate::load::LoadedSpec;
+
+/// Validates a loaded spec; `Err` lists every problem found, sorted by pointer.
+pub fn validate(spec: &LoadedSpec) -> Result<(), SpecErrors> {
+    let mut cx = Ctx::new(spec);
+    refs::check(&mut cx);
+    document::check(&mut cx);
+    schemas::check(&mut cx);
+    paths::check(&mut cx);
+    let mut errors = SpecErrors(cx.errors);
+    errors.sort();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The state shared by the rules: the spec, the errors so far, and facts read once.
+struct Ctx<'s> {
+    spec: &'s LoadedSpec,
+    errors: Vec<SpecError>,
+    /// `info.x-graph-versions`, when it is well-formed (empty otherwise, which turns version checks off).
+    versions: Vec<String>,
+}
+
+impl<'s> Ctx<'s> {
+    fn new(spec: &'s LoadedSpec) -> Self {
+        let versions = spec
+            .raw
+            .pointer("/info/x-graph-versions")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ctx {
+            spec,
+            errors: Vec::new(),
+            versions,
+        }
+    }
+
+    fn raw(&self) -> &'s Value {
+        &self.spec.raw
+    }
+
+    fn err(&mut self, pointer: &str, message: impl Into<String>) {
+        let error = self.spec.error(pointer, message);
+        self.errors.push(error);
+    }
+
+    /// The node a `#`-prefixed JSON pointer names.
+    fn lookup(&self, pointer: &str) -> Option<&'s Value> {
+        let mut node = self.raw();
+        for token in tokens(pointer)? {
+            node = match node {
+                Value::Object(map) => map.get(&token)?,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Follows the `$ref` of `node` (at `pointer`), which must name a member of `#/components/<section>`.
+    /// Reports a reference to another section; stays silent on references that do not resolve at all, which
+    /// [`refs`] reports. Returns the target and its pointer.
+    fn follow(
+        &mut self,
+        node: &Map<String, Value>,
+        pointer: &str,
+        section: &str,
+    ) -> Option<(&'s Value, String)> {
+        let reference = node.get("$ref")?.as_str()?;
+        let target = self.lookup(reference)?;
+        let prefix = format!("#/components/{section}/");
+        match reference.strip_prefix(&prefix) {
+            Some(name) if !name.is_empty() && !name.contains('/') => {
+                Some((target, reference.to_string()))
+            }
+            _ => {
+                self.err(
+                    &child(pointer, "$ref"),
+                    format!(
+                        "`$ref: {reference}` must name a member of `#/components/{section}` here"
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks the keys of an object against the ones the generator understands in this place (`what`); every
+    /// other key is refused, with a hint for the common ones.
+    fn keys(&mut self, map: &Map<String, Value>, pointer: &str, what: &str, allowed: &[&str]) {
+        for key in map.keys() {
+            if allowed.contains(&key.as_str()) {
+                continue;
+            }
+            let at = child(pointer, key);
+            let message = if key.starts_with("x-") {
+                let here = allowed
+                    .iter()
+                    .filter(|k| k.starts_with("x-"))
+                    .copied()
+                    .collect::<Vec<_>>();
+                let here = if here.is_empty() {
+                    "none".to_string()
+                } else {
+                    here.join(", ")
+                };
+                match extension_home(key) {
+                    Some(home) => format!(
+                        "the extension `{key}` does not belong on {what}; it goes on {home} (extensions understood here: {here})"
+                    ),
+                    None => format!(
+                        "unknown extension `{key}` on {what}: not supported by the generator (extensions understood here: {here}); remove it or see docs/DESIGN.md §1"
+                    ),
+                }
+            } else {
+                format!(
+                    "`{key}` is not supported by the generator on {what}; {}",
+                    keyword_hint(key)
+                )
+            };
+            self.err(&at, message);
+        }
+    }
+
+    /// Reports a wrongly typed value at `pointer` (`expected` says what it must be).
+    fn expect(&mut self, pointer: &str, name: &str, expected: &str, found: &Value) {
+        self.err(
+            pointer,
+            format!("`{name}` must be {expected}, not {}", describe(found)),
+        );
+    }
+}
+
+/// Where a known extension belongs, for the message when it is found elsewhere.
+fn extension_home(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "x-graph-versions" => "`info` (all versions) and operations (a subset)",
+        "x-graph-deprecated"
+        | "x-graph-permissions"
+        | "x-ms-pageable"
+        | "x-ms-docs-operation-type" => "operations",
+        "x-graph-csdl" => "component object schemas",
+        "x-graph-secret" => "string property schemas",
+        "x-graph-enum-values"
+        | "x-ms-enum-flags"
+        | "x-graph-enum-names"
+        | "x-graph-enum-closed" => "component enum schemas",
+        _ => return None,
+    })
+}
+
+/// The fix for a keyword the generator refuses.
+fn keyword_hint(key: &str) -> String {
+    match key {
+        "oneOf" | "anyOf" | "not" | "discriminator" => {
+            "polymorphic schemas are not modelled; describe one concrete type (docs/DESIGN.md §1)".into()
+        }
+        "allOf" => "`allOf` is only supported as the nullable-reference idiom `{allOf: [{$ref: '#/components/schemas/X'}], nullable: true}` on a property".into(),
+        "deprecated" => "record deprecations with `x-graph-deprecated` on the operation".into(),
+        "callbacks" | "links" | "headers" | "servers" | "encoding" | "xml" | "externalValue" => "remove it".into(),
+        "example" => "put examples on the request body or response media type (`examples.<name>.value`)".into(),
+        "default" | "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" | "minLength"
+        | "maxLength" | "pattern" | "minItems" | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties"
+        | "writeOnly" => "validation keywords and defaults are not modelled; remove it".into(),
+        "head" | "options" | "trace" => "only get, put, post, patch and delete operations are supported".into(),
+        "$ref" => "a `$ref` is not allowed here; define the object inline".into(),
+        _ => "remove it (docs/DESIGN.md §1 lists what the generator understands)".into(),
+    }
+}
+
+/// A short description of a JSON value for messages: its type and, for scalars, the value.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => {
+            let shown: String = s.chars().take(60).collect();
+            let more = if s.chars().count() > 60 { "…" } else { "" };
+            format!("the string `{shown:?}`{more}")
+        }
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+    }
+}
+
+/// Case-insensitive near match among `candidates`, for "did you mean" hints.
+fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a String>) -> String {
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &String)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(&lower, &candidate.to_lowercase());
+        if distance <= 2 && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| format!("; did you mean `{c}`?"))
+        .unwrap_or_default()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row.first().copied().unwrap_or(0);
+        if let Some(first) = row.first_mut() {
+            *first = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = row.get(j).copied().unwrap_or(usize::MAX);
+            let value = (previous + cost)
+                .min(above.saturating_add(1))
+                .min(left.saturating_add(1));
+            previous = above;
+            if let Some(cell) = row.get_mut(j + 1) {
+                *cell = value;
+            }
+        }
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+/// Checks that `value` (at `pointer`, named `name`) is a list of distinct non-empty strings; returns them.
+fn string_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str, name: &str) -> Option<Vec<String>> {
+    let Some(items) = value.as_array() else {
+        cx.expect(pointer, name, "a list of strings", value);
+        return None;
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let at = child(pointer, i);
+        match item.as_str() {
+            Some("") => {
+                cx.err(&at, format!("`{name}` has an empty string; remove it"));
+                ok = false;
+            }
+            Some(s) if out.iter().any(|o| o == s) => {
+                cx.err(
+                    &at,
+                    format!("`{name}` lists `{s}` twice; remove the repetition"),
+                );
+                ok = false;
+            }
+            Some(s) => out.push(s.to_string()),
+            None => {
+                cx.expect(&at, &format!("{name}[{i}]"), "a string", item);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Checks an optional documentation string (`description`, `summary`, `title`).
+fn doc_strings(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str) {
+    for key in ["description", "summary", "title"] {
+        if let Some(value) = map.get(key)
+            && !value.is_string()
+        {
+            cx.expect(&child(pointer, key), key, "a string", value);
+        }
+    }
+}
+
+/// Checks an optional boolean flag.
+fn bool_flag(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, key: &str) -> Option<bool> {
+    let value = map.get(key)?;
+    match value.as_bool() {
+        Some(b) => Some(b),
+        None => {
+            cx.expect(&child(pointer, key), key, "`true` or `false`", value);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_works() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("same", "same"), 0);
+        let names = ["synchronizationJob".to_string(), "other".to_string()];
+        assert_eq!(
+            did_you_mean("synchronizationjobs", &names),
+            "; did you mean `synchronizationJob`?"
+        );
+        assert_eq!(did_you_mean("nothing", &names), "");
+    }
+}

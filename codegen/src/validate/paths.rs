@@ -1,0 +1,997 @@
+//! Paths and operations: path shapes, path parameters against templates, operationIds, operation
+//! extensions, query options, request bodies, responses, and the component responses they reference.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value};
+
+use super::document::{QUERY_OPTIONS, external_docs, security_requirements, template_names};
+use super::schemas::{Named, classify, is_array_of_refs};
+use super::{Ctx, bool_flag, doc_strings, examples, string_list};
+use crate::diagnostic::child;
+
+/// The parents recognised by the generator (docs/DESIGN.md §1).
+const PARENTS: &[&str] = &[
+    "/servicePrincipals/{servicePrincipal-id}",
+    "/servicePrincipals(appId='{appId}')",
+    "/applications/{application-id}",
+];
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
+
+const OPERATION_TYPES: &[&str] = &["operation", "action", "function"];
+
+/// A parameter reference, resolved.
+struct Param {
+    name: String,
+    location: String,
+    pointer: String,
+}
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    component_responses(cx);
+    let Some(value) = cx.raw().get("paths") else {
+        cx.err("#", "`paths` is missing; the spec describes no operations");
+        return;
+    };
+    let Some(paths) = value.as_object() else {
+        cx.expect(
+            "#/paths",
+            "paths",
+            "a mapping of paths to path items",
+            value,
+        );
+        return;
+    };
+    if paths.is_empty() {
+        cx.err(
+            "#/paths",
+            "`paths` is empty; the spec describes no operations",
+        );
+    }
+    let mut operation_ids: Vec<(String, String)> = Vec::new();
+    for (path, item) in paths {
+        path_item(cx, path, item, &mut operation_ids);
+    }
+}
+
+fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &str) {
+    if !path.starts_with('/') {
+        cx.err(pointer, format!("path `{path}` must start with `/`"));
+        return;
+    }
+    if path.len() > 1 && path.ends_with('/') {
+        cx.err(
+            pointer,
+            format!("path `{path}` ends with `/`; remove the trailing slash"),
+        );
+        return;
+    }
+    if path.contains("//") {
+        cx.err(
+            pointer,
+            format!("path `{path}` has an empty segment (`//`)"),
+        );
+        return;
+    }
+    let Some(rest) = PARENTS.iter().find_map(|parent| path.strip_prefix(parent)) else {
+        cx.err(
+            pointer,
+            format!(
+                "path `{path}` does not start with a parent the generator recognises ({}); paths outside these parents are not supported by the generator",
+                PARENTS.join(", ")
+            ),
+        );
+        return;
+    };
+    if !(rest == "/synchronization" || rest.starts_with("/synchronization/")) {
+        cx.err(
+            pointer,
+            format!("path `{path}` must continue with `/synchronization` after its parent"),
+        );
+    }
+    let mut depth = 0i32;
+    for c in path.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => {}
+        }
+        if !(0..=1).contains(&depth) {
+            break;
+        }
+    }
+    if depth != 0 {
+        cx.err(pointer, format!("path `{path}` has unbalanced `{{` `}}`"));
+        return;
+    }
+    let names = template_names(path);
+    for (i, name) in names.iter().enumerate() {
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            cx.err(pointer, format!("path template parameter `{{{name}}}` must be a name of letters, digits, `-` and `_`"));
+        } else if names.iter().take(i).any(|n| n == name) {
+            cx.err(pointer, format!("path template parameter `{{{name}}}` appears twice in `{path}`; use distinct names"));
+        }
+    }
+}
+
+fn path_item(
+    cx: &mut Ctx<'_>,
+    path: &str,
+    value: &Value,
+    operation_ids: &mut Vec<(String, String)>,
+) {
+    let pointer = child("#/paths", path);
+    path_shape(cx, path, &pointer);
+    let Some(item) = value.as_object() else {
+        cx.expect(&pointer, path, "a Path Item object", value);
+        return;
+    };
+    if item.contains_key("$ref") {
+        cx.err(
+            &pointer,
+            "path item `$ref` is not supported by the generator; write the operations inline",
+        );
+        return;
+    }
+    let mut allowed = METHODS.to_vec();
+    allowed.extend(["parameters", "summary", "description"]);
+    cx.keys(item, &pointer, "a path item", &allowed);
+    doc_strings(cx, item, &pointer);
+    let shared = match item.get("parameters") {
+        Some(list) => parameter_list(cx, list, &child(&pointer, "parameters")),
+        None => Vec::new(),
+    };
+    let template = template_names(path);
+    let mut declared_by_operation: Vec<(String, Vec<String>)> = Vec::new();
+    for method in METHODS {
+        let Some(op) = item.get(*method) else {
+            continue;
+        };
+        let op_pointer = child(&pointer, method);
+        let own = operation(cx, method, op, &op_pointer, &shared, operation_ids);
+        let names = own
+            .iter()
+            .filter(|p| p.location == "path")
+            .map(|p| p.name.clone())
+            .collect();
+        for param in own.iter().filter(|p| p.location == "path") {
+            if !template.contains(&param.name) {
+                cx.err(
+                    &param.pointer,
+                    format!(
+                        "path parameter `{}` is declared but the path `{path}` has no `{{{}}}`; remove the parameter or fix its name",
+                        param.name, param.name
+                    ),
+                );
+            }
+        }
+        declared_by_operation.push((op_pointer, names));
+    }
+    if declared_by_operation.is_empty() {
+        cx.err(
+            &pointer,
+            format!("path `{path}` has no operations (get, put, post, patch or delete)"),
+        );
+    }
+    for param in shared.iter().filter(|p| p.location == "path") {
+        if !template.contains(&param.name) {
+            cx.err(
+                &param.pointer,
+                format!(
+                    "path parameter `{}` is declared but the path `{path}` has no `{{{}}}`; remove the parameter or fix its name",
+                    param.name, param.name
+                ),
+            );
+        }
+    }
+    for name in &template {
+        if shared
+            .iter()
+            .any(|p| p.location == "path" && p.name == *name)
+        {
+            continue;
+        }
+        let missing: Vec<&String> = declared_by_operation
+            .iter()
+            .filter(|(_, names)| !names.contains(name))
+            .map(|(p, _)| p)
+            .collect();
+        if missing.len() == declared_by_operation.len() {
+            cx.err(
+                &pointer,
+                format!(
+                    "path template parameter `{{{name}}}` is not declared; add `- $ref: '#/components/parameters/{name}'` to the path item's `parameters`"
+                ),
+            );
+        } else {
+            for op_pointer in missing {
+                cx.err(
+                    op_pointer,
+                    format!(
+                        "path template parameter `{{{name}}}` is not declared for this operation; declare it once in the path item's `parameters`"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A `parameters` list: `$ref`s to `#/components/parameters`, resolved.
+fn parameter_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Vec<Param> {
+    let mut out: Vec<Param> = Vec::new();
+    let Some(items) = value.as_array() else {
+        cx.expect(
+            pointer,
+            "parameters",
+            "a list of `$ref`s to `#/components/parameters`",
+            value,
+        );
+        return out;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let ipointer = child(pointer, i);
+        let Some(map) = item.as_object() else {
+            cx.expect(
+                &ipointer,
+                "parameters[]",
+                "a `$ref` to `#/components/parameters`",
+                item,
+            );
+            continue;
+        };
+        if !map.contains_key("$ref") {
+            let name = map.get("name").and_then(Value::as_str).unwrap_or("?");
+            cx.err(
+                &ipointer,
+                format!(
+                    "inline parameter `{name}` is not supported by the generator; declare it in `#/components/parameters` and reference it with `$ref`"
+                ),
+            );
+            continue;
+        }
+        cx.keys(map, &ipointer, "a parameter reference", &["$ref"]);
+        let Some((target, _)) = cx.follow(map, &ipointer, "parameters") else {
+            continue;
+        };
+        let name = target.get("name").and_then(Value::as_str);
+        let location = target.get("in").and_then(Value::as_str);
+        let (Some(name), Some(location)) = (name, location) else {
+            continue;
+        };
+        // Other locations and unsupported query options are reported on the component itself.
+        if !(location == "path" || (location == "query" && QUERY_OPTIONS.contains(&name))) {
+            continue;
+        }
+        if out.iter().any(|p| p.name == name && p.location == location) {
+            cx.err(
+                &ipointer,
+                format!("the {location} parameter `{name}` is listed twice; remove one"),
+            );
+            continue;
+        }
+        out.push(Param {
+            name: name.to_string(),
+            location: location.to_string(),
+            pointer: ipointer,
+        });
+    }
+    out
+}
+
+/// Checks one operation; returns its own (operation-level) parameters.
+fn operation(
+    cx: &mut Ctx<'_>,
+    method: &str,
+    value: &Value,
+    pointer: &str,
+    shared: &[Param],
+    operation_ids: &mut Vec<(String, String)>,
+) -> Vec<Param> {
+    let Some(op) = value.as_object() else {
+        cx.expect(pointer, method, "an Operation object", value);
+        return Vec::new();
+    };
+    cx.keys(
+        op,
+        pointer,
+        "an operation",
+        &[
+            "operationId",
+            "summary",
+            "description",
+            "tags",
+            "externalDocs",
+            "parameters",
+            "requestBody",
+            "responses",
+            "security",
+            "x-ms-docs-operation-type",
+            "x-graph-versions",
+            "x-graph-deprecated",
+            "x-graph-permissions",
+            "x-ms-pageable",
+        ],
+    );
+    doc_strings(cx, op, pointer);
+    if let Some(tags) = op.get("tags") {
+        string_list(cx, tags, &child(pointer, "tags"), "tags");
+    }
+    if let Some(docs) = op.get("externalDocs") {
+        external_docs(cx, docs, &child(pointer, "externalDocs"));
+    }
+    if let Some(security) = op.get("security") {
+        security_requirements(cx, security, &child(pointer, "security"));
+    }
+    operation_id(cx, op, pointer, operation_ids);
+    let kind = operation_type(cx, op, pointer, method);
+    let versions = operation_versions(cx, op, pointer);
+    deprecated(cx, op, pointer, &versions);
+    permissions(cx, op, pointer);
+    let pageable = pageable(cx, op, pointer, method);
+
+    let own = match op.get("parameters") {
+        Some(list) => parameter_list(cx, list, &child(pointer, "parameters")),
+        None => Vec::new(),
+    };
+    let query: BTreeSet<&str> = shared
+        .iter()
+        .chain(own.iter())
+        .filter(|p| p.location == "query")
+        .map(|p| p.name.as_str())
+        .collect();
+    let all: BTreeSet<&str> = QUERY_OPTIONS.iter().copied().collect();
+    let query_pointer = if op.contains_key("parameters") {
+        child(pointer, "parameters")
+    } else {
+        pointer.to_string()
+    };
+    let is_select_only = query.len() == 1 && query.contains("$select");
+    if !(query.is_empty() || is_select_only || query == all) {
+        cx.err(
+            &query_pointer,
+            format!(
+                "the query options {} are not a set the generator supports: a list operation takes all of {}; a single-entity GET takes `$select` alone; others take none",
+                query.iter().copied().collect::<Vec<_>>().join(", "),
+                QUERY_OPTIONS.join(", ")
+            ),
+        );
+    } else if pageable.is_some() && kind == Some("operation") && query != all {
+        let missing: Vec<&str> = all.difference(&query).copied().collect();
+        cx.err(
+            &query_pointer,
+            format!(
+                "a list operation (pageable, `x-ms-docs-operation-type: operation`) takes all of {}; add `$ref`s for {}",
+                QUERY_OPTIONS.join(", "),
+                missing.join(", ")
+            ),
+        );
+    } else if pageable.is_none() && !query.is_empty() && query == all {
+        cx.err(
+            pointer,
+            "the operation takes the list query options but has no `x-ms-pageable`; add `x-ms-pageable: {nextLinkName: '@odata.nextLink', itemName: value}`",
+        );
+    }
+
+    if let Some(body) = op.get("requestBody") {
+        request_body(cx, method, body, &child(pointer, "requestBody"));
+    }
+    responses(cx, op, pointer, method, pageable.as_ref());
+    own
+}
+
+fn operation_id(
+    cx: &mut Ctx<'_>,
+    op: &Map<String, Value>,
+    pointer: &str,
+    seen: &mut Vec<(String, String)>,
+) {
+    let ipointer = child(pointer, "operationId");
+    let id = match op.get("operationId") {
+        None => {
+            cx.err(
+                pointer,
+                "the operation has no `operationId`; add a unique dotted id such as `servicePrincipals.synchronization.jobs.synchronizationJob.start`",
+            );
+            return;
+        }
+        Some(Value::String(id)) if !id.is_empty() && !id.chars().any(char::is_whitespace) => id,
+        Some(other) => {
+            cx.expect(
+                &ipointer,
+                "operationId",
+                "a non-empty string without spaces",
+                other,
+            );
+            return;
+        }
+    };
+    if let Some((_, first)) = seen.iter().find(|(other, _)| other == id) {
+        let line = cx
+            .spec
+            .line_of(first)
+            .map(|l| format!(" (line {l})"))
+            .unwrap_or_default();
+        let message = format!(
+            "duplicate operationId `{id}`: also used at {first}{line}; operationIds must be unique"
+        );
+        cx.err(&ipointer, message);
+    } else {
+        seen.push((id.clone(), ipointer));
+    }
+}
+
+/// `x-ms-docs-operation-type`; returns it when it is one of the three kinds.
+fn operation_type<'v>(
+    cx: &mut Ctx<'_>,
+    op: &'v Map<String, Value>,
+    pointer: &str,
+    method: &str,
+) -> Option<&'v str> {
+    let tpointer = child(pointer, "x-ms-docs-operation-type");
+    match op.get("x-ms-docs-operation-type") {
+        None => {
+            cx.err(
+                pointer,
+                "`x-ms-docs-operation-type` is missing; add `operation` (CRUD), `action` (POST to an action segment) or `function` (GET of a function segment)",
+            );
+            None
+        }
+        Some(Value::String(kind)) if OPERATION_TYPES.contains(&kind.as_str()) => {
+            let expected = match kind.as_str() {
+                "action" => Some("post"),
+                "function" => Some("get"),
+                _ => None,
+            };
+            if let Some(expected) = expected
+                && expected != method
+            {
+                cx.err(
+                    &tpointer,
+                    format!("an OData {kind} is called with `{expected}`, but this operation is `{method}`; fix the method or the type"),
+                );
+            }
+            Some(kind.as_str())
+        }
+        Some(other) => {
+            cx.expect(
+                &tpointer,
+                "x-ms-docs-operation-type",
+                "`operation`, `action` or `function`",
+                other,
+            );
+            None
+        }
+    }
+}
+
+/// `x-graph-versions` on an operation; returns the versions the operation is in.
+fn operation_versions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) -> Vec<String> {
+    let Some(value) = op.get("x-graph-versions") else {
+        return cx.versions.clone();
+    };
+    let vpointer = child(pointer, "x-graph-versions");
+    let Some(list) = string_list(cx, value, &vpointer, "x-graph-versions") else {
+        return cx.versions.clone();
+    };
+    if list.is_empty() {
+        cx.err(&vpointer, "`x-graph-versions` is empty; list the versions the operation is in, or omit it for all versions");
+        return list;
+    }
+    if cx.versions.is_empty() {
+        return list;
+    }
+    let mut ok = true;
+    for (i, version) in list.iter().enumerate() {
+        if !cx.versions.contains(version) {
+            ok = false;
+            let message = format!(
+                "version `{version}` is not in `info.x-graph-versions` ({}); fix the name or add the version there",
+                cx.versions.join(", ")
+            );
+            cx.err(&child(&vpointer, i), message);
+        }
+    }
+    if !ok {
+        return cx.versions.clone();
+    }
+    if cx.versions.iter().all(|v| list.contains(v)) {
+        cx.err(
+            &vpointer,
+            "`x-graph-versions` lists every version of `info.x-graph-versions`; omit it (it is only for operations missing from some version)",
+        );
+    }
+    list
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions: &[String]) {
+    let Some(value) = op.get("x-graph-deprecated") else {
+        return;
+    };
+    let dpointer = child(pointer, "x-graph-deprecated");
+    let Some(d) = value.as_object() else {
+        cx.expect(
+            &dpointer,
+            "x-graph-deprecated",
+            "a mapping `{versions: [beta], date: 2026-02-06, removalDate: 2027-07-06, replacement: text}`",
+            value,
+        );
+        return;
+    };
+    cx.keys(
+        d,
+        &dpointer,
+        "`x-graph-deprecated`",
+        &["versions", "date", "removalDate", "replacement"],
+    );
+    match d.get("versions") {
+        None => cx.err(&dpointer, "`x-graph-deprecated` needs `versions`: the versions in which the operation is deprecated"),
+        Some(list) => {
+            let lpointer = child(&dpointer, "versions");
+            if let Some(list) = string_list(cx, list, &lpointer, "versions") {
+                if list.is_empty() {
+                    cx.err(&lpointer, "`versions` is empty; name the versions in which the operation is deprecated");
+                }
+                for (i, version) in list.iter().enumerate() {
+                    if !versions.is_empty() && !versions.contains(version) {
+                        cx.err(
+                            &child(&lpointer, i),
+                            format!("deprecated in `{version}`, but the operation is only in {}", versions.join(", ")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut dates: Vec<&str> = Vec::new();
+    for key in ["date", "removalDate"] {
+        match d.get(key) {
+            None if key == "date" => {
+                cx.err(&dpointer, "`x-graph-deprecated` needs `date` (YYYY-MM-DD, when the deprecation was announced)")
+            }
+            None => {}
+            Some(Value::String(s)) if is_date(s) => dates.push(s),
+            Some(other) => cx.expect(&child(&dpointer, key), key, "a date `YYYY-MM-DD`", other),
+        }
+    }
+    if let [date, removal] = dates.as_slice()
+        && removal < date
+    {
+        cx.err(
+            &child(&dpointer, "removalDate"),
+            format!("`removalDate` {removal} is before `date` {date}"),
+        );
+    }
+    if let Some(replacement) = d.get("replacement")
+        && !replacement.is_string()
+    {
+        cx.expect(
+            &child(&dpointer, "replacement"),
+            "replacement",
+            "a string",
+            replacement,
+        );
+    }
+}
+
+fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) {
+    let Some(value) = op.get("x-graph-permissions") else {
+        return;
+    };
+    let ppointer = child(pointer, "x-graph-permissions");
+    let shape = "a mapping with `delegatedWork`, `delegatedPersonal` and `application`, each `{least: [...], higher: [...]}`";
+    let Some(p) = value.as_object() else {
+        cx.expect(&ppointer, "x-graph-permissions", shape, value);
+        return;
+    };
+    let kinds = ["delegatedWork", "delegatedPersonal", "application"];
+    cx.keys(p, &ppointer, "`x-graph-permissions`", &kinds);
+    for kind in kinds {
+        let kpointer = child(&ppointer, kind);
+        let Some(entry) = p.get(kind) else {
+            cx.err(
+                &ppointer,
+                format!("`x-graph-permissions` needs `{kind}` (write `{kind}: {{least: [], higher: []}}` when it is not supported)"),
+            );
+            continue;
+        };
+        let Some(entry) = entry.as_object() else {
+            cx.expect(&kpointer, kind, "`{least: [...], higher: [...]}`", entry);
+            continue;
+        };
+        cx.keys(
+            entry,
+            &kpointer,
+            &format!("`x-graph-permissions.{kind}`"),
+            &["least", "higher"],
+        );
+        for level in ["least", "higher"] {
+            let lpointer = child(&kpointer, level);
+            let Some(list) = entry.get(level) else {
+                cx.err(
+                    &kpointer,
+                    format!("`{kind}` needs `{level}` (a list of permission names, may be empty)"),
+                );
+                continue;
+            };
+            let Some(names) = string_list(cx, list, &lpointer, level) else {
+                continue;
+            };
+            for (i, name) in names.iter().enumerate() {
+                if name.chars().any(char::is_whitespace) {
+                    cx.err(
+                        &child(&lpointer, i),
+                        format!(
+                            "permission `{name}` contains whitespace; write one permission per item"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `x-ms-pageable`; returns `(nextLinkName, itemName)`.
+fn pageable(
+    cx: &mut Ctx<'_>,
+    op: &Map<String, Value>,
+    pointer: &str,
+    method: &str,
+) -> Option<(String, String)> {
+    let value = op.get("x-ms-pageable")?;
+    let ppointer = child(pointer, "x-ms-pageable");
+    let Some(p) = value.as_object() else {
+        cx.expect(
+            &ppointer,
+            "x-ms-pageable",
+            "`{nextLinkName: '@odata.nextLink', itemName: value}`",
+            value,
+        );
+        return None;
+    };
+    cx.keys(
+        p,
+        &ppointer,
+        "`x-ms-pageable`",
+        &["nextLinkName", "itemName"],
+    );
+    if method != "get" {
+        cx.err(
+            &ppointer,
+            format!("only `get` operations can be pageable, this one is `{method}`"),
+        );
+        return None;
+    }
+    let next = p.get("nextLinkName").and_then(Value::as_str);
+    let item = p.get("itemName").and_then(Value::as_str);
+    match (next, item) {
+        (Some(next), Some(item)) => Some((next.to_string(), item.to_string())),
+        _ => {
+            cx.err(&ppointer, "`x-ms-pageable` needs `nextLinkName: '@odata.nextLink'` and `itemName: value` (strings)");
+            None
+        }
+    }
+}
+
+fn request_body(cx: &mut Ctx<'_>, method: &str, value: &Value, pointer: &str) {
+    if matches!(method, "get" | "delete") {
+        cx.err(
+            pointer,
+            format!("a request body on `{method}` is not supported by the generator; remove it"),
+        );
+        return;
+    }
+    let Some(body) = value.as_object() else {
+        cx.expect(pointer, "requestBody", "a Request Body object", value);
+        return;
+    };
+    if body.contains_key("$ref") {
+        cx.err(
+            pointer,
+            "a request body `$ref` is not supported by the generator; write the body inline: `content: {application/json: {schema: {$ref: ...}}}`",
+        );
+        return;
+    }
+    cx.keys(
+        body,
+        pointer,
+        "a request body",
+        &["description", "content", "required"],
+    );
+    doc_strings(cx, body, pointer);
+    bool_flag(cx, body, pointer, "required");
+    let cpointer = child(pointer, "content");
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        cx.err(
+            pointer,
+            "the request body needs `content` with one media type (`application/json`)",
+        );
+        return;
+    };
+    if content.len() != 1 {
+        cx.err(
+            &cpointer,
+            format!(
+                "request bodies with {} media types are not supported by the generator; give exactly one (`application/json`, or `application/scim+json` for bulkUpload)",
+                content.len()
+            ),
+        );
+        return;
+    }
+    for (media_type, media) in content {
+        let mpointer = child(&cpointer, media_type);
+        if !matches!(
+            media_type.as_str(),
+            "application/json" | "application/scim+json"
+        ) {
+            cx.err(
+                &mpointer,
+                format!("request media type `{media_type}` is not supported by the generator; use `application/json` (or `application/scim+json` for bulkUpload)"),
+            );
+            continue;
+        }
+        media_object(cx, media, &mpointer, "request body");
+    }
+}
+
+/// A media type object: a `$ref` schema to a named object schema, and examples; returns the schema reference.
+fn media_object(cx: &mut Ctx<'_>, value: &Value, pointer: &str, what: &str) -> Option<String> {
+    let Some(media) = value.as_object() else {
+        cx.expect(
+            pointer,
+            "media type",
+            "a Media Type object with `schema`",
+            value,
+        );
+        return None;
+    };
+    cx.keys(
+        media,
+        pointer,
+        "a media type",
+        &["schema", "example", "examples"],
+    );
+    let spointer = child(pointer, "schema");
+    let Some(schema) = media.get("schema") else {
+        cx.err(
+            pointer,
+            format!("the {what} needs `schema: {{$ref: '#/components/schemas/...'}}`"),
+        );
+        return None;
+    };
+    let Some(schema) = schema.as_object().filter(|s| s.contains_key("$ref")) else {
+        cx.err(
+            &spointer,
+            format!("the {what} schema must be a `$ref` to a named component schema (e.g. `#/components/schemas/synchronizationJob`); inline schemas are not supported by the generator"),
+        );
+        return None;
+    };
+    cx.keys(
+        schema,
+        &spointer,
+        &format!("a {what} schema reference"),
+        &["$ref"],
+    );
+    let (target, reference) = cx.follow(schema, &spointer, "schemas")?;
+    if !matches!(classify(target), Named::Object(_)) {
+        cx.err(
+            &child(&spointer, "$ref"),
+            format!("the {what} schema `{reference}` is not an object schema; bodies must be named object schemas"),
+        );
+        return None;
+    }
+    examples::check_media(cx, media, pointer, &reference);
+    Some(reference)
+}
+
+fn responses(
+    cx: &mut Ctx<'_>,
+    op: &Map<String, Value>,
+    pointer: &str,
+    method: &str,
+    pageable: Option<&(String, String)>,
+) {
+    let rpointer = child(pointer, "responses");
+    let Some(value) = op.get("responses") else {
+        cx.err(pointer, "the operation has no `responses`; list the success statuses and `default: {$ref: '#/components/responses/error'}`");
+        return;
+    };
+    let Some(responses) = value.as_object() else {
+        cx.expect(
+            &rpointer,
+            "responses",
+            "a mapping of statuses to responses",
+            value,
+        );
+        return;
+    };
+    let mut has_default = false;
+    let mut success: Vec<(u16, Option<String>)> = Vec::new();
+    for (status, response) in responses {
+        let spointer = child(&rpointer, status);
+        if status == "default" {
+            has_default = true;
+            let reference = response.as_object().filter(|r| r.contains_key("$ref"));
+            match reference {
+                Some(reference) => {
+                    cx.keys(reference, &spointer, "the `default` response reference", &["$ref"]);
+                    cx.follow(reference, &spointer, "responses");
+                }
+                None => cx.err(
+                    &spointer,
+                    "the `default` response must be `$ref: '#/components/responses/error'` (the OData error), not inline",
+                ),
+            }
+            continue;
+        }
+        let code = status.parse::<u16>().ok().filter(|_| status.len() == 3);
+        match code {
+            Some(code @ 200..=299) => {
+                if let Some(schema) = response_object(cx, response, &spointer, Some(code), false) {
+                    success.push((code, schema));
+                }
+            }
+            Some(code) => cx.err(
+                &spointer,
+                format!("status `{code}` is not supported by the generator: list only success (2xx) statuses; errors are described by `default`"),
+            ),
+            None => cx.err(
+                &spointer,
+                format!("status `{status}` is not supported by the generator; list each success status (e.g. `200`, `201`, `204`)"),
+            ),
+        }
+    }
+    if !has_default {
+        cx.err(&rpointer, "the operation has no `default` error response; add `default: {$ref: '#/components/responses/error'}`");
+    }
+    if success.is_empty() && responses.keys().all(|k| k == "default") {
+        cx.err(
+            &rpointer,
+            "the operation has no success (2xx) response; list each documented success status",
+        );
+    }
+    let schemas: BTreeSet<&String> = success.iter().filter_map(|(_, s)| s.as_ref()).collect();
+    if schemas.len() > 1 {
+        cx.err(
+            &rpointer,
+            format!(
+                "the success responses return different schemas ({}); the generator needs one response type per operation",
+                schemas.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    let Some((next, item)) = pageable else { return };
+    let ppointer = child(pointer, "x-ms-pageable");
+    let Some(reference) = success
+        .iter()
+        .find(|(code, _)| *code == 200)
+        .and_then(|(_, s)| s.clone())
+    else {
+        cx.err(&ppointer, "a pageable operation needs a `200` response with an `application/json` collection-response schema");
+        return;
+    };
+    if method != "get" {
+        return;
+    }
+    let Some(properties) = cx
+        .lookup(&reference)
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+    else {
+        cx.err(
+            &ppointer,
+            format!(
+                "the page schema `{reference}` has no `properties`; it needs `{item}` and `{next}`"
+            ),
+        );
+        return;
+    };
+    if !properties.get(item).is_some_and(is_array_of_refs) {
+        cx.err(
+            &ppointer,
+            format!("the page schema `{reference}` needs a `{item}` property `{{type: array, items: {{$ref: ...}}}}` (from `itemName`)"),
+        );
+    }
+    if properties
+        .get(next)
+        .and_then(|p| p.get("type"))
+        .and_then(Value::as_str)
+        != Some("string")
+    {
+        cx.err(
+            &ppointer,
+            format!("the page schema `{reference}` needs a `{next}` property `{{type: string}}` (from `nextLinkName`)"),
+        );
+    }
+}
+
+/// A response object (inline); returns `Some(schema reference)` when it has JSON content, `Some(None)` when
+/// it has none, `None` when it is unusable.
+fn response_object(
+    cx: &mut Ctx<'_>,
+    value: &Value,
+    pointer: &str,
+    status: Option<u16>,
+    component: bool,
+) -> Option<Option<String>> {
+    let Some(response) = value.as_object() else {
+        cx.expect(pointer, "response", "a Response object", value);
+        return None;
+    };
+    if response.contains_key("$ref") {
+        let message = if component {
+            "a component response must be defined here, not a `$ref` to another one"
+        } else {
+            "a success response `$ref` is not supported by the generator; write the response inline (only `default` is a `$ref`)"
+        };
+        cx.err(pointer, message);
+        return None;
+    }
+    cx.keys(response, pointer, "a response", &["description", "content"]);
+    doc_strings(cx, response, pointer);
+    let Some(content) = response.get("content") else {
+        return Some(None);
+    };
+    let cpointer = child(pointer, "content");
+    let Some(content) = content.as_object() else {
+        cx.expect(&cpointer, "content", "a mapping of media types", content);
+        return None;
+    };
+    if content.is_empty() {
+        return Some(None);
+    }
+    if status == Some(204) {
+        cx.err(
+            &cpointer,
+            "a `204` response has no content; remove `content` or use `200`",
+        );
+        return None;
+    }
+    let mut schema = None;
+    for (media_type, media) in content {
+        let mpointer = child(&cpointer, media_type);
+        if media_type != "application/json" {
+            cx.err(
+                &mpointer,
+                format!("response content `{media_type}` is not supported by the generator; only `application/json` is"),
+            );
+            continue;
+        }
+        schema = media_object(cx, media, &mpointer, "response");
+    }
+    schema.map(Some)
+}
+
+fn component_responses(cx: &mut Ctx<'_>) {
+    let Some(responses) = cx
+        .lookup("#/components/responses")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    for (name, response) in responses {
+        response_object(
+            cx,
+            response,
+            &child("#/components/responses", name),
+            None,
+            true,
+        );
+    }
+}

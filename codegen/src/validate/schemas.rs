@@ -1,0 +1,627 @@
+//! Component schemas: named object schemas with the property kinds of docs/DESIGN.md §1, and string enums
+//! (plain and flag enums) with their CSDL values.
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, bool_flag, describe, doc_strings, keyword_hint, string_list};
+use crate::diagnostic::child;
+
+/// What a named component schema stands for.
+pub(super) enum Named<'s> {
+    /// `type: object` with `properties`.
+    Object(&'s Map<String, Value>),
+    /// A string enum (a flag enum when [`is_flags`]).
+    Enum(&'s Map<String, Value>),
+    /// Anything else (refused by [`check`]).
+    Other,
+}
+
+/// Tells what a component schema is, without reporting anything.
+pub(super) fn classify(schema: &Value) -> Named<'_> {
+    let Some(map) = schema.as_object() else {
+        return Named::Other;
+    };
+    if map.contains_key("enum") {
+        Named::Enum(map)
+    } else if map.get("type").and_then(Value::as_str) == Some("object") && !map.contains_key("$ref")
+    {
+        Named::Object(map)
+    } else {
+        Named::Other
+    }
+}
+
+/// Whether an enum schema is a flag enum.
+pub(super) fn is_flags(map: &Map<String, Value>) -> bool {
+    map.get("x-ms-enum-flags")
+        .and_then(|f| f.get("isFlags"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+const CSDL_KINDS: &[&str] = &[
+    "entity",
+    "complex",
+    "action-parameters",
+    "collection-response",
+    "scim",
+];
+
+pub(super) fn check(cx: &mut Ctx<'_>) {
+    let Some(schemas) = cx.lookup("#/components/schemas").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, schema) in schemas {
+        let pointer = child("#/components/schemas", name);
+        let Some(map) = schema.as_object() else {
+            cx.expect(&pointer, name, "a Schema object", schema);
+            continue;
+        };
+        if map.contains_key("$ref") {
+            cx.err(
+                &pointer,
+                format!("component schema `{name}` is a `$ref` alias, which is not supported by the generator; reference the target directly"),
+            );
+            continue;
+        }
+        match classify(schema) {
+            Named::Object(map) => object(cx, name, map, &pointer),
+            Named::Enum(map) => enumeration(cx, name, map, &pointer),
+            Named::Other => {
+                if let Some(kw) = ["allOf", "oneOf", "anyOf", "not"]
+                    .into_iter()
+                    .find(|k| map.contains_key(*k))
+                {
+                    cx.err(
+                        &child(&pointer, kw),
+                        format!("`{kw}` on component schema `{name}` is not supported by the generator; flatten the inherited properties into one `type: object` schema"),
+                    );
+                } else {
+                    cx.err(
+                        &pointer,
+                        format!("component schema `{name}` must be an object schema (`type: object` with `properties`) or a string enum; other named schemas are not supported by the generator"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str) {
+    cx.keys(
+        map,
+        pointer,
+        "an object schema",
+        &[
+            "type",
+            "properties",
+            "description",
+            "title",
+            "required",
+            "additionalProperties",
+            "x-graph-csdl",
+        ],
+    );
+    doc_strings(cx, map, pointer);
+    let csdl = match map.get("x-graph-csdl") {
+        None => None,
+        Some(Value::String(kind)) if CSDL_KINDS.contains(&kind.as_str()) => Some(kind.as_str()),
+        Some(other) => {
+            cx.expect(
+                &child(pointer, "x-graph-csdl"),
+                "x-graph-csdl",
+                &format!("one of {}", CSDL_KINDS.join(", ")),
+                other,
+            );
+            None
+        }
+    };
+    if let Some(extra) = map.get("additionalProperties")
+        && extra != &Value::Bool(true)
+    {
+        cx.err(
+            &child(pointer, "additionalProperties"),
+            "on a component object schema only `additionalProperties: true` is supported (service types are open anyway); remove it",
+        );
+    }
+    let properties = match map.get("properties") {
+        None => None,
+        Some(Value::Object(p)) => Some(p),
+        Some(other) => {
+            cx.expect(
+                &child(pointer, "properties"),
+                "properties",
+                "a mapping of property names to schemas",
+                other,
+            );
+            None
+        }
+    };
+    if let Some(properties) = properties {
+        let ppointer = child(pointer, "properties");
+        for (prop, schema) in properties {
+            property(cx, schema, &child(&ppointer, prop), false);
+        }
+    }
+    if let Some(required) = map.get("required") {
+        let rpointer = child(pointer, "required");
+        if !matches!(csdl, Some("action-parameters" | "scim")) {
+            cx.err(
+                &rpointer,
+                format!(
+                    "`required` lists are only supported on `x-graph-csdl: action-parameters` or `scim` schemas; `{name}` is a response type and the service sends partial objects, so remove it"
+                ),
+            );
+        } else if let Some(names) = string_list(cx, required, &rpointer, "required") {
+            for (i, required_name) in names.iter().enumerate() {
+                if !properties.is_some_and(|p| p.contains_key(required_name)) {
+                    cx.err(
+                        &child(&rpointer, i),
+                        format!("required property `{required_name}` is not in `properties`"),
+                    );
+                }
+            }
+        }
+    }
+    if csdl == Some("collection-response") {
+        let value = properties.and_then(|p| p.get("value"));
+        if !value.is_some_and(is_array_of_refs) {
+            cx.err(
+                pointer,
+                format!("collection-response schema `{name}` needs a `value` property `{{type: array, items: {{$ref: ...}}}}`"),
+            );
+        }
+    }
+}
+
+/// `{type: array, items: {$ref: '#/components/schemas/X'}}`.
+pub(super) fn is_array_of_refs(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("array")
+        && schema
+            .get("items")
+            .and_then(|i| i.get("$ref"))
+            .and_then(Value::as_str)
+            .is_some_and(|r| r.starts_with("#/components/schemas/"))
+}
+
+const STRING_FORMATS: &[&str] = &["date-time", "duration", "uuid"];
+
+/// A property schema (or an array's `items`): one of the property kinds of docs/DESIGN.md §1.
+fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
+    let what = if in_items {
+        "array `items`"
+    } else {
+        "a property schema"
+    };
+    let Some(map) = value.as_object() else {
+        cx.expect(pointer, "property schema", "a Schema object", value);
+        return;
+    };
+    if map.contains_key("$ref") {
+        for key in map.keys().filter(|k| *k != "$ref" && *k != "description") {
+            let message = if key == "nullable" {
+                "`nullable` next to `$ref` is ignored by OpenAPI 3.0; write a nullable reference as `{allOf: [{$ref: ...}], nullable: true}`".to_string()
+            } else {
+                format!(
+                    "`{key}` next to `$ref` is ignored by OpenAPI 3.0 and not supported by the generator; use `{{allOf: [{{$ref: ...}}], nullable: true, {key}: ...}}` or remove it"
+                )
+            };
+            cx.err(&child(pointer, key), message);
+        }
+        doc_strings(cx, map, pointer);
+        cx.follow(map, pointer, "schemas");
+        return;
+    }
+    if map.contains_key("allOf") {
+        nullable_ref(cx, map, pointer, what);
+        return;
+    }
+    if map.contains_key("enum") {
+        cx.err(
+            &child(pointer, "enum"),
+            "inline enums are not supported by the generator; declare a named string enum in `#/components/schemas` (with `x-graph-enum-values`) and `$ref` it",
+        );
+        return;
+    }
+    let common = ["type", "nullable", "readOnly", "description"];
+    doc_strings(cx, map, pointer);
+    bool_flag(cx, map, pointer, "nullable");
+    bool_flag(cx, map, pointer, "readOnly");
+    let ty = match map.get("type") {
+        Some(Value::String(ty)) => ty.as_str(),
+        Some(other) => {
+            cx.expect(&child(pointer, "type"), "type", "a single type name", other);
+            return;
+        }
+        None => {
+            let mut polymorphic = false;
+            for kw in ["oneOf", "anyOf", "not", "discriminator"]
+                .into_iter()
+                .filter(|k| map.contains_key(*k))
+            {
+                polymorphic = true;
+                cx.err(
+                    &child(pointer, kw),
+                    format!(
+                        "`{kw}` is not supported by the generator on {what}; {}",
+                        keyword_hint(kw)
+                    ),
+                );
+            }
+            if !polymorphic {
+                cx.err(pointer, format!("{what} needs a `type` or a `$ref`; untyped schemas are not supported by the generator"));
+            }
+            return;
+        }
+    };
+    match ty {
+        "string" => {
+            let mut allowed = common.to_vec();
+            allowed.extend(["format", "x-graph-secret"]);
+            cx.keys(map, pointer, what, &allowed);
+            if let Some(format) = map.get("format") {
+                match format.as_str() {
+                    Some(f) if STRING_FORMATS.contains(&f) => {}
+                    Some(f) => cx.err(
+                        &child(pointer, "format"),
+                        format!(
+                            "string format `{f}` is not supported by the generator; use one of {} or no format",
+                            STRING_FORMATS.join(", ")
+                        ),
+                    ),
+                    None => cx.expect(&child(pointer, "format"), "format", "a string", format),
+                }
+            }
+            match map.get("x-graph-secret") {
+                None | Some(Value::Bool(true)) if !map.contains_key("format") => {}
+                Some(Value::Bool(true)) => {
+                    cx.err(&child(pointer, "x-graph-secret"), "`x-graph-secret` applies to plain strings only (no `format`)");
+                }
+                None => {}
+                Some(other) => cx.expect(&child(pointer, "x-graph-secret"), "x-graph-secret", "`true` (or absent)", other),
+            }
+        }
+        "boolean" => cx.keys(map, pointer, what, &common),
+        "integer" => {
+            let mut allowed = common.to_vec();
+            allowed.push("format");
+            cx.keys(map, pointer, what, &allowed);
+            match map.get("format").and_then(Value::as_str) {
+                Some("int32" | "int64") => {}
+                Some(f) => cx.err(
+                    &child(pointer, "format"),
+                    format!("integer format `{f}` is not supported by the generator; use `int32` or `int64`"),
+                ),
+                None => cx.err(pointer, "integers need `format: int32` or `format: int64`"),
+            }
+        }
+        "number" => cx.err(
+            &child(pointer, "type"),
+            "`type: number` is not supported by the generator; use `{type: integer, format: int32|int64}` or a string",
+        ),
+        "array" => {
+            let mut allowed = common.to_vec();
+            allowed.push("items");
+            cx.keys(map, pointer, what, &allowed);
+            match map.get("items") {
+                None => cx.err(pointer, "an array needs `items`"),
+                Some(items) if items.get("type").and_then(Value::as_str) == Some("array") => cx.err(
+                    &child(pointer, "items"),
+                    "arrays of arrays are not supported by the generator; wrap the inner list in a named object schema",
+                ),
+                Some(items) => property(cx, items, &child(pointer, "items"), true),
+            }
+        }
+        "object" => {
+            if map.contains_key("properties") {
+                cx.err(
+                    &child(pointer, "properties"),
+                    "inline objects with `properties` are not supported by the generator; declare a named object schema in `#/components/schemas` and `$ref` it",
+                );
+                return;
+            }
+            let mut allowed = common.to_vec();
+            allowed.push("additionalProperties");
+            cx.keys(map, pointer, what, &allowed);
+            if map.get("additionalProperties") != Some(&Value::Bool(true)) {
+                cx.err(
+                    pointer,
+                    "a free-form object is written `{type: object, additionalProperties: true}`; other inline objects are not supported by the generator",
+                );
+            }
+        }
+        other => cx.err(
+            &child(pointer, "type"),
+            format!("`type: {other}` is not supported by the generator (supported: string, boolean, integer, array, object)"),
+        ),
+    }
+}
+
+/// `{allOf: [{$ref: ...}], nullable: true}`, optionally with `description` and `readOnly`.
+fn nullable_ref(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, what: &str) {
+    cx.keys(
+        map,
+        pointer,
+        &format!("{what} using `allOf`"),
+        &["allOf", "nullable", "description", "readOnly"],
+    );
+    doc_strings(cx, map, pointer);
+    bool_flag(cx, map, pointer, "readOnly");
+    let apointer = child(pointer, "allOf");
+    let single = match map
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
+        Some([only]) => only
+            .as_object()
+            .filter(|o| o.len() == 1 && o.contains_key("$ref")),
+        _ => None,
+    };
+    let Some(single) = single else {
+        cx.err(
+            &apointer,
+            "`allOf` is not supported by the generator except as the nullable-reference idiom `{allOf: [{$ref: '#/components/schemas/X'}], nullable: true}` (exactly one `$ref` element)",
+        );
+        return;
+    };
+    cx.follow(single, &child(&apointer, 0), "schemas");
+    if map.get("nullable") != Some(&Value::Bool(true)) {
+        cx.err(
+            pointer,
+            "a single-`$ref` `allOf` is the nullable-reference idiom and needs `nullable: true`; for a non-null reference write `$ref` directly",
+        );
+    }
+}
+
+fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str) {
+    cx.keys(
+        map,
+        pointer,
+        "an enum schema",
+        &[
+            "type",
+            "enum",
+            "description",
+            "title",
+            "x-graph-enum-values",
+            "x-ms-enum-flags",
+            "x-graph-enum-names",
+            "x-graph-enum-closed",
+        ],
+    );
+    doc_strings(cx, map, pointer);
+    match map.get("type").and_then(Value::as_str) {
+        Some("string") => {}
+        Some(other) => {
+            cx.err(
+                &child(pointer, "type"),
+                format!("enum `{name}` has `type: {other}`; enums that are not strings are not supported by the generator (write `type: string` with the member names and put the numbers in `x-graph-enum-values`)"),
+            );
+            return;
+        }
+        None => {
+            cx.err(pointer, format!("enum `{name}` needs `type: string`"));
+            return;
+        }
+    }
+    let epointer = child(pointer, "enum");
+    let Some(items) = map.get("enum").and_then(Value::as_array) else {
+        cx.err(&epointer, "`enum` must be a list of member names");
+        return;
+    };
+    if items.is_empty() {
+        cx.err(&epointer, format!("enum `{name}` has no members"));
+        return;
+    }
+    let mut members: Vec<String> = Vec::new();
+    let mut members_ok = true;
+    for (i, item) in items.iter().enumerate() {
+        let ipointer = child(&epointer, i);
+        match item.as_str() {
+            Some("") => {
+                cx.err(&ipointer, "an enum member cannot be the empty string");
+                members_ok = false;
+            }
+            Some(member) => {
+                if let Some(j) = members.iter().position(|m| m.eq_ignore_ascii_case(member)) {
+                    cx.err(
+                        &ipointer,
+                        format!("duplicate enum member `{member}`: same as `{}` at {epointer}/{j} (members are compared case-insensitively); remove one", members.get(j).map_or("", String::as_str)),
+                    );
+                    members_ok = false;
+                }
+                members.push(member.to_string());
+            }
+            None => {
+                cx.err(
+                    &ipointer,
+                    format!("enum member {} is not a string; enums that are not strings are not supported by the generator", describe(item)),
+                );
+                members_ok = false;
+                members.push(String::new());
+            }
+        }
+    }
+
+    let flags = match map.get("x-ms-enum-flags") {
+        None => false,
+        Some(Value::Object(f)) => {
+            let fpointer = child(pointer, "x-ms-enum-flags");
+            cx.keys(f, &fpointer, "`x-ms-enum-flags`", &["isFlags"]);
+            match f.get("isFlags") {
+                Some(Value::Bool(b)) => *b,
+                _ => {
+                    cx.err(&fpointer, "`x-ms-enum-flags` must be `{isFlags: true}`");
+                    false
+                }
+            }
+        }
+        Some(other) => {
+            cx.expect(
+                &child(pointer, "x-ms-enum-flags"),
+                "x-ms-enum-flags",
+                "`{isFlags: true}`",
+                other,
+            );
+            false
+        }
+    };
+    bool_flag(cx, map, pointer, "x-graph-enum-closed");
+    enum_names(cx, map, pointer, &members);
+
+    let vpointer = child(pointer, "x-graph-enum-values");
+    let Some(values) = map.get("x-graph-enum-values") else {
+        cx.err(
+            pointer,
+            format!("enum `{name}` has no `x-graph-enum-values`; add the CSDL value of each member, in `enum` order"),
+        );
+        return;
+    };
+    let Some(values) = values.as_array() else {
+        cx.expect(
+            &vpointer,
+            "x-graph-enum-values",
+            "a list of integers",
+            values,
+        );
+        return;
+    };
+    if values.len() != members.len() {
+        cx.err(
+            &vpointer,
+            format!(
+                "`x-graph-enum-values` has {} values but `enum` has {} members; give one CSDL value per member, in the same order",
+                values.len(),
+                members.len()
+            ),
+        );
+        return;
+    }
+    let mut numbers: Vec<i64> = Vec::new();
+    for (i, value) in values.iter().enumerate() {
+        match value.as_i64() {
+            Some(n) => {
+                if let Some(j) = numbers.iter().position(|m| *m == n) {
+                    cx.err(
+                        &child(&vpointer, i),
+                        format!(
+                            "value {n} of `{}` repeats the value of `{}`; CSDL values must be distinct",
+                            members.get(i).map_or("", String::as_str),
+                            members.get(j).map_or("", String::as_str)
+                        ),
+                    );
+                    return;
+                }
+                numbers.push(n);
+            }
+            None => {
+                cx.expect(
+                    &child(&vpointer, i),
+                    "x-graph-enum-values",
+                    "a list of integers",
+                    value,
+                );
+                return;
+            }
+        }
+    }
+    if flags && members_ok {
+        flag_values(cx, &members, &numbers, &vpointer);
+    }
+}
+
+/// Each flag value is 0, a power of two, or exactly the union of other members.
+fn flag_values(cx: &mut Ctx<'_>, members: &[String], values: &[i64], pointer: &str) {
+    for (i, &value) in values.iter().enumerate() {
+        let member = members.get(i).map_or("", String::as_str);
+        let at = child(pointer, i);
+        if value < 0 {
+            cx.err(&at, format!("flag value {value} of `{member}` is negative; flag values are 0, powers of two, or unions of members"));
+            continue;
+        }
+        if value == 0 || (value & (value - 1)) == 0 {
+            continue;
+        }
+        let inside: Vec<(&str, i64)> = values
+            .iter()
+            .enumerate()
+            .filter(|&(j, &v)| j != i && v > 0 && v & !value == 0)
+            .map(|(j, &v)| (members.get(j).map_or("", String::as_str), v))
+            .collect();
+        let union = inside.iter().fold(0, |acc, (_, v)| acc | v);
+        if union != value {
+            let parts = if inside.is_empty() {
+                "no other member fits inside it".to_string()
+            } else {
+                format!(
+                    "the members inside it ({}) only make {union}",
+                    inside
+                        .iter()
+                        .map(|(m, v)| format!("{m} = {v}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            cx.err(
+                &at,
+                format!(
+                    "flag value {value} of `{member}` is neither 0, a power of two, nor the union of other members: {parts} (missing bits {}); fix the value or add the missing members",
+                    value & !union
+                ),
+            );
+        }
+    }
+}
+
+/// `x-graph-enum-names: {beta: [...]}`: another version's spellings, one per member.
+fn enum_names(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, members: &[String]) {
+    let Some(value) = map.get("x-graph-enum-names") else {
+        return;
+    };
+    let npointer = child(pointer, "x-graph-enum-names");
+    let Some(names) = value.as_object() else {
+        cx.expect(
+            &npointer,
+            "x-graph-enum-names",
+            "a mapping of version to member names, e.g. `{beta: [...]}`",
+            value,
+        );
+        return;
+    };
+    for (version, list) in names {
+        let vpointer = child(&npointer, version);
+        if !cx.versions.is_empty() && !cx.versions.contains(version) {
+            let message = format!(
+                "`x-graph-enum-names` names version `{version}`, which is not in `info.x-graph-versions` ({})",
+                cx.versions.join(", ")
+            );
+            cx.err(&vpointer, message);
+        }
+        let Some(list) = string_list(cx, list, &vpointer, "x-graph-enum-names") else {
+            continue;
+        };
+        if list.len() != members.len() {
+            cx.err(
+                &vpointer,
+                format!(
+                    "`x-graph-enum-names.{version}` has {} names but `enum` has {} members; give one spelling per member, in order",
+                    list.len(),
+                    members.len()
+                ),
+            );
+            continue;
+        }
+        for (i, n) in list.iter().enumerate() {
+            if let Some(j) = list.iter().take(i).position(|m| m.eq_ignore_ascii_case(n)) {
+                cx.err(
+                    &child(&vpointer, i),
+                    format!(
+                        "`{n}` repeats `{}` (case-insensitive)",
+                        list.get(j).map_or("", String::as_str)
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! The spec validator against a corpus of broken specs (`tests/broken-specs/`), the real spec, and mutated
+//! inputs that must never panic.
+//!
+//! Each `NN-short-name.yaml` in the corpus is `00-valid.yaml` broken in exactly one way; its sidecar
+//! `NN-short-name.expected` says what the one error must be:
+//!
+//! ```text
+//! pointer: #/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs/get/parameters/1
+//! line: 42            (or `line: none`)
+//! message: is declared but the path     (a substring of the message)
+//! ```
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use msgraph_sync_codegen::diagnostic::{SpecError, SpecErrors};
+use msgraph_sync_codegen::load::{load_file, load_str};
+use msgraph_sync_codegen::validate::validate;
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("broken-specs")
+}
+
+/// Loads and validates; the errors of whichever stage refused the spec.
+fn check(name: &str, text: &str) -> Result<(), SpecErrors> {
+    let spec = load_str(name, text)?;
+    validate(&spec)
+}
+
+struct Expected {
+    pointer: String,
+    line: Option<usize>,
+    message: String,
+}
+
+fn parse_expected(path: &Path) -> Expected {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| {
+                l.strip_prefix(name)
+                    .and_then(|r| r.strip_prefix(':'))
+                    .map(str::trim)
+            })
+            .unwrap_or_else(|| panic!("{}: no `{name}:` line", path.display()))
+            .to_string()
+    };
+    let line = field("line");
+    Expected {
+        pointer: field("pointer"),
+        line: if line == "none" {
+            None
+        } else {
+            Some(
+                line.parse()
+                    .unwrap_or_else(|_| panic!("{}: bad line `{line}`", path.display())),
+            )
+        },
+        message: field("message"),
+    }
+}
+
+fn corpus() -> Vec<(String, PathBuf)> {
+    let mut cases: Vec<(String, PathBuf)> = fs::read_dir(corpus_dir())
+        .expect("tests/broken-specs exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| {
+            (
+                p.file_name()
+                    .expect("file name")
+                    .to_string_lossy()
+                    .into_owned(),
+                p,
+            )
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn the_valid_base_validates() {
+    let path = corpus_dir().join("00-valid.yaml");
+    let text = fs::read_to_string(&path).expect("00-valid.yaml");
+    if let Err(errors) = check("00-valid.yaml", &text) {
+        panic!("00-valid.yaml must validate cleanly:\n{errors}");
+    }
+}
+
+#[test]
+fn every_broken_spec_fails_with_its_one_expected_error() {
+    let cases: Vec<_> = corpus()
+        .into_iter()
+        .filter(|(name, _)| name != "00-valid.yaml")
+        .collect();
+    assert!(
+        cases.len() >= 18,
+        "the corpus has only {} broken specs",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for (name, path) in &cases {
+        let expected = parse_expected(&path.with_extension("expected"));
+        let text = fs::read_to_string(path).expect("readable case");
+        let errors = match check(name, &text) {
+            Ok(()) => {
+                failures.push(format!(
+                    "{name}: validated, but it should fail with `{}`",
+                    expected.message
+                ));
+                continue;
+            }
+            Err(errors) => errors,
+        };
+        let matches = |e: &SpecError| {
+            e.file == *name
+                && e.pointer == expected.pointer
+                && e.line == expected.line
+                && e.message.contains(&expected.message)
+        };
+        if errors.0.len() != 1 || !errors.0.iter().all(matches) {
+            failures.push(format!(
+                "{name}: expected exactly one error at {} line {:?} containing `{}`, got:\n{errors}",
+                expected.pointer, expected.line, expected.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_case_has_a_sidecar_and_every_sidecar_a_case() {
+    for entry in fs::read_dir(corpus_dir()).expect("corpus") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("yaml") if name != "00-valid.yaml" => {
+                assert!(
+                    path.with_extension("expected").exists(),
+                    "{name} has no .expected sidecar"
+                );
+            }
+            Some("expected") => assert!(
+                path.with_extension("yaml").exists(),
+                "{name} has no .yaml case"
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn the_real_spec_validates() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("spec")
+        .join("msgraph-sync.yaml");
+    if !path.exists() {
+        eprintln!("SKIPPED: {} does not exist yet", path.display());
+        return;
+    }
+    let spec = load_file(&path).unwrap_or_else(|e| panic!("the real spec does not load:\n{e}"));
+    if let Err(errors) = validate(&spec) {
+        panic!("the real spec does not validate:\n{errors}");
+    }
+}
+
+#[test]
+fn errors_display_with_place_and_count() {
+    let errors = check("bad.yaml", "openapi: 2.0\ninfo: {}\n").expect_err("2.0 is refused");
+    let text = errors.to_string();
+    assert!(text.starts_with("bad.yaml:1: #/openapi: "), "{text}");
+    assert!(text.ends_with("\n1 error"), "{text}");
+}
+
+#[test]
+fn missing_file_is_an_error_not_a_panic() {
+    let errors = load_file(Path::new("/nonexistent/spec.yaml"))
+        .map(|_| ())
+        .expect_err("no such file");
+    let error = errors.0.first().expect("one error");
+    assert_eq!(error.pointer, "#");
+    assert!(error.message.contains("cannot read"), "{error}");
+}
+
+/// Every node of `spec` as `(pointer, key)`: the key is `None` for list items.
+fn all_pointers(value: &serde_json::Value, pointer: &str, out: &mut Vec<(String, Option<String>)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map {
+                let child = msgraph_sync_codegen::diagnostic::child(pointer, key);
+                out.push((child.clone(), Some(key.clone())));
+                all_pointers(item, &child, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let child = msgraph_sync_codegen::diagnostic::child(pointer, i);
+                out.push((child.clone(), None));
+                all_pointers(item, &child, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `line_of` finds every node of the valid base and of the real spec, on a line that names its key.
+#[test]
+fn line_of_finds_every_node_on_the_right_line() {
+    let mut specs = vec![(corpus_dir().join("00-valid.yaml"), true)];
+    let real = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("spec")
+        .join("msgraph-sync.yaml");
+    if real.exists() {
+        specs.push((real, false));
+    }
+    for (path, must_find_all) in specs {
+        let spec = load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let lines: Vec<&str> = spec.text.lines().collect();
+        let mut pointers = Vec::new();
+        all_pointers(&spec.raw, "#", &mut pointers);
+        let mut missing = Vec::new();
+        for (pointer, key) in &pointers {
+            match spec.line_of(pointer) {
+                None => missing.push(pointer.clone()),
+                Some(line) => {
+                    let text = lines.get(line - 1).copied().unwrap_or("");
+                    if let Some(key) = key {
+                        assert!(
+                            text.contains(key.as_str()),
+                            "{}: {pointer} → line {line} `{text}`",
+                            path.display()
+                        );
+                    }
+                }
+            }
+        }
+        if must_find_all {
+            assert!(
+                missing.is_empty(),
+                "{}: no line for {missing:?}",
+                path.display()
+            );
+        } else if !missing.is_empty() {
+            eprintln!(
+                "{}: no line for {} of {} nodes, e.g. {:?}",
+                path.display(),
+                missing.len(),
+                pointers.len(),
+                missing.first()
+            );
+        }
+    }
+}
+
+/// Truncations and mutations of the valid base: load + validate must answer, never panic.
+#[test]
+fn mutated_specs_never_panic() {
+    let base = fs::read_to_string(corpus_dir().join("00-valid.yaml")).expect("base");
+    let mut inputs: Vec<String> = Vec::new();
+    // Truncations at many places (on char boundaries).
+    let mut cut = 0;
+    while cut < base.len() {
+        if base.is_char_boundary(cut) {
+            inputs.push(base[..cut].to_string());
+        }
+        cut += 37;
+    }
+    // Line-level mutations: drop a line, duplicate it, change its indentation, replace its value.
+    let lines: Vec<&str> = base.lines().collect();
+    for (i, line) in lines.iter().enumerate().step_by(4) {
+        let with = |replacement: Option<String>| {
+            let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            match replacement {
+                Some(r) => out[i] = r,
+                None => {
+                    out.remove(i);
+                }
+            }
+            out.join("\n")
+        };
+        inputs.push(with(None));
+        inputs.push(with(Some(format!("{line}\n{line}"))));
+        inputs.push(with(Some(format!("  {line}"))));
+        inputs.push(with(Some(line.trim_start().to_string())));
+        if let Some((key, _)) = line.split_once(": ") {
+            for value in [
+                "null",
+                "[]",
+                "{}",
+                "-1",
+                "99999999999999999999",
+                "'{'",
+                "[{$ref: '#/x'}]",
+                "*alias",
+                "!tag x",
+            ] {
+                inputs.push(with(Some(format!("{key}: {value}"))));
+            }
+        }
+    }
+    // Byte-level noise.
+    for (i, noise) in [
+        "{", "}", "[", "'", "\"", ":", "- ", "\t", "#", "~1", "&a ", "*a",
+    ]
+    .iter()
+    .cycle()
+    .take(400)
+    .enumerate()
+    {
+        let at = (i * 7919) % base.len();
+        if base.is_char_boundary(at) {
+            inputs.push(format!("{}{noise}{}", &base[..at], &base[at..]));
+        }
+    }
+    for (i, input) in inputs.iter().enumerate() {
+        let result = std::panic::catch_unwind(|| check("mutated.yaml", input));
+        assert!(result.is_ok(), "input #{i} panicked:\n{input}");
+        if let Ok(Err(errors)) = result {
+            for error in &errors.0 {
+                assert!(
+                    error.pointer.starts_with('#'),
+                    "input #{i}: bad pointer in {error}"
+                );
+                assert!(!error.message.is_empty());
+            }
+        }
+    }
+}
