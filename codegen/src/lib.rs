@@ -75,6 +75,8 @@ pub struct Generated {
     pub files: Vec<(String, String)>,
     /// Operations (builder methods), types, enums emitted.
     pub counts: Counts,
+    /// Wall time of each stage, in pipeline order.
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// What a generation contains.
@@ -90,17 +92,28 @@ pub struct Counts {
 
 /// Runs load's successors on an already loaded spec: validate, lower, emit, format.
 pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, Error> {
+    let mut stages = Vec::with_capacity(4);
+    let mut clock = Instant::now();
+    let mut lap = |stage: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
+        let now = Instant::now();
+        stages.push((stage, now - clock));
+        clock = now;
+    };
     validate::validate(spec)?;
+    lap("validate", &mut stages);
     let api = lower::lower(spec)?;
+    lap("lower", &mut stages);
     let emitted = emit::emit(&api, options).map_err(Error::Emit)?;
+    lap("emit", &mut stages);
     let header = format::header(&spec.name, &format::content_hash(&spec.raw));
     let mut files = Vec::with_capacity(emitted.len());
     for file in emitted {
         let text = format::format_file(file.tokens, &header).map_err(Error::Emit)?;
         files.push((file.name.to_string(), text));
     }
+    lap("format", &mut stages);
     let counts = Counts { operations: api.operation_count(), types: api.objects.len(), enums: api.enums.len() };
-    Ok(Generated { files, counts })
+    Ok(Generated { files, counts, stages })
 }
 
 /// A full run's settings.
@@ -129,6 +142,8 @@ pub struct Summary {
     pub files: usize,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Wall time of each stage, in pipeline order (`load` … `write`).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// Loads the spec, generates, and writes or checks `config.out`.
@@ -143,9 +158,14 @@ pub fn run(config: &Config) -> Result<Summary, Error> {
         }]))
     })?;
     let spec = load::load_str(&config.spec_name, &text)?;
+    let loaded = Instant::now();
     let generated = generate(&spec, &config.emit)?;
+    let generated_at = Instant::now();
     let report = write::write_files(&config.out, &generated.files, config.check)?;
-    Ok(Summary { counts: generated.counts, report, files: generated.files.len(), elapsed: start.elapsed() })
+    let mut stages = vec![("load", loaded - start)];
+    stages.extend(generated.stages.iter().copied());
+    stages.push(("write", generated_at.elapsed()));
+    Ok(Summary { counts: generated.counts, report, files: generated.files.len(), elapsed: start.elapsed(), stages })
 }
 
 /// The default output folder inside the workspace: `generated/src/generated`.

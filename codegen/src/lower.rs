@@ -195,6 +195,7 @@ impl<'a> Lowering<'a> {
         let mut parents: Vec<Parent> = Vec::new();
         let mut nodes: Vec<Node> = Vec::new();
         let mut node_index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
+        let mut links = Links::default();
 
         for (path, item) in &self.doc.paths.paths {
             let pointer = format!("#/paths/{}", escape(path));
@@ -232,7 +233,8 @@ impl<'a> Lowering<'a> {
                     self.error(op_pointer, "an action or function needs a resource to bind to");
                     continue;
                 }
-                let node_ix = ensure_node(&mut nodes, &mut node_index, &mut parents, parent_ix, &node_segments);
+                let node_ix =
+                    ensure_node(&mut nodes, &mut node_index, &mut links, &mut parents, parent_ix, &node_segments);
                 let Some(lowered) = self.lower_operation(op, item, http, action, parent_ix, &path.clone(), &op_pointer)
                 else {
                     continue;
@@ -952,9 +954,21 @@ fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     component
 }
 
+/// Which links already exist, so that building the tree stays linear in the number of paths.
+#[derive(Default)]
+struct Links {
+    /// `(parent, top-level node)`.
+    roots: BTreeSet<(usize, usize)>,
+    /// `(node, parent)`.
+    node_parents: BTreeSet<(usize, usize)>,
+    /// `(node, child node)` → position in `node.children`.
+    children: BTreeMap<(usize, usize), usize>,
+}
+
 fn ensure_node(
     nodes: &mut Vec<Node>,
     index: &mut BTreeMap<Vec<String>, usize>,
+    links: &mut Links,
     parents: &mut [Parent],
     parent: usize,
     segments: &[String],
@@ -978,18 +992,18 @@ fn ensure_node(
                 ix
             }
         };
-        if !nodes[ix].parents.contains(&parent) {
+        if links.node_parents.insert((ix, parent)) {
             nodes[ix].parents.push(parent);
         }
         let segment = &key[depth - 1];
         match current {
             None => {
-                if !parents[parent].children.contains(&ix) {
+                if links.roots.insert((parent, ix)) {
                     parents[parent].children.push(ix);
                 }
             }
             Some(up) => {
-                let existing = nodes[up].children.iter().position(|c| c.node == ix);
+                let existing = links.children.get(&(up, ix)).copied();
                 match existing {
                     Some(c) => {
                         if !nodes[up].children[c].parents.contains(&parent) {
@@ -1004,6 +1018,7 @@ fn ensure_node(
                             }
                             None => (snake_name(clean_segment(segment)), Step::Segment(segment.clone())),
                         };
+                        links.children.insert((up, ix), nodes[up].children.len());
                         nodes[up].children.push(Child { method, node: ix, step, parents: vec![parent], versions: Vec::new() });
                     }
                 }

@@ -2,8 +2,9 @@
 //! generator's scaling can be measured (`cargo xtask scale-spec`, `cargo bench -p msgraph-sync-codegen`).
 //!
 //! Copy `i` (from 2 to `factor`) renames every component schema `X` to `X{i}` (and every `$ref` to it
-//! inside the copy), moves every path under `/synchronization{i}` and suffixes every operationId with
-//! `.{i}`. The copies are independent subtrees, so operations, types and enums all grow `factor` times.
+//! inside the copy), suffixes the segment after `/synchronization` (`jobs` → `jobs{i}`, `Ping()` →
+//! `Ping{i}()`, the bare synchronization path gains `/copy{i}`) and every operationId with `.{i}`. The
+//! copies are independent subtrees, so operations, types and enums all grow `factor` times.
 
 use serde_json::{Map, Value};
 
@@ -27,7 +28,7 @@ pub fn scale_spec(name: &str, text: &str, factor: usize) -> Result<String, SpecE
             new_schemas.insert(format!("{schema_name}{suffix}"), rename_refs(schema, &suffix, None));
         }
         for (path, item) in &paths {
-            let moved = path.replacen("/synchronization", &format!("/synchronization{suffix}"), 1);
+            let moved = move_path(path, &suffix);
             new_paths.insert(moved, rename_refs(item, &suffix, Some(&suffix)));
         }
     }
@@ -60,5 +61,21 @@ fn rename_refs(value: &Value, suffix: &str, operation_suffix: Option<&str>) -> V
         }
         Value::Array(items) => Value::Array(items.iter().map(|v| rename_refs(v, suffix, operation_suffix)).collect()),
         other => other.clone(),
+    }
+}
+
+/// `/servicePrincipals/{id}/synchronization/jobs/...` → `/servicePrincipals/{id}/synchronization/jobs7/...`.
+fn move_path(path: &str, suffix: &str) -> String {
+    let mut segments: Vec<String> = path.split('/').map(str::to_string).collect();
+    match segments.iter().position(|s| s == "synchronization") {
+        Some(at) if at + 1 < segments.len() => {
+            let next = &mut segments[at + 1];
+            *next = match next.strip_suffix("()") {
+                Some(stem) => format!("{stem}{suffix}()"),
+                None => format!("{next}{suffix}"),
+            };
+            segments.join("/")
+        }
+        _ => format!("{path}/copy{suffix}"),
     }
 }

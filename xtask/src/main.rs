@@ -14,6 +14,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out D
   --spec PATH      spec to read (default: spec/msgraph-sync.yaml)
   --out DIR        folder to write (default: generated/src/generated)
   --runtime PATH   runtime path seen from the emitted code (default: crate::runtime)
+  --timings        also print the time of each pipeline stage
 
 scale-spec writes a spec N times larger than the curated one (default 50, to target/spec-x50.yaml),
 for measuring how the generator scales.";
@@ -47,6 +48,7 @@ fn codegen(args: &[String]) -> ExitCode {
         check: false,
         emit: EmitOptions::default(),
     };
+    let mut timings = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |flag: &str| match it.next() {
@@ -56,6 +58,10 @@ fn codegen(args: &[String]) -> ExitCode {
         let result = match arg.as_str() {
             "--check" => {
                 config.check = true;
+                Ok(())
+            }
+            "--timings" => {
+                timings = true;
                 Ok(())
             }
             "--spec" => value("--spec").map(|v| {
@@ -82,6 +88,11 @@ fn codegen(args: &[String]) -> ExitCode {
                 }
                 eprintln!("run `cargo xtask codegen` and commit the result together with the spec change");
                 return ExitCode::FAILURE;
+            }
+            if timings {
+                for (stage, time) in &summary.stages {
+                    println!("  {stage:<9} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                }
             }
             let verb = if config.check { "checked" } else { "wrote" };
             let touched = if config.check { summary.files } else { summary.report.changed.len() + summary.report.removed.len() };
