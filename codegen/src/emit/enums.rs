@@ -39,7 +39,12 @@ fn member_attrs(e: &Enum) -> Vec<TokenStream> {
             }
             let docs = doc(&text);
             let wire = &m.wire;
-            let aliases = m.aliases.iter().map(|(_, alias)| quote! { #[graph(alias = #alias)] });
+            // Parsing ignores case already; only a spelling that differs otherwise needs an alias.
+            let aliases = m
+                .aliases
+                .iter()
+                .filter(|(_, alias)| !alias.eq_ignore_ascii_case(&m.wire))
+                .map(|(_, alias)| quote! { #[graph(alias = #alias)] });
             quote! {
                 #docs
                 #[graph(rename = #wire)]

@@ -145,6 +145,11 @@ fn root(cx: &Context<'_>) -> TokenStream {
                 &self.client
             }
 
+            /// The API version of this root.
+            pub fn version(&self) -> #rt::ApiVersion {
+                V::VERSION
+            }
+
             #(#methods)*
         }
     }

@@ -1,0 +1,49 @@
+//! Typed async client for the Microsoft Graph synchronization API (Entra provisioning jobs,
+//! schemas, templates and secrets), in `v1.0` and `beta`.
+//!
+//! The hand-written runtime ([`Client`], [`Request`], [`Page`], [`Error`], the value types) is
+//! re-exported here; the request builders and models are generated from the OpenAPI description.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), msgraph_sync::Error> {
+//! use msgraph_sync::{Client, Cloud, RetryPolicy};
+//!
+//! let client = Client::builder()
+//!     .cloud(Cloud::Global)
+//!     .static_token(std::env::var("GRAPH_TOKEN").unwrap_or_default())
+//!     .retry(RetryPolicy::default())
+//!     .build()?;
+//! let v1 = client.v1();
+//! let beta = client.beta();
+//! # let _ = (v1, beta);
+//! # Ok(()) }
+//! ```
+//!
+//! # Behaviour
+//! - One connection pool per [`Client`]; clones share it. TLS is rustls with the `ring` provider.
+//! - Every request sends `Authorization: Bearer`, `Accept: application/json`, `User-Agent` and
+//!   `SdkVersion` naming this crate, and a fresh `client-request-id` kept across its retries.
+//! - 429, 503 and 504 are retried per [`RetryPolicy`]; the bearer token is only ever sent to the
+//!   configured Graph host (never to a foreign `@odata.nextLink` or redirect target).
+//! - Tokens and [`SecretString`]s are redacted in `Debug`, `Display`, errors and logs.
+//!
+//! # Features
+//! - `azure-identity`: `AzureCredential`, a [`TokenProvider`] over any
+//!   `azure_core` `TokenCredential` (such as those of `azure_identity`).
+
+pub mod runtime;
+
+/// Emitted by `cargo xtask codegen` from `spec/msgraph-sync.yaml`; never edited by hand.
+#[rustfmt::skip]
+mod generated;
+
+pub use generated::{enums, ids, models, requests};
+pub use generated::enums::*;
+pub use generated::ids::*;
+pub use generated::models::*;
+pub use generated::requests::{Api, Applications, Parent, ServicePrincipals};
+pub use runtime::*;
+
+/// The `azure_identity` crate, for its credentials (feature `azure-identity`).
+#[cfg(feature = "azure-identity")]
+pub use azure_identity;

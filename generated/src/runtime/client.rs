@@ -1,0 +1,366 @@
+//! The client, its builder, and the per-version entry point [`Api`].
+
+use std::fmt;
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use http::HeaderValue;
+use url::Url;
+
+use super::auth::{StaticToken, TokenProvider};
+use super::clock::{Clock, TokioClock};
+use super::cloud::{Cloud, validate_base};
+use super::error::Error;
+use super::retry::RetryPolicy;
+use super::version::{Beta, V1};
+use crate::generated::requests::Api;
+
+/// `name/version` of this crate, sent as `User-Agent` and `SdkVersion`.
+pub(crate) const SDK_VERSION: &str =
+    concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// A Microsoft Graph client: one connection pool, the token provider, the cloud, the timeout and
+/// the retry policy. Cheap to clone (an `Arc`), `Send + Sync`.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), msgraph_sync::Error> {
+/// use msgraph_sync::{Client, Cloud};
+/// let client = Client::builder()
+///     .cloud(Cloud::Global)
+///     .static_token(std::env::var("GRAPH_TOKEN").unwrap_or_default())
+///     .build()?;
+/// let v1 = client.v1();
+/// # let _ = v1;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) cloud: Cloud,
+    /// The base URL with no trailing `/`, e.g. `https://graph.microsoft.com` or
+    /// `http://127.0.0.1:8080/prefix`.
+    pub(crate) base: String,
+    pub(crate) base_url: Url,
+    pub(crate) scope: String,
+    pub(crate) tokens: Arc<dyn TokenProvider>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) user_agent: HeaderValue,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The `v1.0` API: the root of the request builders.
+    pub fn v1(&self) -> Api<V1> {
+        Api::new(self)
+    }
+
+    /// The `beta` API: the root of the request builders, with the beta-only operations.
+    pub fn beta(&self) -> Api<Beta> {
+        Api::new(self)
+    }
+
+    /// The configured cloud.
+    pub fn cloud(&self) -> &Cloud {
+        &self.inner.cloud
+    }
+
+    /// The Graph base URL requests go to (without the API version).
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The OAuth scope tokens are requested for.
+    pub fn scope(&self) -> &str {
+        &self.inner.scope
+    }
+
+    /// The default per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("cloud", &self.inner.cloud)
+            .field("base_url", &self.inner.base)
+            .field("scope", &self.inner.scope)
+            .field("token_provider", &"[redacted]")
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .field("user_agent", &self.inner.user_agent)
+            .finish()
+    }
+}
+
+/// Configures a [`Client`]. Only a token provider is required.
+///
+/// ```no_run
+/// # fn demo() -> Result<(), msgraph_sync::Error> {
+/// use msgraph_sync::{Client, Cloud, RetryPolicy};
+/// use std::time::Duration;
+/// let client = Client::builder()
+///     .cloud(Cloud::UsGovL4)
+///     .static_token("...")
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy::default().max_retries(5))
+///     .user_agent_suffix("my-provisioning-tool/1.2")
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+pub struct ClientBuilder {
+    cloud: Cloud,
+    base_url_error: Option<Error>,
+    tokens: Option<Arc<dyn TokenProvider>>,
+    scope: Option<String>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    user_agent_suffix: Option<String>,
+    clock: Option<Arc<dyn Clock>>,
+}
+
+impl ClientBuilder {
+    /// The default per-request timeout (100 s, as the official SDKs).
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+
+    fn new() -> Self {
+        Self {
+            cloud: Cloud::Global,
+            base_url_error: None,
+            tokens: None,
+            scope: None,
+            timeout: Self::DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            user_agent_suffix: None,
+            clock: None,
+        }
+    }
+
+    /// Selects the cloud (default [`Cloud::Global`]).
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = cloud;
+        self.base_url_error = None;
+        self
+    }
+
+    /// Uses a custom base URL (a [`Cloud::Custom`]): `https`, or plain `http` only for loopback
+    /// hosts. An invalid URL is reported by [`build`](ClientBuilder::build).
+    pub fn base_url(mut self, base_url: &str) -> Self {
+        match Cloud::custom(base_url) {
+            Ok(cloud) => {
+                self.cloud = cloud;
+                self.base_url_error = None;
+            }
+            Err(e) => self.base_url_error = Some(e),
+        }
+        self
+    }
+
+    /// Sets the token provider.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.tokens = Some(Arc::new(provider));
+        self
+    }
+
+    /// Uses a fixed bearer token ([`StaticToken`]).
+    pub fn static_token(self, token: impl Into<String>) -> Self {
+        self.token_provider(StaticToken::new(token))
+    }
+
+    /// Overrides the OAuth scope (default: the cloud's `https://<graph host>/.default`).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Sets the default per-request timeout (default 100 s); it applies to each attempt, from
+    /// connecting until the body is read. [`Request::timeout`](crate::Request::timeout) overrides it.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sets the retry policy (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Appends `suffix` (e.g. `my-tool/1.0`) to the `User-Agent`.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Installs a clock (for tests: record retry waits instead of sleeping).
+    #[doc(hidden)]
+    pub fn clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::Config`] on an invalid base URL, a missing token
+    /// provider, a zero timeout or an invalid `User-Agent` suffix.
+    pub fn build(self) -> Result<Client, Error> {
+        if let Some(e) = self.base_url_error {
+            return Err(e);
+        }
+        let base_url = self.cloud.base_url();
+        validate_base(&base_url)?;
+        let tokens = self.tokens.ok_or_else(|| {
+            Error::config("no token provider: call .token_provider(..) or .static_token(..)")
+        })?;
+        if self.timeout.is_zero() {
+            return Err(Error::config("the timeout must be greater than zero"));
+        }
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) if !suffix.trim().is_empty() => format!("{SDK_VERSION} {}", suffix.trim()),
+            _ => SDK_VERSION.to_owned(),
+        };
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| {
+            Error::config("the User-Agent suffix contains characters not allowed in a header")
+        })?;
+        let scope = self.scope.unwrap_or_else(|| self.cloud.scope());
+
+        install_crypto_provider();
+        let http = reqwest::Client::builder()
+            // Redirects are followed by the runtime, which refuses to leave the Graph host.
+            .redirect(reqwest::redirect::Policy::none())
+            .gzip(true)
+            .connect_timeout(self.timeout.min(Duration::from_secs(30)))
+            .build()
+            .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
+
+        let base = base_url.as_str().trim_end_matches('/').to_owned();
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                cloud: self.cloud,
+                base,
+                base_url,
+                scope,
+                tokens,
+                timeout: self.timeout,
+                retry: self.retry,
+                user_agent,
+                clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
+            }),
+        })
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("cloud", &self.cloud)
+            .field(
+                "token_provider",
+                &self.tokens.as_ref().map(|_| "[redacted]"),
+            )
+            .field("scope", &self.scope)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .finish()
+    }
+}
+
+/// Installs rustls's `ring` crypto provider as the process default, once; [`ClientBuilder::build`]
+/// calls it. Call it yourself before building other HTTPS clients that share this crate's
+/// `reqwest` (such as `azure_identity` credentials). If the application installed a provider
+/// first, that one is kept.
+pub fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_validation() {
+        assert!(matches!(Client::builder().build(), Err(Error::Config(_))));
+        assert!(matches!(
+            Client::builder()
+                .static_token("t")
+                .base_url("http://example.com")
+                .build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            Client::builder()
+                .static_token("t")
+                .timeout(Duration::ZERO)
+                .build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            Client::builder()
+                .static_token("t")
+                .user_agent_suffix("bad\nvalue")
+                .build(),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            Client::builder()
+                .static_token("t")
+                .cloud(Cloud::Custom(Url::parse("http://example.com").unwrap()))
+                .build(),
+            Err(Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn clouds_and_debug_redaction() {
+        let client = Client::builder()
+            .static_token("very-secret")
+            .cloud(Cloud::UsGovL5Dod)
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.base_url().as_str(),
+            "https://dod-graph.microsoft.us/"
+        );
+        assert_eq!(client.scope(), "https://dod-graph.microsoft.us/.default");
+        assert_eq!(client.v1().version(), crate::ApiVersion::V1);
+        assert_eq!(client.beta().version(), crate::ApiVersion::Beta);
+        let dbg = format!("{client:?} {:?}", client.beta());
+        assert!(!dbg.contains("very-secret"), "{dbg}");
+        let builder = Client::builder().static_token("very-secret");
+        assert!(!format!("{builder:?}").contains("very-secret"));
+        let custom = Client::builder()
+            .static_token("t")
+            .base_url("http://localhost:1/p/")
+            .scope("api://x/.default")
+            .build()
+            .unwrap();
+        assert_eq!(custom.scope(), "api://x/.default");
+        assert_eq!(custom.inner.base, "http://localhost:1/p");
+    }
+
+    #[test]
+    fn client_is_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<Api<V1>>();
+    }
+}

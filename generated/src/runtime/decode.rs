@@ -1,0 +1,136 @@
+//! Response decoding used by generated operations.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+/// Why a response body could not be decoded: the JSON path where decoding failed and the message.
+///
+/// The runtime wraps it into [`Error::Decode`](crate::Error::Decode) together with the HTTP status
+/// and a bounded snippet of the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    path: String,
+    message: String,
+}
+
+impl DecodeError {
+    /// A decode error at `path` (as `value[0].schedule.interval`; `.` for the document root).
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The JSON path where decoding failed, as `value[0].schedule.interval` (`.` for the root).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What went wrong, from `serde_json`.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() || self.path == "." {
+            write!(f, "at the document root: {}", self.message)
+        } else {
+            write!(f, "at `{}`: {}", self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// Decodes a JSON body into `T`, reporting the JSON path of the first failure.
+///
+/// ```
+/// # use msgraph_sync::decode_json;
+/// #[derive(serde::Deserialize, Debug)]
+/// struct Job { id: String }
+/// let err = decode_json::<Vec<Job>>(br#"[{"id": "a"}, {"id": 7}]"#).unwrap_err();
+/// assert_eq!(err.path(), "[1].id");
+/// ```
+#[doc(hidden)]
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| DecodeError::new(e.path().to_string(), e.inner().to_string()))?;
+    de.end().map_err(|e| DecodeError::new(".", e.to_string()))?;
+    Ok(value)
+}
+
+/// Decodes a JSON body into `Some(T)`, or gives `None` for an empty (or all-whitespace) body, for
+/// operations documented with both a JSON and an empty success response.
+///
+/// ```
+/// # use msgraph_sync::decode_json_or_empty;
+/// assert_eq!(decode_json_or_empty::<u8>(b"").unwrap(), None);
+/// assert_eq!(decode_json_or_empty::<u8>(b"7").unwrap(), Some(7));
+/// ```
+#[doc(hidden)]
+pub fn decode_json_or_empty<T: DeserializeOwned>(body: &[u8]) -> Result<Option<T>, DecodeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    decode_json(body).map(Some)
+}
+
+/// Ignores any response body (`204 No Content`, or the `{}` some actions return).
+#[doc(hidden)]
+pub fn decode_empty(_body: &[u8]) -> Result<(), DecodeError> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        value: Vec<Inner>,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Inner {
+        schedule: Schedule,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Schedule {
+        interval: crate::runtime::Duration,
+    }
+
+    #[test]
+    fn path_points_at_the_failure() {
+        let body = br#"{"value":[{"schedule":{"interval":"PT20M"}},{"schedule":{"interval":"20 minutes"}}]}"#;
+        let err = decode_json::<Outer>(body).unwrap_err();
+        assert_eq!(err.path(), "value[1].schedule.interval");
+        assert!(err.message().contains("duration"), "{}", err.message());
+        assert!(
+            err.to_string()
+                .starts_with("at `value[1].schedule.interval`")
+        );
+    }
+
+    #[test]
+    fn trailing_garbage_and_empty_bodies_are_errors() {
+        assert!(decode_json::<Vec<u8>>(b"[] x").is_err());
+        let err = decode_json::<Vec<u8>>(b"").unwrap_err();
+        assert_eq!(err.path(), ".");
+        assert!(err.to_string().starts_with("at the document root"));
+    }
+
+    #[test]
+    fn empty_ignores_bodies() {
+        assert_eq!(decode_empty(b"{}"), Ok(()));
+        assert_eq!(decode_empty(b""), Ok(()));
+    }
+}

@@ -1,0 +1,238 @@
+//! The retry policy for throttled and transiently failing requests (429, 503, 504), after the
+//! official Graph SDKs' retry handler.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+
+/// How throttled (429) and transiently failing (503, 504) requests are retried.
+///
+/// A `Retry-After` header (seconds or an HTTP date) is honoured exactly; without one the wait is an
+/// exponential back-off with jitter (`base_delay × 2^(n-1)`, plus up to 25 %). Each retry carries a
+/// `Retry-Attempt: n` header and the same `client-request-id`. Retrying stops after
+/// [`max_retries`](RetryPolicy::max_retries) retries, or when the next wait would take the
+/// cumulative wait past [`max_cumulative_delay`](RetryPolicy::max_cumulative_delay); the last
+/// response then becomes [`Error::Throttled`](crate::Error::Throttled).
+///
+/// ```
+/// # use msgraph_sync::RetryPolicy;
+/// # use std::time::Duration;
+/// let policy = RetryPolicy::default().max_retries(5).base_delay(Duration::from_secs(1));
+/// assert_eq!(policy.get_max_retries(), 5);
+/// assert_eq!(RetryPolicy::default().max_retries(50).get_max_retries(), 10); // clamped
+/// assert_eq!(RetryPolicy::none().get_max_retries(), 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    base_delay: Duration,
+    max_cumulative_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// The default number of retries (3).
+    pub const DEFAULT_MAX_RETRIES: u32 = 3;
+    /// The largest allowed number of retries (10).
+    pub const MAX_RETRIES: u32 = 10;
+    /// The default back-off base (3 s).
+    pub const DEFAULT_BASE_DELAY: Duration = Duration::from_secs(3);
+    /// The largest allowed cumulative wait (180 s), also the default.
+    pub const MAX_CUMULATIVE_DELAY: Duration = Duration::from_secs(180);
+
+    /// The default policy: 3 retries, 3 s back-off base, at most 180 s of cumulative waiting.
+    pub const fn new() -> Self {
+        Self {
+            max_retries: Self::DEFAULT_MAX_RETRIES,
+            base_delay: Self::DEFAULT_BASE_DELAY,
+            max_cumulative_delay: Self::MAX_CUMULATIVE_DELAY,
+        }
+    }
+
+    /// No retries: a 429/503/504 is returned at once as
+    /// [`Error::Throttled`](crate::Error::Throttled) carrying `retry_after`, so callers can
+    /// reschedule themselves.
+    pub const fn none() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::new()
+        }
+    }
+
+    /// Sets the number of retries, clamped to [`RetryPolicy::MAX_RETRIES`].
+    pub const fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = if retries > Self::MAX_RETRIES {
+            Self::MAX_RETRIES
+        } else {
+            retries
+        };
+        self
+    }
+
+    /// Sets the back-off base used when the service sends no `Retry-After`.
+    pub const fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets the cap on the total wait across retries, clamped to
+    /// [`RetryPolicy::MAX_CUMULATIVE_DELAY`].
+    pub const fn max_cumulative_delay(mut self, cap: Duration) -> Self {
+        self.max_cumulative_delay = if cap.as_nanos() > Self::MAX_CUMULATIVE_DELAY.as_nanos() {
+            Self::MAX_CUMULATIVE_DELAY
+        } else {
+            cap
+        };
+        self
+    }
+
+    /// The number of retries.
+    pub const fn get_max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The back-off base.
+    pub const fn get_base_delay(&self) -> Duration {
+        self.base_delay
+    }
+
+    /// The cap on the cumulative wait.
+    pub const fn get_max_cumulative_delay(&self) -> Duration {
+        self.max_cumulative_delay
+    }
+
+    /// Whether `status` is one this policy retries (429, 503, 504).
+    pub fn is_retryable_status(status: StatusCode) -> bool {
+        matches!(status.as_u16(), 429 | 503 | 504)
+    }
+
+    /// The wait before retry number `retry` (1-based): `retry_after` when the service sent one,
+    /// otherwise exponential back-off with up to 25 % jitter.
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(wait) = retry_after {
+            return wait;
+        }
+        let exp = 2f64.powi(
+            i32::try_from(retry.saturating_sub(1))
+                .unwrap_or(i32::MAX)
+                .min(62),
+        );
+        let backoff = self.base_delay.as_secs_f64() * exp;
+        let jittered = backoff * (1.0 + 0.25 * fastrand::f64());
+        Duration::try_from_secs_f64(jittered).unwrap_or(Duration::MAX)
+    }
+
+    /// Whether retry number `retry` (1-based) waiting `delay` after `cumulative` is allowed.
+    pub(crate) fn allows(&self, retry: u32, cumulative: Duration, delay: Duration) -> bool {
+        retry <= self.max_retries
+            && cumulative
+                .checked_add(delay)
+                .is_some_and(|total| total <= self.max_cumulative_delay)
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Reads `Retry-After` as delay-seconds (integer or decimal) or an HTTP date relative to `now`.
+/// A date in the past means "now" (zero); garbage means "not sent".
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
+    }
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::try_from_secs_f64(secs).unwrap_or(Duration::MAX));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(http::header::RETRY_AFTER, v.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let now = httpdate::parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").unwrap();
+        assert_eq!(
+            retry_after(&headers("2"), now),
+            Some(Duration::from_secs(2))
+        );
+        assert_eq!(
+            retry_after(&headers(" 120 "), now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(
+            retry_after(&headers("1.5"), now),
+            Some(Duration::from_millis(1500))
+        );
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2015 07:28:30 GMT"), now),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            retry_after(&headers("Wed, 21 Oct 2015 07:00:00 GMT"), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers("-3"), now), None);
+        assert_eq!(retry_after(&headers("soon"), now), None);
+        assert_eq!(retry_after(&headers("NaN"), now), None);
+        assert_eq!(
+            retry_after(&headers("99999999999999999999999"), now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+
+    #[test]
+    fn backoff_is_exponential_with_bounded_jitter() {
+        let p = RetryPolicy::default();
+        for (retry, base) in [(1, 3.0), (2, 6.0), (3, 12.0)] {
+            let d = p.delay(retry, None).as_secs_f64();
+            assert!(d >= base && d <= base * 1.25, "retry {retry}: {d}");
+        }
+        assert_eq!(
+            p.delay(1, Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+        // Never panics, even absurdly far out.
+        let _ = RetryPolicy::default()
+            .base_delay(Duration::MAX)
+            .delay(u32::MAX, None);
+    }
+
+    #[test]
+    fn limits() {
+        let p = RetryPolicy::default();
+        assert!(p.allows(3, Duration::ZERO, Duration::from_secs(1)));
+        assert!(!p.allows(4, Duration::ZERO, Duration::from_secs(1)));
+        assert!(p.allows(1, Duration::from_secs(170), Duration::from_secs(10)));
+        assert!(!p.allows(1, Duration::from_secs(171), Duration::from_secs(10)));
+        assert!(!p.allows(1, Duration::ZERO, Duration::MAX));
+        assert!(!RetryPolicy::none().allows(1, Duration::ZERO, Duration::ZERO));
+        assert_eq!(
+            p.max_cumulative_delay(Duration::from_secs(999))
+                .get_max_cumulative_delay(),
+            Duration::from_secs(180)
+        );
+    }
+}

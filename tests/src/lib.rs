@@ -1,0 +1,9 @@
+//! End-to-end tests across the msgraph-sync pipeline; see the `tests/` folder.
+//!
+//! Test support for the runtime tests: [`server::TestServer`], a loopback HTTP/1.1 server with
+//! scripted replies that records every request, and [`clock::RecordingClock`], which records retry
+//! waits instead of sleeping; [`fixtures`] stands in for generated request builders.
+
+pub mod clock;
+pub mod fixtures;
+pub mod server;

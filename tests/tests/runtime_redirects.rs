@@ -1,0 +1,124 @@
+//! Redirects: same-origin ones are followed by the runtime; a redirect to another host is refused
+//! and the token never reaches it.
+
+use msgraph_sync::{Error, StatusCode};
+use msgraph_sync_tests::clock::RecordingClock;
+use msgraph_sync_tests::fixtures::{self, TOKEN};
+use msgraph_sync_tests::server::{Reply, TestServer};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn same_host_redirects_are_followed_with_method_and_body() {
+    let server = TestServer::start().await;
+    server
+        .reply(Reply::redirect(
+            307,
+            "/v1.0/servicePrincipals/sp2/synchronization/jobs",
+        ))
+        .reply(Reply::json(201, &json!({"id": "created"})));
+    let client = fixtures::client(&server, &RecordingClock::new());
+
+    let created = fixtures::create_job(&client.v1(), "sp", &json!({"templateId": "Slack"}))
+        .await
+        .unwrap();
+    assert_eq!(created["id"], "created");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].method, "POST");
+    assert_eq!(
+        requests[1].target,
+        "/v1.0/servicePrincipals/sp2/synchronization/jobs"
+    );
+    assert_eq!(requests[1].json(), json!({"templateId": "Slack"}));
+    assert_eq!(
+        requests[1].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(
+        requests[0].header("client-request-id"),
+        requests[1].header("client-request-id")
+    );
+}
+
+#[tokio::test]
+async fn see_other_switches_to_get_without_a_body() {
+    let server = TestServer::start().await;
+    let absolute = format!("{}/v1.0/result", server.url());
+    server
+        .reply(Reply::redirect(303, &absolute))
+        .reply(Reply::json(200, &json!({"ok": true})));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let body: Value = fixtures::create_job(&client.v1(), "sp", &json!({"templateId": "x"}))
+        .await
+        .unwrap();
+    assert_eq!(body["ok"], true);
+    let second = &server.requests()[1];
+    assert_eq!(second.method, "GET");
+    assert!(second.body.is_empty());
+    assert_eq!(second.header("content-type"), None);
+}
+
+#[tokio::test]
+async fn redirects_to_another_host_are_refused_and_get_no_token() {
+    let server = TestServer::start().await;
+    let foreign = TestServer::start().await;
+    foreign.fallback(Reply::json(200, &json!({"id": "stolen"})));
+    for status in [301, 302, 307, 308] {
+        server.reply(Reply::redirect(
+            status,
+            &format!("{}/collect?x=1", foreign.url()),
+        ));
+        let client = fixtures::client(&server, &RecordingClock::new());
+        let err = fixtures::get_job::<_, Value>(&client.v1(), "sp", "j")
+            .await
+            .unwrap_err();
+        match &err {
+            Error::ForeignHost { url, context, .. } => {
+                assert_eq!(*context, "redirect");
+                assert_eq!(url, &format!("{}/collect", foreign.url()));
+            }
+            other => panic!("{status}: expected ForeignHost, got {other:?}"),
+        }
+        assert!(err.to_string().contains("only http://127.0.0.1"), "{err}");
+    }
+    assert_eq!(foreign.request_count(), 0);
+}
+
+#[tokio::test]
+async fn redirect_loops_and_missing_locations_are_errors() {
+    let server = TestServer::start().await;
+    server.fallback(Reply::redirect(307, "/v1.0/loop"));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::start_job(&client.v1(), "sp", "j")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Redirect {
+                reason: "too many redirects",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 6);
+
+    let server = TestServer::start().await;
+    server.reply(Reply::status(302));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::start_job(&client.v1(), "sp", "j")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Redirect {
+                status: StatusCode::FOUND,
+                location: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
