@@ -11,8 +11,11 @@ use msgraph_sync_codegen::{EmitOptions, generate, load, scale};
 const NAME: &str = "spec/msgraph-sync.yaml";
 
 static SPEC: LazyLock<String> = LazyLock::new(|| {
-    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/msgraph-sync.yaml"))
-        .expect("curated spec is readable")
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/msgraph-sync.yaml"
+    ))
+    .expect("curated spec is readable")
 });
 
 static SPEC_X50: LazyLock<String> =

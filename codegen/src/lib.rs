@@ -112,8 +112,16 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
         files.push((file.name.to_string(), text));
     }
     lap("format", &mut stages);
-    let counts = Counts { operations: api.operation_count(), types: api.objects.len(), enums: api.enums.len() };
-    Ok(Generated { files, counts, stages })
+    let counts = Counts {
+        operations: api.operation_count(),
+        types: api.objects.len(),
+        enums: api.enums.len(),
+    };
+    Ok(Generated {
+        files,
+        counts,
+        stages,
+    })
 }
 
 /// A full run's settings.
@@ -165,7 +173,13 @@ pub fn run(config: &Config) -> Result<Summary, Error> {
     let mut stages = vec![("load", loaded - start)];
     stages.extend(generated.stages.iter().copied());
     stages.push(("write", generated_at.elapsed()));
-    Ok(Summary { counts: generated.counts, report, files: generated.files.len(), elapsed: start.elapsed(), stages })
+    Ok(Summary {
+        counts: generated.counts,
+        report,
+        files: generated.files.len(),
+        elapsed: start.elapsed(),
+        stages,
+    })
 }
 
 /// The default output folder inside the workspace: `generated/src/generated`.

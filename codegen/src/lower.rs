@@ -97,7 +97,11 @@ fn id_type(param: &str) -> IdType {
     } else {
         type_name(param)
     };
-    IdType { param: param.to_string(), rust, of }
+    IdType {
+        param: param.to_string(),
+        rust,
+        of,
+    }
 }
 
 /// The parent part of a path: `/servicePrincipals/{servicePrincipal-id}` or `/servicePrincipals(appId='{appId}')`.
@@ -118,10 +122,20 @@ fn parse_path(path: &str) -> Option<ParsedPath<'_>> {
         let inner = first[open + 1..].strip_suffix(')')?;
         let (key, value) = inner.split_once('=')?;
         let param = param_of(value.strip_prefix('\'')?.strip_suffix('\'')?)?;
-        Some(ParsedPath { set, key: Some(key), param, rest: parts.collect() })
+        Some(ParsedPath {
+            set,
+            key: Some(key),
+            param,
+            rest: parts.collect(),
+        })
     } else {
         let param = param_of(parts.next()?)?;
-        Some(ParsedPath { set: first, key: None, param, rest: parts.collect() })
+        Some(ParsedPath {
+            set: first,
+            key: None,
+            param,
+            rest: parts.collect(),
+        })
     }
 }
 
@@ -147,14 +161,25 @@ impl<'a> Lowering<'a> {
 
     fn error(&mut self, pointer: String, message: impl Into<String>) {
         let line = self.spec.line_of(&pointer);
-        self.errors.push(SpecError { file: self.spec.name.clone(), pointer, line, message: message.into() });
+        self.errors.push(SpecError {
+            file: self.spec.name.clone(),
+            pointer,
+            line,
+            message: message.into(),
+        });
     }
 
     fn run(&mut self) -> Api {
         self.versions = match self.doc.info.extensions.get("x-graph-versions") {
-            Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             _ => {
-                self.error("#/info".into(), "`x-graph-versions` (the API versions described) is missing");
+                self.error(
+                    "#/info".into(),
+                    "`x-graph-versions` (the API versions described) is missing",
+                );
                 Vec::new()
             }
         };
@@ -200,7 +225,10 @@ impl<'a> Lowering<'a> {
         for (path, item) in &self.doc.paths.paths {
             let pointer = format!("#/paths/{}", escape(path));
             let ReferenceOr::Item(item) = item else {
-                self.error(pointer, "path item `$ref` is not supported by the generator");
+                self.error(
+                    pointer,
+                    "path item `$ref` is not supported by the generator",
+                );
                 continue;
             };
             let Some(parsed) = parse_path(path) else {
@@ -209,13 +237,19 @@ impl<'a> Lowering<'a> {
             };
             let parent_ix = self.parent_for(&mut parents, &parsed, &pointer);
             if parsed.rest.is_empty() {
-                self.error(pointer, "operations on the parent entity itself are not part of this API");
+                self.error(
+                    pointer,
+                    "operations on the parent entity itself are not part of this API",
+                );
                 continue;
             }
             for (method, op) in item.iter() {
                 let op_pointer = format!("{pointer}/{method}");
                 let Some(http) = http_method(method) else {
-                    self.error(op_pointer, format!("HTTP method `{method}` is not supported by the generator"));
+                    self.error(
+                        op_pointer,
+                        format!("HTTP method `{method}` is not supported by the generator"),
+                    );
                     continue;
                 };
                 let kind = op
@@ -223,24 +257,48 @@ impl<'a> Lowering<'a> {
                     .get("x-ms-docs-operation-type")
                     .and_then(Value::as_str)
                     .unwrap_or("operation");
-                let (node_segments, action): (Vec<String>, Option<String>) = if kind == "operation" {
+                let (node_segments, action): (Vec<String>, Option<String>) = if kind == "operation"
+                {
                     (parsed.rest.iter().map(|s| s.to_string()).collect(), None)
                 } else {
                     let (last, head) = parsed.rest.split_last().expect("rest is not empty");
-                    (head.iter().map(|s| s.to_string()).collect(), Some(last.to_string()))
+                    (
+                        head.iter().map(|s| s.to_string()).collect(),
+                        Some(last.to_string()),
+                    )
                 };
                 if node_segments.is_empty() {
-                    self.error(op_pointer, "an action or function needs a resource to bind to");
+                    self.error(
+                        op_pointer,
+                        "an action or function needs a resource to bind to",
+                    );
                     continue;
                 }
-                let node_ix =
-                    ensure_node(&mut nodes, &mut node_index, &mut links, &mut parents, parent_ix, &node_segments);
-                let Some(lowered) = self.lower_operation(op, item, http, action, parent_ix, &path.clone(), &op_pointer)
-                else {
+                let node_ix = ensure_node(
+                    &mut nodes,
+                    &mut node_index,
+                    &mut links,
+                    &mut parents,
+                    parent_ix,
+                    &node_segments,
+                );
+                let Some(lowered) = self.lower_operation(
+                    op,
+                    item,
+                    http,
+                    action,
+                    parent_ix,
+                    &path.clone(),
+                    &op_pointer,
+                ) else {
                     continue;
                 };
                 let node = &mut nodes[node_ix];
-                if let Some(existing) = node.operations.iter_mut().find(|o| o.method == lowered.method) {
+                if let Some(existing) = node
+                    .operations
+                    .iter_mut()
+                    .find(|o| o.method == lowered.method)
+                {
                     if let Some(diff) = twin_difference(existing, &lowered) {
                         self.error(
                             op_pointer,
@@ -294,7 +352,12 @@ impl<'a> Lowering<'a> {
         (parents, nodes)
     }
 
-    fn parent_for(&mut self, parents: &mut Vec<Parent>, parsed: &ParsedPath<'_>, pointer: &str) -> usize {
+    fn parent_for(
+        &mut self,
+        parents: &mut Vec<Parent>,
+        parsed: &ParsedPath<'_>,
+        pointer: &str,
+    ) -> usize {
         let ix = match parents.iter().position(|p| p.set == parsed.set) {
             Some(ix) => ix,
             None => {
@@ -327,7 +390,11 @@ impl<'a> Lowering<'a> {
             Some(key) => {
                 if !parent.keys.iter().any(|k| k.key == key) {
                     let method = format!("{}_by_{}", parent.method, snake_name(key));
-                    parent.keys.push(AltKey { key: key.to_string(), method, id: id_type(parsed.param) });
+                    parent.keys.push(AltKey {
+                        key: key.to_string(),
+                        method,
+                        id: id_type(parsed.param),
+                    });
                 }
             }
         }
@@ -362,36 +429,59 @@ impl<'a> Lowering<'a> {
             },
         };
         let versions = match op.extensions.get("x-graph-versions") {
-            Some(Value::Array(v)) => v.iter().filter_map(|v| v.as_str().map(String::from)).collect(),
+            Some(Value::Array(v)) => v
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect(),
             Some(_) => {
-                self.error(format!("{pointer}/x-graph-versions"), "`x-graph-versions` must be a list of versions");
+                self.error(
+                    format!("{pointer}/x-graph-versions"),
+                    "`x-graph-versions` must be a list of versions",
+                );
                 self.versions.clone()
             }
             None => self.versions.clone(),
         };
-        let deprecated = op.extensions.get("x-graph-deprecated").map(|d| Deprecation {
-            versions: d
-                .get("versions")
-                .and_then(Value::as_array)
-                .map(|v| v.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-                .unwrap_or_default(),
-            date: str_field(d, "date"),
-            removal: str_field(d, "removalDate"),
-            replacement: str_field(d, "replacement"),
-        });
+        let deprecated = op
+            .extensions
+            .get("x-graph-deprecated")
+            .map(|d| Deprecation {
+                versions: d
+                    .get("versions")
+                    .and_then(Value::as_array)
+                    .map(|v| {
+                        v.iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                date: str_field(d, "date"),
+                removal: str_field(d, "removalDate"),
+                replacement: str_field(d, "replacement"),
+            });
         let permissions = permissions_lines(op.extensions.get("x-graph-permissions"));
 
         // Query options.
         let mut query_names = BTreeSet::new();
-        for (i, param) in item.parameters.iter().chain(op.parameters.iter()).enumerate() {
+        for (i, param) in item
+            .parameters
+            .iter()
+            .chain(op.parameters.iter())
+            .enumerate()
+        {
             if let Some(Parameter::Query { parameter_data, .. }) = self.resolve_parameter(param) {
                 query_names.insert(parameter_data.name.clone());
             } else if self.resolve_parameter(param).is_none() {
-                self.error(format!("{pointer}/parameters/{i}"), "parameter `$ref` does not resolve");
+                self.error(
+                    format!("{pointer}/parameters/{i}"),
+                    "parameter `$ref` does not resolve",
+                );
             }
         }
-        let collection: BTreeSet<String> =
-            ["$top", "$filter", "$select", "$skiptoken", "$count"].iter().map(|s| s.to_string()).collect();
+        let collection: BTreeSet<String> = ["$top", "$filter", "$select", "$skiptoken", "$count"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let query = if query_names.is_empty() {
             Query::None
         } else if query_names == collection {
@@ -412,7 +502,10 @@ impl<'a> Lowering<'a> {
         let body = match &op.request_body {
             None => None,
             Some(ReferenceOr::Reference { .. }) => {
-                self.error(format!("{pointer}/requestBody"), "request body `$ref` is not supported by the generator");
+                self.error(
+                    format!("{pointer}/requestBody"),
+                    "request body `$ref` is not supported by the generator",
+                );
                 None
             }
             Some(ReferenceOr::Item(body)) => {
@@ -421,7 +514,10 @@ impl<'a> Lowering<'a> {
                     (Some((media, mt)), None) => match mt.schema.as_ref().and_then(ref_name) {
                         Some(name) => {
                             self.objects_wanted.insert(name.to_string());
-                            Some(Body { rust: type_name(name), content_type: media.clone() })
+                            Some(Body {
+                                rust: type_name(name),
+                                content_type: media.clone(),
+                            })
                         }
                         None => {
                             self.error(
@@ -432,7 +528,10 @@ impl<'a> Lowering<'a> {
                         }
                     },
                     _ => {
-                        self.error(format!("{pointer}/requestBody/content"), "request body must have exactly one media type");
+                        self.error(
+                            format!("{pointer}/requestBody/content"),
+                            "request body must have exactly one media type",
+                        );
                         None
                     }
                 }
@@ -444,7 +543,10 @@ impl<'a> Lowering<'a> {
         let mut bodies: Vec<Option<String>> = Vec::new();
         for (status, response) in &op.responses.responses {
             let StatusCode::Code(code) = status else {
-                self.error(format!("{pointer}/responses"), "status ranges such as `2XX` are not supported; list each status");
+                self.error(
+                    format!("{pointer}/responses"),
+                    "status ranges such as `2XX` are not supported; list each status",
+                );
                 continue;
             };
             if !(200..300).contains(code) {
@@ -453,14 +555,22 @@ impl<'a> Lowering<'a> {
             success.push(*code);
             let rpointer = format!("{pointer}/responses/{code}");
             let ReferenceOr::Item(response) = response else {
-                self.error(rpointer, "success response `$ref` is not supported by the generator");
+                self.error(
+                    rpointer,
+                    "success response `$ref` is not supported by the generator",
+                );
                 continue;
             };
             if response.content.is_empty() {
                 bodies.push(None);
                 continue;
             }
-            match response.content.get("application/json").and_then(|m| m.schema.as_ref()).and_then(ref_name) {
+            match response
+                .content
+                .get("application/json")
+                .and_then(|m| m.schema.as_ref())
+                .and_then(ref_name)
+            {
                 Some(name) => bodies.push(Some(name.to_string())),
                 None => self.error(
                     format!("{rpointer}/content"),
@@ -469,7 +579,10 @@ impl<'a> Lowering<'a> {
             }
         }
         if success.is_empty() {
-            self.error(format!("{pointer}/responses"), "operation declares no success (2xx) status");
+            self.error(
+                format!("{pointer}/responses"),
+                "operation declares no success (2xx) status",
+            );
         }
         let named: BTreeSet<&String> = bodies.iter().flatten().collect();
         let response = match named.len() {
@@ -500,7 +613,10 @@ impl<'a> Lowering<'a> {
                 }
             }
             _ => {
-                self.error(format!("{pointer}/responses"), "success responses return different schemas; the generator needs one");
+                self.error(
+                    format!("{pointer}/responses"),
+                    "success responses return different schemas; the generator needs one",
+                );
                 Response::Empty
             }
         };
@@ -557,7 +673,9 @@ impl<'a> Lowering<'a> {
             return None;
         };
         match arr.items.as_ref()? {
-            ReferenceOr::Reference { reference } => reference.strip_prefix(SCHEMA_PREFIX).map(String::from),
+            ReferenceOr::Reference { reference } => {
+                reference.strip_prefix(SCHEMA_PREFIX).map(String::from)
+            }
             ReferenceOr::Item(_) => None,
         }
     }
@@ -570,8 +688,12 @@ impl<'a> Lowering<'a> {
             return enums;
         };
         for (name, schema) in &components.schemas {
-            let ReferenceOr::Item(schema) = schema else { continue };
-            let SchemaKind::Type(OaType::String(s)) = &schema.schema_kind else { continue };
+            let ReferenceOr::Item(schema) = schema else {
+                continue;
+            };
+            let SchemaKind::Type(OaType::String(s)) = &schema.schema_kind else {
+                continue;
+            };
             if s.enumeration.is_empty() {
                 continue;
             }
@@ -582,14 +704,20 @@ impl<'a> Lowering<'a> {
                 .and_then(|f| f.get("isFlags"))
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            let closed = ext.get("x-graph-enum-closed").and_then(Value::as_bool).unwrap_or(false);
+            let closed = ext
+                .get("x-graph-enum-closed")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
             let values: Vec<i64> = ext
                 .get("x-graph-enum-values")
                 .and_then(Value::as_array)
                 .map(|v| v.iter().filter_map(Value::as_i64).collect())
                 .unwrap_or_default();
             if values.len() != s.enumeration.len() {
-                self.error(format!("{pointer}/x-graph-enum-values"), "needs one integer CSDL value per enum member");
+                self.error(
+                    format!("{pointer}/x-graph-enum-values"),
+                    "needs one integer CSDL value per enum member",
+                );
                 continue;
             }
             let other_names: Vec<(String, Vec<String>)> = ext
@@ -600,7 +728,11 @@ impl<'a> Lowering<'a> {
                         .map(|(version, names)| {
                             let names = names
                                 .as_array()
-                                .map(|a| a.iter().filter_map(|n| n.as_str().map(String::from)).collect())
+                                .map(|a| {
+                                    a.iter()
+                                        .filter_map(|n| n.as_str().map(String::from))
+                                        .collect()
+                                })
                                 .unwrap_or_default();
                             (version.clone(), names)
                         })
@@ -610,16 +742,27 @@ impl<'a> Lowering<'a> {
             let mut members = Vec::new();
             for (i, (wire, value)) in s.enumeration.iter().zip(&values).enumerate() {
                 let Some(wire) = wire else {
-                    self.error(format!("{pointer}/enum/{i}"), "`null` is not an enum member; mark the property nullable");
+                    self.error(
+                        format!("{pointer}/enum/{i}"),
+                        "`null` is not an enum member; mark the property nullable",
+                    );
                     continue;
                 };
                 let aliases = other_names
                     .iter()
                     .filter_map(|(version, names)| {
-                        names.get(i).filter(|n| *n != wire).map(|n| (version.clone(), n.clone()))
+                        names
+                            .get(i)
+                            .filter(|n| *n != wire)
+                            .map(|n| (version.clone(), n.clone()))
                     })
                     .collect();
-                members.push(Member { wire: wire.clone(), rust: variant_name(wire), value: *value, aliases });
+                members.push(Member {
+                    wire: wire.clone(),
+                    rust: variant_name(wire),
+                    value: *value,
+                    aliases,
+                });
             }
             enums.push(Enum {
                 name: name.clone(),
@@ -661,11 +804,17 @@ impl<'a> Lowering<'a> {
             }
             let pointer = format!("#/components/schemas/{}", escape(name));
             let ReferenceOr::Item(schema) = schema else {
-                self.error(pointer, "schema aliases (`$ref` as a component) are not supported by the generator");
+                self.error(
+                    pointer,
+                    "schema aliases (`$ref` as a component) are not supported by the generator",
+                );
                 continue;
             };
             let SchemaKind::Type(OaType::Object(obj)) = &schema.schema_kind else {
-                self.error(pointer, "only object schemas and string enums can be named components");
+                self.error(
+                    pointer,
+                    "only object schemas and string enums can be named components",
+                );
                 continue;
             };
             let mut fields = Vec::new();
@@ -692,19 +841,42 @@ impl<'a> Lowering<'a> {
                     if ty == Type::String {
                         ty = Type::Secret;
                     } else {
-                        self.error(format!("{ppointer}/x-graph-secret"), "only string properties can be secrets");
+                        self.error(
+                            format!("{ppointer}/x-graph-secret"),
+                            "only string properties can be secrets",
+                        );
                     }
                 }
                 let rust = snake_name(wire);
                 if !rust_names.insert(rust.clone()) || rust == "additional_properties" {
-                    self.error(ppointer, format!("property name maps to the Rust field `{rust}`, which is already taken"));
+                    self.error(
+                        ppointer,
+                        format!(
+                            "property name maps to the Rust field `{rust}`, which is already taken"
+                        ),
+                    );
                     continue;
                 }
                 let doc = prop_schema.map(schema_doc).unwrap_or_default();
-                fields.push(Field { wire: wire.clone(), rust, doc, ty, nullable, read_only });
+                fields.push(Field {
+                    wire: wire.clone(),
+                    rust,
+                    doc,
+                    ty,
+                    nullable,
+                    read_only,
+                });
             }
-            let _ = matches!(obj.additional_properties, Some(AdditionalProperties::Any(true)));
-            objects.push(Object { name: name.clone(), rust: type_name(name), doc: schema_doc(schema), fields });
+            let _ = matches!(
+                obj.additional_properties,
+                Some(AdditionalProperties::Any(true))
+            );
+            objects.push(Object {
+                name: name.clone(),
+                rust: type_name(name),
+                doc: schema_doc(schema),
+                fields,
+            });
         }
         box_cycles(&mut objects);
         objects
@@ -712,31 +884,55 @@ impl<'a> Lowering<'a> {
 
     fn ref_type(&mut self, reference: &str, enums: &EnumIndex<'_>, pointer: &str) -> Option<Type> {
         let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            self.error(pointer.to_string(), format!("`$ref: {reference}` is not a local schema reference"));
+            self.error(
+                pointer.to_string(),
+                format!("`$ref: {reference}` is not a local schema reference"),
+            );
             return None;
         };
         if let Some(e) = enums.get(name) {
-            return Some(if e.flags { Type::Flags(e.rust.clone()) } else { Type::Enum(e.rust.clone()) });
+            return Some(if e.flags {
+                Type::Flags(e.rust.clone())
+            } else {
+                Type::Enum(e.rust.clone())
+            });
         }
         if self.schema(name).is_none() {
-            self.error(pointer.to_string(), format!("`$ref: {reference}` does not resolve"));
+            self.error(
+                pointer.to_string(),
+                format!("`$ref: {reference}` does not resolve"),
+            );
             return None;
         }
-        Some(Type::Object { rust: type_name(name), boxed: false })
+        Some(Type::Object {
+            rust: type_name(name),
+            boxed: false,
+        })
     }
 
-    fn property_type(&mut self, schema: &Schema, enums: &EnumIndex<'_>, pointer: &str) -> Option<Type> {
+    fn property_type(
+        &mut self,
+        schema: &Schema,
+        enums: &EnumIndex<'_>,
+        pointer: &str,
+    ) -> Option<Type> {
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
                 ReferenceOr::Reference { reference } => self.ref_type(reference, enums, pointer),
                 ReferenceOr::Item(_) => {
-                    self.error(format!("{pointer}/allOf/0"), "`allOf` is only supported as `[{$ref}]` with `nullable`");
+                    self.error(
+                        format!("{pointer}/allOf/0"),
+                        "`allOf` is only supported as `[{$ref}]` with `nullable`",
+                    );
                     None
                 }
             },
             SchemaKind::Type(OaType::String(s)) => {
                 if !s.enumeration.is_empty() {
-                    self.error(pointer.to_string(), "inline enums are not supported; name the enum in components/schemas");
+                    self.error(
+                        pointer.to_string(),
+                        "inline enums are not supported; name the enum in components/schemas",
+                    );
                     return None;
                 }
                 match &s.format {
@@ -745,7 +941,10 @@ impl<'a> Lowering<'a> {
                     VariantOrUnknownOrEmpty::Unknown(f) if f == "duration" => Some(Type::Duration),
                     VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Some(Type::Uuid),
                     other => {
-                        self.error(format!("{pointer}/format"), format!("string format {other:?} is not supported by the generator"));
+                        self.error(
+                            format!("{pointer}/format"),
+                            format!("string format {other:?} is not supported by the generator"),
+                        );
                         None
                     }
                 }
@@ -755,7 +954,10 @@ impl<'a> Lowering<'a> {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some(Type::I32),
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some(Type::I64),
                 _ => {
-                    self.error(format!("{pointer}/format"), "integers need `format: int32` or `format: int64`");
+                    self.error(
+                        format!("{pointer}/format"),
+                        "integers need `format: int32` or `format: int64`",
+                    );
                     None
                 }
             },
@@ -765,10 +967,15 @@ impl<'a> Lowering<'a> {
                     return None;
                 };
                 let inner = match items {
-                    ReferenceOr::Reference { reference } => self.ref_type(reference, enums, &format!("{pointer}/items"))?,
+                    ReferenceOr::Reference { reference } => {
+                        self.ref_type(reference, enums, &format!("{pointer}/items"))?
+                    }
                     ReferenceOr::Item(s) => {
                         if matches!(s.schema_kind, SchemaKind::Type(OaType::Array(_))) {
-                            self.error(format!("{pointer}/items"), "arrays of arrays are not supported by the generator");
+                            self.error(
+                                format!("{pointer}/items"),
+                                "arrays of arrays are not supported by the generator",
+                            );
                             return None;
                         }
                         self.property_type(s, enums, &format!("{pointer}/items"))?
@@ -776,9 +983,14 @@ impl<'a> Lowering<'a> {
                 };
                 Some(Type::Array(Box::new(inner)))
             }
-            SchemaKind::Type(OaType::Object(o)) if o.properties.is_empty() => Some(Type::JsonObject),
+            SchemaKind::Type(OaType::Object(o)) if o.properties.is_empty() => {
+                Some(Type::JsonObject)
+            }
             _ => {
-                self.error(pointer.to_string(), "this property schema is not supported by the generator (see docs/DESIGN.md)");
+                self.error(
+                    pointer.to_string(),
+                    "this property schema is not supported by the generator (see docs/DESIGN.md)",
+                );
                 None
             }
         }
@@ -804,7 +1016,10 @@ fn ref_name(schema: &ReferenceOr<Schema>) -> Option<&str> {
 }
 
 fn str_field(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn schema_doc(schema: &Schema) -> String {
@@ -813,11 +1028,16 @@ fn schema_doc(schema: &Schema) -> String {
 
 /// Display lines for `x-graph-permissions`.
 fn permissions_lines(value: Option<&Value>) -> Vec<String> {
-    let Some(Value::Object(map)) = value else { return Vec::new() };
+    let Some(Value::Object(map)) = value else {
+        return Vec::new();
+    };
     let mut lines = Vec::new();
     for (kind, label) in [
         ("delegatedWork", "Delegated (work or school account)"),
-        ("delegatedPersonal", "Delegated (personal Microsoft account)"),
+        (
+            "delegatedPersonal",
+            "Delegated (personal Microsoft account)",
+        ),
         ("application", "Application"),
     ] {
         let Some(entry) = map.get(kind) else { continue };
@@ -825,7 +1045,11 @@ fn permissions_lines(value: Option<&Value>) -> Vec<String> {
             entry
                 .get(key)
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let least = list("least");
@@ -883,7 +1107,11 @@ fn referenced_schemas(schema: &Schema) -> Vec<String> {
 /// Boxes direct (non-collection) object fields whose target leads back to the field's own type: exactly
 /// the fields whose two ends share a strongly connected component of the "contains directly" graph.
 fn box_cycles(objects: &mut [Object]) {
-    let index: BTreeMap<String, usize> = objects.iter().enumerate().map(|(i, o)| (o.rust.clone(), i)).collect();
+    let index: BTreeMap<String, usize> = objects
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.rust.clone(), i))
+        .collect();
     let edges: Vec<Vec<usize>> = objects
         .iter()
         .map(|o| {
@@ -900,7 +1128,9 @@ fn box_cycles(objects: &mut [Object]) {
     for (i, object) in objects.iter_mut().enumerate() {
         for field in &mut object.fields {
             if let Type::Object { rust, boxed } = &mut field.ty {
-                *boxed = index.get(rust.as_str()).is_some_and(|&j| component[j] == component[i]);
+                *boxed = index
+                    .get(rust.as_str())
+                    .is_some_and(|&j| component[j] == component[i]);
             }
         }
     }
@@ -1013,13 +1243,26 @@ fn ensure_node(
                     None => {
                         let (method, step) = match param_of(segment) {
                             Some(param) => {
-                                let collection = key.get(depth - 2).map(String::as_str).unwrap_or(param);
-                                (snake_name(&singular(clean_segment(collection))), Step::Id(id_type(param)))
+                                let collection =
+                                    key.get(depth - 2).map(String::as_str).unwrap_or(param);
+                                (
+                                    snake_name(&singular(clean_segment(collection))),
+                                    Step::Id(id_type(param)),
+                                )
                             }
-                            None => (snake_name(clean_segment(segment)), Step::Segment(segment.clone())),
+                            None => (
+                                snake_name(clean_segment(segment)),
+                                Step::Segment(segment.clone()),
+                            ),
                         };
                         links.children.insert((up, ix), nodes[up].children.len());
-                        nodes[up].children.push(Child { method, node: ix, step, parents: vec![parent], versions: Vec::new() });
+                        nodes[up].children.push(Child {
+                            method,
+                            node: ix,
+                            step,
+                            parents: vec![parent],
+                            versions: Vec::new(),
+                        });
                     }
                 }
             }
@@ -1113,7 +1356,10 @@ fn canonicalize(api: &mut Api) {
         }
         list.sort_unstable();
     };
-    let mut parents: Vec<Parent> = parent_order.iter().map(|&i| api.parents[i].clone()).collect();
+    let mut parents: Vec<Parent> = parent_order
+        .iter()
+        .map(|&i| api.parents[i].clone())
+        .collect();
     for parent in &mut parents {
         for c in parent.children.iter_mut() {
             *c = node_new[*c];
@@ -1132,8 +1378,12 @@ fn canonicalize(api: &mut Api) {
         for op in &mut node.operations {
             remap_parents(&mut op.parents);
             // Twins are listed by path; the first one names the operation.
-            let mut pairs: Vec<(String, String)> =
-                op.paths.iter().cloned().zip(op.operation_ids.iter().cloned()).collect();
+            let mut pairs: Vec<(String, String)> = op
+                .paths
+                .iter()
+                .cloned()
+                .zip(op.operation_ids.iter().cloned())
+                .collect();
             pairs.sort();
             op.paths = pairs.iter().map(|(p, _)| p.clone()).collect();
             op.operation_ids = pairs.into_iter().map(|(_, id)| id).collect();

@@ -15,17 +15,33 @@ const SCHEMA_REF: &str = "#/components/schemas/";
 /// Returns the YAML of a spec `factor` times larger than `text`.
 pub fn scale_spec(name: &str, text: &str, factor: usize) -> Result<String, SpecErrors> {
     let fail = |message: String| {
-        SpecErrors(vec![SpecError { file: name.to_string(), pointer: "#".into(), line: None, message }])
+        SpecErrors(vec![SpecError {
+            file: name.to_string(),
+            pointer: "#".into(),
+            line: None,
+            message,
+        }])
     };
     let mut doc: Value = serde_yaml::from_str(text).map_err(|e| fail(format!("not YAML: {e}")))?;
-    let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
-    let paths = doc.pointer("/paths").and_then(Value::as_object).cloned().unwrap_or_default();
+    let schemas = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let paths = doc
+        .pointer("/paths")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut new_schemas = schemas.clone();
     let mut new_paths = paths.clone();
     for i in 2..=factor {
         let suffix = i.to_string();
         for (schema_name, schema) in &schemas {
-            new_schemas.insert(format!("{schema_name}{suffix}"), rename_refs(schema, &suffix, None));
+            new_schemas.insert(
+                format!("{schema_name}{suffix}"),
+                rename_refs(schema, &suffix, None),
+            );
         }
         for (path, item) in &paths {
             let moved = move_path(path, &suffix);
@@ -47,7 +63,9 @@ fn rename_refs(value: &Value, suffix: &str, operation_suffix: Option<&str>) -> V
             let mut out = Map::with_capacity(map.len());
             for (key, v) in map {
                 let renamed = match (key.as_str(), v) {
-                    ("$ref", Value::String(r)) if r.starts_with(SCHEMA_REF) => Value::String(format!("{r}{suffix}")),
+                    ("$ref", Value::String(r)) if r.starts_with(SCHEMA_REF) => {
+                        Value::String(format!("{r}{suffix}"))
+                    }
                     ("operationId", Value::String(id)) if operation_suffix.is_some() => {
                         Value::String(format!("{id}.{}", operation_suffix.unwrap_or_default()))
                     }
@@ -59,7 +77,12 @@ fn rename_refs(value: &Value, suffix: &str, operation_suffix: Option<&str>) -> V
             }
             Value::Object(out)
         }
-        Value::Array(items) => Value::Array(items.iter().map(|v| rename_refs(v, suffix, operation_suffix)).collect()),
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| rename_refs(v, suffix, operation_suffix))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }

@@ -57,14 +57,23 @@ pub fn write_files(dir: &Path, files: &[(String, String)], check: bool) -> io::R
         report.changed.push(path);
     }
     if dir.is_dir() {
-        let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut entries: Vec<PathBuf> = fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         entries.sort();
         for path in entries {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             if !name.ends_with(".rs") || files.iter().any(|(n, _)| *n == name) {
                 continue;
             }
-            if fs::read_to_string(&path).map(|t| is_generated(&t)).unwrap_or(false) {
+            if fs::read_to_string(&path)
+                .map(|t| is_generated(&t))
+                .unwrap_or(false)
+            {
                 if !check {
                     fs::remove_file(&path)?;
                 }

@@ -14,14 +14,17 @@ fn spec_text() -> String {
 
 fn files_of(text: &str) -> Vec<(String, String)> {
     let spec = load::load_str(SPEC_NAME, text).unwrap_or_else(|e| panic!("spec loads:\n{e}"));
-    generate(&spec, &EmitOptions::default()).unwrap_or_else(|e| panic!("spec generates:\n{e}")).files
+    generate(&spec, &EmitOptions::default())
+        .unwrap_or_else(|e| panic!("spec generates:\n{e}"))
+        .files
 }
 
 /// Rebuilds every mapping with its keys in reverse order; sequences keep their order.
 fn reverse_maps(value: serde_yaml::Value) -> serde_yaml::Value {
     match value {
         serde_yaml::Value::Mapping(map) => {
-            let mut entries: Vec<(serde_yaml::Value, serde_yaml::Value)> = map.into_iter().collect();
+            let mut entries: Vec<(serde_yaml::Value, serde_yaml::Value)> =
+                map.into_iter().collect();
             entries.reverse();
             let mut out = serde_yaml::Mapping::new();
             for (k, v) in entries {
@@ -48,7 +51,11 @@ fn reordered_maps_give_byte_identical_output() {
     let value: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec is YAML");
     let reordered = serde_yaml::to_string(&reverse_maps(value)).expect("re-serializes");
     // The first key of the document moves, proving the maps were really reversed.
-    let first_key = |t: &str| t.lines().find(|l| !l.starts_with('#') && !l.trim().is_empty()).map(str::to_owned);
+    let first_key = |t: &str| {
+        t.lines()
+            .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(str::to_owned)
+    };
     assert_ne!(first_key(&reordered), first_key(&text));
 
     let original = files_of(&text);
@@ -56,6 +63,9 @@ fn reordered_maps_give_byte_identical_output() {
     assert_eq!(original.len(), shuffled.len());
     for ((name_a, text_a), (name_b, text_b)) in original.iter().zip(&shuffled) {
         assert_eq!(name_a, name_b);
-        assert!(text_a == text_b, "{name_a} differs when the spec's maps are reordered");
+        assert!(
+            text_a == text_b,
+            "{name_a} differs when the spec's maps are reordered"
+        );
     }
 }

@@ -37,11 +37,11 @@ pub mod runtime;
 #[rustfmt::skip]
 mod generated;
 
-pub use generated::{enums, ids, models, requests};
 pub use generated::enums::*;
 pub use generated::ids::*;
 pub use generated::models::*;
 pub use generated::requests::{Api, Applications, Parent, ServicePrincipals};
+pub use generated::{enums, ids, models, requests};
 pub use runtime::*;
 
 /// The `azure_identity` crate, for its credentials (feature `azure-identity`).

@@ -7,7 +7,9 @@ use msgraph_sync_codegen::{Config, EmitOptions, default_out, run};
 
 #[test]
 fn generated_code_is_up_to_date() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root");
     let config = Config {
         spec: root.join("spec/msgraph-sync.yaml"),
         spec_name: "spec/msgraph-sync.yaml".into(),

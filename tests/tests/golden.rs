@@ -9,24 +9,32 @@ use std::path::{Path, PathBuf};
 use msgraph_sync_codegen::{EmitOptions, generate, load, write};
 
 #[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
 #[path = "../golden/models/mod.rs"]
 mod models;
 #[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
 #[path = "../golden/tree/mod.rs"]
 mod tree;
 
 fn case_dir(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("golden").join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("golden")
+        .join(case)
 }
 
 fn check(case: &str) {
     let dir = case_dir(case);
     let text = std::fs::read_to_string(dir.join("spec.yaml")).expect("golden spec is readable");
-    let spec = load::load_str(&format!("tests/golden/{case}/spec.yaml"), &text).unwrap_or_else(|e| panic!("{e}"));
-    let options = EmitOptions { runtime: "::msgraph_sync::runtime".into() };
+    let spec = load::load_str(&format!("tests/golden/{case}/spec.yaml"), &text)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let options = EmitOptions {
+        runtime: "::msgraph_sync::runtime".into(),
+    };
     let generated = generate(&spec, &options).unwrap_or_else(|e| panic!("{e}"));
     let update = std::env::var_os("UPDATE_GOLDEN").is_some();
-    let report = write::write_files(&dir, &generated.files, !update).expect("golden folder is readable");
+    let report =
+        write::write_files(&dir, &generated.files, !update).expect("golden folder is readable");
     assert!(
         update || report.is_clean(),
         "golden output of `{case}` is stale: {:?} {:?}\nreview the change, then run `UPDATE_GOLDEN=1 cargo test -p msgraph-sync-tests --test golden`",
@@ -47,21 +55,35 @@ fn models_fragment_matches_its_golden_output() {
 
 #[test]
 fn golden_models_round_trip_their_example() {
-    let spec: serde_yaml::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(case_dir("models").join("spec.yaml")).unwrap()).unwrap();
-    let example = &spec["paths"]["/servicePrincipals/{servicePrincipal-id}/synchronization/secrets"]["put"]
-        ["requestBody"]["content"]["application/json"]["examples"]["everything"]["value"];
+    let spec: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(case_dir("models").join("spec.yaml")).unwrap(),
+    )
+    .unwrap();
+    let example = &spec["paths"]["/servicePrincipals/{servicePrincipal-id}/synchronization/secrets"]
+        ["put"]["requestBody"]["content"]["application/json"]["examples"]["everything"]["value"];
     let json: serde_json::Value = serde_json::to_value(example).unwrap();
     let sample: models::models::Sample = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(serde_json::to_value(&sample).unwrap(), json);
 
     // Typed, not just carried: the flag set, the closed enum and the recursive pair.
     use models::enums::{Mode, RestartScope};
-    assert_eq!(sample.scope, Some(RestartScope::ESCROWS | RestartScope::WATERMARK));
+    assert_eq!(
+        sample.scope,
+        Some(RestartScope::ESCROWS | RestartScope::WATERMARK)
+    );
     assert_eq!(sample.mode, Some(Mode::Strict));
     assert_eq!(sample.count, Some(9_007_199_254_740_993));
-    let manager = sample.subject.as_ref().and_then(|s| s.links.as_ref()).and_then(|l| l.manager.as_ref());
-    assert_eq!(manager.and_then(|m| m.object_id.as_ref()).map(String::as_str), Some("y"));
+    let manager = sample
+        .subject
+        .as_ref()
+        .and_then(|s| s.links.as_ref())
+        .and_then(|l| l.manager.as_ref());
+    assert_eq!(
+        manager
+            .and_then(|m| m.object_id.as_ref())
+            .map(String::as_str),
+        Some("y")
+    );
 
     // The secret is sent, but never printed.
     assert!(!format!("{sample:?}").contains("s3cr3t"));
@@ -82,19 +104,40 @@ fn golden_closed_enum_refuses_unknown_members_and_open_enum_keeps_them() {
 #[test]
 fn golden_tree_builds_paths_for_every_parent() {
     use msgraph_sync::{Beta, Client, V1};
-    let client = Client::builder().base_url("http://127.0.0.1:9").static_token("t").build().unwrap();
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9")
+        .static_token("t")
+        .build()
+        .unwrap();
     let v1 = tree::requests::Api::<V1>::new(&client);
     // The same job builder type is reached from all three parent forms.
     let a = v1.service_principal("sp").synchronization().jobs().job("j");
-    let b = v1.service_principal_by_app_id("app").synchronization().jobs().job("j");
-    let c = v1.application("app-object").synchronization().jobs().job("j");
+    let b = v1
+        .service_principal_by_app_id("app")
+        .synchronization()
+        .jobs()
+        .job("j");
+    let c = v1
+        .application("app-object")
+        .synchronization()
+        .jobs()
+        .job("j");
     for (builder, path) in [
-        (format!("{a:?}"), "/servicePrincipals/sp/synchronization/jobs/j"),
-        (format!("{b:?}"), "/servicePrincipals(appId='app')/synchronization/jobs/j"),
+        (
+            format!("{a:?}"),
+            "/servicePrincipals/sp/synchronization/jobs/j",
+        ),
+        (
+            format!("{b:?}"),
+            "/servicePrincipals(appId='app')/synchronization/jobs/j",
+        ),
     ] {
         assert!(builder.contains(path), "{builder} should contain {path}");
     }
     assert!(format!("{c:?}").contains("/applications/app-object/synchronization/jobs/j"));
     // The beta-only function exists on the beta builder (on v1.0 it does not compile).
-    let _ping = tree::requests::Api::<Beta>::new(&client).service_principal("sp").synchronization().ping();
+    let _ping = tree::requests::Api::<Beta>::new(&client)
+        .service_principal("sp")
+        .synchronization()
+        .ping();
 }

@@ -6,11 +6,14 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
 }
 
 fn spec() -> serde_json::Value {
-    let text = std::fs::read_to_string(root().join("spec/msgraph-sync.yaml")).expect("spec is readable");
+    let text =
+        std::fs::read_to_string(root().join("spec/msgraph-sync.yaml")).expect("spec is readable");
     serde_yaml::from_str(&text).expect("spec is YAML")
 }
 
@@ -28,22 +31,41 @@ fn described(spec: &serde_json::Value) -> BTreeSet<(String, String)> {
 
 #[test]
 fn every_inventory_operation_is_in_the_spec() {
-    let list = std::fs::read_to_string(root().join("tests/data/inventory-operations.txt")).expect("list is readable");
+    let list = std::fs::read_to_string(root().join("tests/data/inventory-operations.txt"))
+        .expect("list is readable");
     let expected: Vec<(String, String)> = list
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .map(|l| {
-            let (method, path) = l.split_once(' ').unwrap_or_else(|| panic!("`{l}` is not `METHOD /path`"));
+            let (method, path) = l
+                .split_once(' ')
+                .unwrap_or_else(|| panic!("`{l}` is not `METHOD /path`"));
             (method.to_string(), path.trim().to_string())
         })
         .collect();
-    assert!(expected.len() >= 41, "the inventory list has {} operations", expected.len());
+    assert!(
+        expected.len() >= 41,
+        "the inventory list has {} operations",
+        expected.len()
+    );
     let described = described(&spec());
-    let missing: Vec<_> = expected.iter().filter(|op| !described.contains(*op)).collect();
-    assert!(missing.is_empty(), "operations of the inventory missing from the spec: {missing:#?}");
-    let extra: Vec<_> = described.iter().filter(|op| !expected.contains(op)).collect();
-    assert!(extra.is_empty(), "operations in the spec that the inventory does not list: {extra:#?}");
+    let missing: Vec<_> = expected
+        .iter()
+        .filter(|op| !described.contains(*op))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "operations of the inventory missing from the spec: {missing:#?}"
+    );
+    let extra: Vec<_> = described
+        .iter()
+        .filter(|op| !expected.contains(op))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "operations in the spec that the inventory does not list: {extra:#?}"
+    );
 }
 
 #[test]
@@ -63,7 +85,10 @@ fn flag_enums_carry_their_csdl_values() {
                 ("ForceDeletes", 32),
             ],
         ),
-        ("objectFlowTypes", &[("None", 0), ("Add", 1), ("Update", 2), ("Delete", 4)]),
+        (
+            "objectFlowTypes",
+            &[("None", 0), ("Add", 1), ("Update", 2), ("Delete", 4)],
+        ),
         (
             "directoryDefinitionDiscoverabilities",
             &[
@@ -78,10 +103,23 @@ fn flag_enums_carry_their_csdl_values() {
     ];
     for (name, members) in cases {
         let schema = &schemas[name];
-        assert_eq!(schema["x-ms-enum-flags"]["isFlags"], serde_json::Value::Bool(true), "{name} is flags");
-        let names: Vec<&str> = schema["enum"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-        let values: Vec<i64> =
-            schema["x-graph-enum-values"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+        assert_eq!(
+            schema["x-ms-enum-flags"]["isFlags"],
+            serde_json::Value::Bool(true),
+            "{name} is flags"
+        );
+        let names: Vec<&str> = schema["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let values: Vec<i64> = schema["x-graph-enum-values"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_i64().unwrap())
+            .collect();
         let expected_names: Vec<&str> = members.iter().map(|(n, _)| *n).collect();
         let expected_values: Vec<i64> = members.iter().map(|(_, v)| *v).collect();
         assert_eq!(names, expected_names, "{name} members in declared order");
@@ -111,12 +149,18 @@ fn nineteen_enums_each_with_one_value_per_member() {
 #[test]
 fn beta_only_and_deprecated_operations_are_recorded_as_data() {
     let spec = spec();
-    let ping = &spec["paths"]["/servicePrincipals/{servicePrincipal-id}/synchronization/microsoft.graph.Ping()"]["get"];
+    let ping = &spec["paths"]["/servicePrincipals/{servicePrincipal-id}/synchronization/microsoft.graph.Ping()"]
+        ["get"];
     assert_eq!(ping["x-graph-versions"], serde_json::json!(["beta"]));
-    let secrets = &spec["paths"]["/servicePrincipals/{servicePrincipal-id}/synchronization/secrets"]["put"];
-    assert_eq!(secrets["x-graph-deprecated"]["versions"], serde_json::json!(["beta"]));
+    let secrets =
+        &spec["paths"]["/servicePrincipals/{servicePrincipal-id}/synchronization/secrets"]["put"];
+    assert_eq!(
+        secrets["x-graph-deprecated"]["versions"],
+        serde_json::json!(["beta"])
+    );
     let metadata = &spec["components"]["schemas"]["synchronizationMetadata"];
     assert_eq!(metadata["x-graph-enum-names"]["beta"][2], "isOAuthEnabled");
-    let secret = &spec["components"]["schemas"]["synchronizationSecretKeyStringValuePair"]["properties"]["value"];
+    let secret = &spec["components"]["schemas"]["synchronizationSecretKeyStringValuePair"]["properties"]
+        ["value"];
     assert_eq!(secret["x-graph-secret"], true);
 }

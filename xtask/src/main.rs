@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use msgraph_sync_codegen::{Config, EmitOptions, Error};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]
+const USAGE: &str =
+    "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]
        cargo xtask scale-spec [--factor N] [--out PATH]
 
   --check          compare only; exit 1 naming stale files
@@ -36,7 +37,10 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn codegen(args: &[String]) -> ExitCode {
@@ -86,7 +90,9 @@ fn codegen(args: &[String]) -> ExitCode {
                 for path in summary.report.changed.iter().chain(&summary.report.removed) {
                     eprintln!("  {}", path.display());
                 }
-                eprintln!("run `cargo xtask codegen` and commit the result together with the spec change");
+                eprintln!(
+                    "run `cargo xtask codegen` and commit the result together with the spec change"
+                );
                 return ExitCode::FAILURE;
             }
             if timings {
@@ -95,7 +101,11 @@ fn codegen(args: &[String]) -> ExitCode {
                 }
             }
             let verb = if config.check { "checked" } else { "wrote" };
-            let touched = if config.check { summary.files } else { summary.report.changed.len() + summary.report.removed.len() };
+            let touched = if config.check {
+                summary.files
+            } else {
+                summary.report.changed.len() + summary.report.removed.len()
+            };
             println!(
                 "codegen: {} operations, {} types, {} enums; {verb} {touched} of {} files in {:.1} ms",
                 c.operations,
@@ -143,9 +153,12 @@ fn scale_spec(args: &[String]) -> ExitCode {
     let result = std::fs::read_to_string(&spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))
         .and_then(|text| {
-            msgraph_sync_codegen::scale::scale_spec("spec/msgraph-sync.yaml", &text, factor).map_err(|e| e.to_string())
+            msgraph_sync_codegen::scale::scale_spec("spec/msgraph-sync.yaml", &text, factor)
+                .map_err(|e| e.to_string())
         })
-        .and_then(|scaled| std::fs::write(&out, scaled).map_err(|e| format!("cannot write {}: {e}", out.display())));
+        .and_then(|scaled| {
+            std::fs::write(&out, scaled).map_err(|e| format!("cannot write {}: {e}", out.display()))
+        });
     match result {
         Ok(()) => {
             println!("scale-spec: wrote {} ({factor}x)", out.display());

@@ -10,7 +10,13 @@ use crate::model::Enum;
 pub(crate) const UNKNOWN_VARIANT: &str = "Unrecognized";
 
 pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
-    let items = cx.api.enums.iter().map(|e| if e.flags { flags(cx, e) } else { string_enum(cx, e) });
+    let items = cx.api.enums.iter().map(|e| {
+        if e.flags {
+            flags(cx, e)
+        } else {
+            string_enum(cx, e)
+        }
+    });
     quote! {
         //! String enums and flag sets of the API.
         #(#items)*
@@ -18,13 +24,19 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
 }
 
 fn enum_doc(e: &Enum) -> String {
-    let base = if e.doc.trim().is_empty() { format!("The `{}` enum.", e.name) } else { e.doc.trim().to_string() };
+    let base = if e.doc.trim().is_empty() {
+        format!("The `{}` enum.", e.name)
+    } else {
+        e.doc.trim().to_string()
+    };
     let wire = if e.flags {
         "Sent as the member names joined by `\", \"`.".to_string()
     } else if e.closed {
         "Unknown members are refused.".to_string()
     } else {
-        format!("Members the service adds later are kept in [`Self::{UNKNOWN_VARIANT}`] and sent back unchanged.")
+        format!(
+            "Members the service adds later are kept in [`Self::{UNKNOWN_VARIANT}`] and sent back unchanged."
+        )
     };
     format!("{base}\n\n{wire} Spec schema: `{}`.", e.name)
 }

@@ -23,7 +23,9 @@ pub struct EmitOptions {
 
 impl Default for EmitOptions {
     fn default() -> Self {
-        EmitOptions { runtime: "crate::runtime".into() }
+        EmitOptions {
+            runtime: "crate::runtime".into(),
+        }
     }
 }
 
@@ -40,11 +42,26 @@ pub struct EmittedFile {
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<EmittedFile>, syn::Error> {
     let cx = Context::new(api, options)?;
     Ok(vec![
-        EmittedFile { name: "mod.rs", tokens: module_root() },
-        EmittedFile { name: "enums.rs", tokens: enums::emit(&cx) },
-        EmittedFile { name: "ids.rs", tokens: ids::emit(&cx) },
-        EmittedFile { name: "models.rs", tokens: models::emit(&cx) },
-        EmittedFile { name: "requests.rs", tokens: requests::emit(&cx) },
+        EmittedFile {
+            name: "mod.rs",
+            tokens: module_root(),
+        },
+        EmittedFile {
+            name: "enums.rs",
+            tokens: enums::emit(&cx),
+        },
+        EmittedFile {
+            name: "ids.rs",
+            tokens: ids::emit(&cx),
+        },
+        EmittedFile {
+            name: "models.rs",
+            tokens: models::emit(&cx),
+        },
+        EmittedFile {
+            name: "requests.rs",
+            tokens: requests::emit(&cx),
+        },
     ])
 }
 
@@ -69,14 +86,22 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     fn new(api: &'a Api, options: &EmitOptions) -> Result<Self, syn::Error> {
         let rt: syn::Path = syn::parse_str(&options.runtime)?;
-        Ok(Context { api, rt, rt_text: options.runtime.clone() })
+        Ok(Context {
+            api,
+            rt,
+            rt_text: options.runtime.clone(),
+        })
     }
 }
 
 /// `#[doc = "..."]` attributes, one per line of `text`.
 pub(crate) fn doc(text: &str) -> TokenStream {
     let lines = text.trim().lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {}", line.trim_end()) };
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", line.trim_end())
+        };
         quote! { #[doc = #line] }
     });
     quote! { #(#lines)* }

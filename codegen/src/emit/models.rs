@@ -31,7 +31,11 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
 
 fn object(cx: &Context<'_>, o: &Object) -> TokenStream {
     let name = ident(&o.rust);
-    let base = if o.doc.trim().is_empty() { format!("The `{}` type.", o.name) } else { o.doc.trim().to_string() };
+    let base = if o.doc.trim().is_empty() {
+        format!("The `{}` type.", o.name)
+    } else {
+        o.doc.trim().to_string()
+    };
     let docs = doc(&format!("{base}\n\nSpec schema: `{}`.", o.name));
     let fields = o.fields.iter().map(|f| field(cx, f));
     quote! {
@@ -51,7 +55,11 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&f.rust);
     let wire = &f.wire;
-    let mut text = if f.doc.trim().is_empty() { format!("The `{}` property.", f.wire) } else { f.doc.trim().to_string() };
+    let mut text = if f.doc.trim().is_empty() {
+        format!("The `{}` property.", f.wire)
+    } else {
+        f.doc.trim().to_string()
+    };
     if f.read_only {
         text.push_str("\n\nRead-only: set by the service.");
     }
@@ -89,7 +97,11 @@ fn value_type(cx: &Context<'_>, ty: &Type) -> TokenStream {
         Type::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
         Type::Object { rust, boxed } => {
             let name = ident(rust);
-            if *boxed { quote! { Box<#name> } } else { quote! { #name } }
+            if *boxed {
+                quote! { Box<#name> }
+            } else {
+                quote! { #name }
+            }
         }
         Type::Enum(rust) | Type::Flags(rust) => {
             let name = ident(rust);

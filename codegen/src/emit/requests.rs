@@ -164,7 +164,12 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&p.builder);
     let marker = ident(&p.marker);
-    let docs = doc(&format!("Requests on one `{}` (`/{}/{{{}}}`).", singular_set(&p.set), p.set, p.id.param));
+    let docs = doc(&format!(
+        "Requests on one `{}` (`/{}/{{{}}}`).",
+        singular_set(&p.set),
+        p.set,
+        p.id.param
+    ));
     let children = p.children.iter().map(|&ix| {
         let child = &cx.api.nodes[ix];
         let ty = ident(&child.rust);
@@ -206,7 +211,9 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
 
 fn child_method_name(segment: &str) -> syn::Ident {
     let cleaned = segment.strip_prefix("microsoft.graph.").unwrap_or(segment);
-    ident(&heck::ToSnakeCase::to_snake_case(cleaned.trim_end_matches("()")))
+    ident(&heck::ToSnakeCase::to_snake_case(
+        cleaned.trim_end_matches("()"),
+    ))
 }
 
 /// Which `impl` block a method goes in: `None` means generic over that parameter.
@@ -266,10 +273,16 @@ fn node(cx: &Context<'_>, n: &Node) -> TokenStream {
 
 /// The impl blocks a method belongs to, given where it exists.
 fn impl_keys(cx: &Context<'_>, n: &Node, parents: &[usize], versions: &[String]) -> Vec<ImplKey> {
-    let parent_keys: Vec<Option<usize>> =
-        if parents == n.parents.as_slice() { vec![None] } else { parents.iter().copied().map(Some).collect() };
-    let version_keys: Vec<Option<String>> =
-        if versions == cx.api.versions.as_slice() { vec![None] } else { versions.iter().cloned().map(Some).collect() };
+    let parent_keys: Vec<Option<usize>> = if parents == n.parents.as_slice() {
+        vec![None]
+    } else {
+        parents.iter().copied().map(Some).collect()
+    };
+    let version_keys: Vec<Option<String>> = if versions == cx.api.versions.as_slice() {
+        vec![None]
+    } else {
+        versions.iter().cloned().map(Some).collect()
+    };
     let mut keys = Vec::new();
     for p in &parent_keys {
         for v in &version_keys {
@@ -280,7 +293,11 @@ fn impl_keys(cx: &Context<'_>, n: &Node, parents: &[usize], versions: &[String])
 }
 
 /// `(generics, P argument, V argument)` of an impl block.
-fn impl_params(cx: &Context<'_>, parent: Option<usize>, version: Option<&str>) -> (TokenStream, TokenStream, TokenStream) {
+fn impl_params(
+    cx: &Context<'_>,
+    parent: Option<usize>,
+    version: Option<&str>,
+) -> (TokenStream, TokenStream, TokenStream) {
     let rt = &cx.rt;
     let p = match parent {
         Some(ix) => {
@@ -354,7 +371,11 @@ fn child_method(cx: &Context<'_>, child: &Child, key: &ImplKey) -> TokenStream {
 fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
     let mut text = String::new();
     let summary = op.summary.trim();
-    text.push_str(if summary.is_empty() { "Sends the request." } else { summary });
+    text.push_str(if summary.is_empty() {
+        "Sends the request."
+    } else {
+        summary
+    });
     text.push_str("\n\n");
     if !op.description.trim().is_empty() {
         text.push_str(op.description.trim());
@@ -365,7 +386,11 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
     }
     text.push_str(&format!(
         "Success: {}.\n\n",
-        op.success.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+        op.success
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     ));
     text.push_str(&format!("Versions: {}.", op.versions.join(", ")));
     if op.versions.len() < cx.api.versions.len() {
@@ -386,7 +411,10 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
             text.push_str(&format!("- {line}\n"));
         }
     }
-    text.push_str(&format!("\n\nOperation: `{}`.", op.operation_ids.join("`, `")));
+    text.push_str(&format!(
+        "\n\nOperation: `{}`.",
+        op.operation_ids.join("`, `")
+    ));
     text
 }
 
@@ -432,11 +460,17 @@ fn operation(cx: &Context<'_>, _n: &Node, op: &Operation, key: &ImplKey) -> Toke
         }
         Response::JsonOrEmpty(t) => {
             let t = ident(t);
-            (quote! { Option<#t> }, quote! { #rt::decode_json_or_empty::<#t> })
+            (
+                quote! { Option<#t> },
+                quote! { #rt::decode_json_or_empty::<#t> },
+            )
         }
         Response::Page(t) => {
             let t = ident(t);
-            (quote! { #rt::Page<#t> }, quote! { #rt::decode_json::<#rt::Page<#t>> })
+            (
+                quote! { #rt::Page<#t> },
+                quote! { #rt::decode_json::<#rt::Page<#t>> },
+            )
         }
     };
     let query = match op.query {
