@@ -19,6 +19,23 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Versions are types
+//! Beta-only operations exist only on builders reached from [`Client::beta`]:
+//!
+//! ```no_run
+//! # async fn demo(client: msgraph_sync::Client) -> Result<(), msgraph_sync::Error> {
+//! let pong = client.beta().service_principal("sp").synchronization().ping().await?;
+//! # let _ = pong; Ok(()) }
+//! ```
+//!
+//! The same call on a `v1.0` builder does not compile:
+//!
+//! ```compile_fail
+//! # async fn demo(client: msgraph_sync::Client) -> Result<(), msgraph_sync::Error> {
+//! let pong = client.v1().service_principal("sp").synchronization().ping().await?;
+//! # let _ = pong; Ok(()) }
+//! ```
+//!
 //! # Behaviour
 //! - One connection pool per [`Client`]; clones share it. TLS is rustls with the `ring` provider.
 //! - Every request sends `Authorization: Bearer`, `Accept: application/json`, `User-Agent` and

@@ -7,3 +7,7 @@
 pub mod clock;
 pub mod fixtures;
 pub mod server;
+
+/// The README, whose quickstart compiles as a doctest here (so it cannot drift from the API).
+#[doc = include_str!("../../README.md")]
+pub mod readme {}
