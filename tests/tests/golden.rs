@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use msgraph_sync_codegen::{EmitOptions, generate, load, write};
 
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code, unused_imports, clippy::module_inception)]
 #[rustfmt::skip]
 #[path = "../golden/models/mod.rs"]
 mod models;

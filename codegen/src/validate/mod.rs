@@ -1,18 +1,18 @@
 //! Validation: the spec is checked against the subset of OpenAPI 3.0 that the generator supports
 //! (`docs/DESIGN.md` §1) before anything is generated from it.
 //!
-//! Every rule reports through one [`Ctx`], with the JSON pointer of the offending node and its YAML line, and
+//! Every rule reports through one `Ctx`, with the JSON pointer of the offending node and its YAML line, and
 //! every rule runs: [`validate`] returns all errors at once, sorted by pointer. Anything the generator does not
 //! understand is refused ("not supported by the generator"), never skipped. The checks read the raw JSON form of
 //! the document ([`LoadedSpec::raw`]) so that keys the typed model would drop are seen too.
 //!
 //! | module | rules |
 //! | --- | --- |
-//! | [`refs`] | every `$ref` is local, points into `#/components/` and resolves |
-//! | [`document`] | root, `info`, `servers`, `security`, `tags`, `components` sections, security schemes |
-//! | [`paths`] | path shapes, path/template parameters, operations, query options, bodies, responses, extensions |
-//! | [`schemas`] | component schemas, property kinds, enums and flag enums |
-//! | [`examples`] | request and response examples against their schemas |
+//! | `refs` | every `$ref` is local, points into `#/components/` and resolves |
+//! | `document` | root, `info`, `servers`, `security`, `tags`, `components` sections, security schemes |
+//! | `paths` | path shapes, path/template parameters, operations, query options, bodies, responses, extensions |
+//! | `schemas` | component schemas, property kinds, enums and flag enums |
+//! | `examples` | request and response examples against their schemas |
 
 mod document;
 mod examples;
