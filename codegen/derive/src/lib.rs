@@ -191,11 +191,13 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 ///   `symmetric_difference`, `complement`.
 /// - `iter()`: the single-bit members present, as `ScopeFlag` values in declaration order.
 /// - `unknown_names() -> &[String]` and `is_known()` for names this version does not know.
+/// - `to_wire() -> String`: the wire form, keeping the order the members were given in (see below).
 /// - Operators `|`, `&`, `^`, `-` (difference) and `!` (complement within the known members), on values
 ///   and on references, and their assign forms; `From<ScopeFlag>`, `ScopeFlag | ScopeFlag -> Scope`,
 ///   `Scope | ScopeFlag`, and `FromIterator`/`Extend` of members and of sets.
 /// - `Debug` (`Scope(Escrows | Watermark)`), `Clone`, `PartialEq`, `Eq`, `Hash`, `Default` (empty).
-/// - `Display`, `FromStr` (`Err = Infallible`) and serde `Serialize`/`Deserialize`, all as the wire string.
+/// - `Display` (the canonical form), `FromStr` (`Err = Infallible`) and serde `Serialize` (the wire form,
+///   as `to_wire()`) and `Deserialize`.
 ///
 /// Under the operators, a union keeps the unknown names of both sides, an intersection the names both
 /// sides have, a difference removes the right side's names, a symmetric difference keeps names only one
@@ -207,11 +209,23 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 /// matches each name (or alias) ignoring case, in any order and with repeats; `""` and the empty member's
 /// name mean the empty set; a combined member's name adds its parts; any other name is kept.
 ///
-/// Printing is canonical: the single-bit members present in declaration order, then the unknown names
-/// sorted ignoring case (each once, in the first spelling seen). A set equal to a combined member prints
-/// as its parts, as the service sends it (`FULL` prints `"ConnectorDataStore, Escrows, Watermark,
-/// QuarantineState"`), and the empty set prints as the empty member's name (`"None"`), or `""` if the enum
-/// has none. Hence `print(parse(s))` is canonical and `parse(print(x)) == x`.
+/// Printing (`Display`, `to_string()`) is canonical and documented: the single-bit members present in
+/// declaration order, then the unknown names sorted ignoring case (each once, in the first spelling seen),
+/// separated by `", "`. A set equal to a combined member prints as its parts, as the service sends it
+/// (`FULL` prints `"ConnectorDataStore, Escrows, Watermark, QuarantineState"`), and the empty set prints as
+/// the empty member's name (`"None"`), or `""` if the enum has none. Hence `print(parse(s))` is canonical
+/// and `parse(print(x)) == x`.
+///
+/// The wire form (serde `Serialize`, `to_wire()`) differs only in order: a set remembers the order in
+/// which its members were first given and writes them so, each once, known ones in their canonical
+/// spelling, a combined member given by name as its parts in declaration order. A value read from the
+/// service is thus written back as received (up to spelling and spacing), and `WATERMARK | ESCROWS` is
+/// sent as `"Watermark, Escrows"`. Sets built without an order of their own (the constants, `empty()`,
+/// `all()`, `from_bits`, `from_bits_truncate`, `!`) use declaration order; `a | b` lists `a`'s members then
+/// `b`'s new ones (so `insert`, `set(.., true)`, `|=`, `Extend` and `FromIterator` append); `a & b` and
+/// `a - b` keep `a`'s order; `a ^ b` keeps `a`'s order, then appends `b`'s new members. `==` and `Hash`
+/// ignore the order, and the set stores it beside the bits (known members by index, unknown names by
+/// text). Hence `serde(parse(wire(x))) == wire(x)`.
 ///
 /// # Example
 ///
@@ -259,10 +273,18 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 /// assert_eq!(Scope::empty().to_string(), "None");
 /// assert_eq!(format!("{:?}", Scope::ESCROWS | Scope::WATERMARK), "SynchronizationJobRestartScope(Escrows | Watermark)");
 ///
-/// // Names this version does not know are kept and written back.
+/// // The wire form keeps the order the members were given in; `Display` does not.
+/// let restart = Scope::WATERMARK | Scope::ESCROWS | Scope::QUARANTINE_STATE;
+/// assert_eq!(serde_json::to_string(&restart).unwrap(), r#""Watermark, Escrows, QuarantineState""#);
+/// assert_eq!(restart.to_wire(), "Watermark, Escrows, QuarantineState");
+/// assert_eq!(restart.to_string(), "Escrows, Watermark, QuarantineState");
+/// assert_eq!(restart, scope);
+///
+/// // Names this version does not know are kept and written back in place.
 /// let later: Scope = serde_json::from_str(r#""Future, Watermark""#).unwrap();
 /// assert_eq!(later.unknown_names(), ["Future"]);
-/// assert_eq!(serde_json::to_string(&later).unwrap(), r#""Watermark, Future""#);
+/// assert_eq!(serde_json::to_string(&later).unwrap(), r#""Future, Watermark""#);
+/// assert_eq!(later.to_string(), "Watermark, Future");
 /// assert_eq!(later - Scope::WATERMARK, "future".parse().unwrap());
 /// ```
 #[proc_macro_derive(GraphFlags, attributes(graph))]

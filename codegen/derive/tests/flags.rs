@@ -1,9 +1,10 @@
-//! `GraphFlags`: the seeds' wire strings, the bitflags API, unknown names and serde.
+//! `GraphFlags`: the seeds' wire strings, the bitflags API, unknown names, serde and the wire order.
 
 #![deny(missing_docs)] // The generated items are documented.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
+use std::hash::{BuildHasher, Hash, RandomState};
 use std::str::FromStr;
 
 use msgraph_sync_derive::GraphFlags;
@@ -346,10 +347,12 @@ fn serde_round_trip_inside_a_struct() {
         body.criteria.reset_scope,
         Scope::ESCROWS | Scope::WATERMARK | Scope::QUARANTINE_STATE
     );
+    // Written back as received: the wire form keeps the order, `Display` is canonical.
     let written = serde_json::to_string(&body).unwrap();
+    assert_eq!(written, json);
     assert_eq!(
-        written,
-        r#"{"criteria":{"resetScope":"Escrows, Watermark, QuarantineState"}}"#
+        body.criteria.reset_scope.to_string(),
+        "Escrows, Watermark, QuarantineState"
     );
     assert_eq!(
         serde_json::from_str::<RestartRequestBody>(&written).unwrap(),
@@ -451,5 +454,275 @@ fn renames_aliases_and_sets_without_a_zero_member() {
     assert_eq!(
         Mode::from(ModeFlag::ReadWrite).iter().collect::<Vec<_>>(),
         [ModeFlag::Read, ModeFlag::Write]
+    );
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
+
+fn hash<T: Hash>(value: &T) -> u64 {
+    // One `RandomState` for every call: equal values must hash alike.
+    static STATE: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+    STATE.get_or_init(RandomState::new).hash_one(value)
+}
+
+#[test]
+fn official_restart_example_is_sent_as_documented() {
+    let restart = Scope::WATERMARK | Scope::ESCROWS | Scope::QUARANTINE_STATE;
+    assert_eq!(json(&restart), "\"Watermark, Escrows, QuarantineState\"");
+    assert_eq!(restart.to_wire(), "Watermark, Escrows, QuarantineState");
+    assert_eq!(restart.to_string(), "Escrows, Watermark, QuarantineState");
+    let from_wire = scope("Watermark, Escrows, QuarantineState");
+    let from_display = scope("Escrows, Watermark, QuarantineState");
+    assert_eq!(restart, from_wire);
+    assert_eq!(restart, from_display);
+    assert_eq!(from_wire, from_display);
+    assert_eq!(hash(&restart), hash(&from_wire));
+    assert_eq!(hash(&restart), hash(&from_display));
+    assert_eq!(
+        hash(&scope("Future, Watermark")),
+        hash(&scope("WATERMARK, future"))
+    );
+    // The two forms still print differently.
+    assert_eq!(
+        from_display.to_wire(),
+        "Escrows, Watermark, QuarantineState"
+    );
+    assert_eq!(
+        json(&from_display),
+        "\"Escrows, Watermark, QuarantineState\""
+    );
+}
+
+#[test]
+fn serde_round_trip_keeps_the_order() {
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(text: &str) {
+        let quoted = serde_json::Value::String(text.to_owned());
+        let value: T = serde_json::from_value(quoted.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&value).unwrap(), quoted, "{text:?}");
+    }
+    round_trip::<Scope>("Watermark, Escrows, QuarantineState");
+    round_trip::<ObjectFlowTypes>("Add, Update, Delete");
+    round_trip::<ObjectFlowTypes>("Delete, Add");
+    round_trip::<DirectoryDefinitionDiscoverabilities>("AttributeNames, AttributeDataTypes");
+    round_trip::<DirectoryDefinitionDiscoverabilities>("AttributeDataTypes, AttributeNames");
+    // An unknown name keeps its place.
+    round_trip::<Scope>("Future, Watermark");
+    round_trip::<Scope>("Watermark, Future, Escrows");
+    round_trip::<Scope>("None");
+    round_trip::<Mode>("write, Later, read");
+    round_trip::<Mode>("");
+}
+
+#[test]
+fn wire_form_spelling_duplicates_composites_and_empty() {
+    // Canonical spelling, single spaces, first occurrence kept.
+    assert_eq!(
+        scope(" watermark ,ESCROWS,, Watermark, future, FUTURE").to_wire(),
+        "Watermark, Escrows, future"
+    );
+    assert_eq!(scope("future, FUTURE").unknown_names(), ["future"]);
+    // A combined member expands in place, in declaration order.
+    assert_eq!(
+        scope("Full, ForceDeletes").to_wire(),
+        "ConnectorDataStore, Escrows, Watermark, QuarantineState, ForceDeletes"
+    );
+    assert_eq!(
+        scope("ForceDeletes, Watermark, Full").to_wire(),
+        "ForceDeletes, Watermark, ConnectorDataStore, Escrows, QuarantineState"
+    );
+    assert_eq!(
+        Scope::FULL.to_wire(),
+        "ConnectorDataStore, Escrows, Watermark, QuarantineState"
+    );
+    // The empty member adds nothing; the empty set is written as its name, or "".
+    assert_eq!(scope("None, Watermark").to_wire(), "Watermark");
+    assert_eq!(scope("").to_wire(), "None");
+    assert_eq!(json(&Scope::empty()), "\"None\"");
+    assert_eq!(Mode::empty().to_wire(), "");
+    assert_eq!(
+        "w, ReadWrite".parse::<Mode>().unwrap().to_wire(),
+        "write, read"
+    );
+    assert_eq!(json(&"w, r".parse::<Mode>().unwrap()), "\"write, read\"");
+}
+
+#[test]
+fn constructors_use_declaration_order() {
+    assert_eq!(Scope::WATERMARK.to_wire(), "Watermark");
+    assert_eq!(
+        Scope::all().to_wire(),
+        "ConnectorDataStore, Escrows, Watermark, QuarantineState, ForceDeletes"
+    );
+    assert_eq!(Scope::empty().to_wire(), "None");
+    assert_eq!(
+        Scope::from_bits(4 | 2).unwrap().to_wire(),
+        "Escrows, Watermark"
+    );
+    assert_eq!(
+        Scope::from_bits_truncate(64 | 8 | 1).to_wire(),
+        "ConnectorDataStore, QuarantineState"
+    );
+    const FULL: Scope = Scope::FULL;
+    assert_eq!(json(&FULL), json(&Scope::FULL));
+    assert_eq!(Scope::from(Flag::Full).to_wire(), Scope::FULL.to_wire());
+    // The complement is in declaration order whatever the operand's order.
+    assert_eq!(
+        (!scope("QuarantineState, ForceDeletes, Future")).to_wire(),
+        "ConnectorDataStore, Escrows, Watermark"
+    );
+    assert_eq!(
+        scope("Watermark, Escrows").complement().to_wire(),
+        "ConnectorDataStore, QuarantineState, ForceDeletes"
+    );
+}
+
+#[test]
+fn union_appends_the_right_sides_new_members() {
+    let left = scope("Watermark, Future, Escrows");
+    let right = scope("QuarantineState, escrows, Later, FUTURE, ConnectorDataStore");
+    let union = left.clone() | right.clone();
+    assert_eq!(
+        union.to_wire(),
+        "Watermark, Future, Escrows, QuarantineState, Later, ConnectorDataStore"
+    );
+    assert_eq!((&left | &right).to_wire(), union.to_wire());
+    assert_eq!(left.union(&right).to_wire(), union.to_wire());
+    let mut assigned = left.clone();
+    assigned |= &right;
+    assert_eq!(assigned.to_wire(), union.to_wire());
+    // A constant on the left lists its own members first, then the right side's.
+    assert_eq!(
+        (Scope::FULL | scope("ForceDeletes, Watermark")).to_wire(),
+        "ConnectorDataStore, Escrows, Watermark, QuarantineState, ForceDeletes"
+    );
+    assert_eq!(
+        (Scope::FORCE_DELETES | Scope::FULL).to_wire(),
+        "ForceDeletes, ConnectorDataStore, Escrows, Watermark, QuarantineState"
+    );
+    // Members: left then right.
+    assert_eq!(
+        (Flag::Watermark | Flag::Escrows).to_wire(),
+        "Watermark, Escrows"
+    );
+    assert_eq!(
+        (Flag::QuarantineState | Flag::ConnectorDataStore | Flag::Escrows).to_wire(),
+        "QuarantineState, ConnectorDataStore, Escrows"
+    );
+    let mut set = Scope::QUARANTINE_STATE;
+    set |= Flag::Watermark;
+    set.insert(&Scope::CONNECTOR_DATA_STORE);
+    set.set(&scope("Future, Escrows"), true);
+    set.extend([Flag::ForceDeletes, Flag::Watermark]);
+    set.extend([scope("Later")]);
+    assert_eq!(
+        set.to_wire(),
+        "QuarantineState, Watermark, ConnectorDataStore, Future, Escrows, ForceDeletes, Later"
+    );
+    let collected: Scope = [Flag::Watermark, Flag::Full, Flag::None]
+        .into_iter()
+        .collect();
+    assert_eq!(
+        collected.to_wire(),
+        "Watermark, ConnectorDataStore, Escrows, QuarantineState"
+    );
+    let collected: Scope = [scope("b, Escrows"), scope("a, B, Watermark")]
+        .into_iter()
+        .collect();
+    assert_eq!(collected.to_wire(), "b, Escrows, a, Watermark");
+}
+
+#[test]
+fn intersection_and_difference_keep_the_left_sides_order() {
+    let left = scope("QuarantineState, Future, Watermark, Later, Escrows");
+    let right = scope("escrows, LATER, ConnectorDataStore, QuarantineState");
+    assert_eq!(
+        (left.clone() & right.clone()).to_wire(),
+        "QuarantineState, Later, Escrows"
+    );
+    assert_eq!(
+        left.intersection(&right).to_wire(),
+        "QuarantineState, Later, Escrows"
+    );
+    assert_eq!(
+        (&left & &right).to_wire(),
+        "QuarantineState, Later, Escrows"
+    );
+    assert_eq!(
+        (left.clone() - right.clone()).to_wire(),
+        "Future, Watermark"
+    );
+    assert_eq!(left.difference(&right).to_wire(), "Future, Watermark");
+    let mut removed = left.clone();
+    removed.remove(&Scope::WATERMARK);
+    assert_eq!(removed.to_wire(), "QuarantineState, Future, Later, Escrows");
+    removed.set(&scope("future, QuarantineState"), false);
+    assert_eq!(removed.to_wire(), "Later, Escrows");
+    // A constant on the left keeps declaration order.
+    assert_eq!(
+        (Scope::FULL - Scope::ESCROWS).to_wire(),
+        "ConnectorDataStore, Watermark, QuarantineState"
+    );
+    assert_eq!(
+        (Scope::FULL & scope("QuarantineState, Escrows")).to_wire(),
+        "Escrows, QuarantineState"
+    );
+    // Members added after a difference still go last.
+    let mut set = Scope::FULL - Scope::ESCROWS;
+    set |= Scope::ESCROWS;
+    assert_eq!(
+        set.to_wire(),
+        "ConnectorDataStore, Watermark, QuarantineState, Escrows"
+    );
+}
+
+#[test]
+fn symmetric_difference_keeps_the_left_then_appends_the_right() {
+    let left = scope("Watermark, Future, Escrows");
+    let right = scope("QuarantineState, escrows, Later, future, ConnectorDataStore");
+    let xor = left.clone() ^ right.clone();
+    assert_eq!(
+        xor.to_wire(),
+        "Watermark, QuarantineState, Later, ConnectorDataStore"
+    );
+    assert_eq!(
+        xor,
+        scope("ConnectorDataStore, Watermark, QuarantineState, Later")
+    );
+    assert_eq!(left.symmetric_difference(&right).to_wire(), xor.to_wire());
+    assert_eq!((&left ^ &right).to_wire(), xor.to_wire());
+    let mut toggled = left.clone();
+    toggled.toggle(&right);
+    assert_eq!(toggled.to_wire(), xor.to_wire());
+    assert_eq!(
+        (Scope::QUARANTINE_STATE ^ Scope::FULL).to_wire(),
+        "ConnectorDataStore, Escrows, Watermark"
+    );
+    assert_eq!(
+        (scope("Watermark, ForceDeletes") ^ Scope::FULL).to_wire(),
+        "ForceDeletes, ConnectorDataStore, Escrows, QuarantineState"
+    );
+}
+
+#[test]
+fn equality_and_hash_ignore_the_order() {
+    let sets = [
+        scope("Watermark, Future, Escrows"),
+        scope("escrows, FUTURE, watermark"),
+        Scope::ESCROWS | scope("Future") | Scope::WATERMARK,
+        scope("Future") | Scope::WATERMARK | Scope::ESCROWS,
+    ];
+    for a in &sets {
+        for b in &sets {
+            assert_eq!(a, b);
+            assert_eq!(hash(a), hash(b));
+        }
+    }
+    let hashed: HashSet<Scope> = sets.into_iter().collect();
+    assert_eq!(hashed.len(), 1);
+    assert_eq!(
+        format!("{:?}", scope("Watermark, Future, Escrows")),
+        r#"SynchronizationJobRestartScope(Escrows | Watermark | "Future")"#
     );
 }

@@ -76,4 +76,10 @@ fn expansions_work_without_the_prelude() {
     assert_eq!(Scope::from(no_prelude::uses_glob()), Scope::NONE);
     assert_eq!((ScopeFlag::A | ScopeFlag::B).to_string(), "A, B");
     assert_eq!(serde_json::to_string(&Scope::BOTH).unwrap(), r#""A, B""#);
+    let given: Scope = "b, x, A".parse().unwrap();
+    assert_eq!(given.to_wire(), "B, x, A");
+    assert_eq!(
+        serde_json::to_string(&(Scope::B | Scope::A)).unwrap(),
+        r#""B, A""#
+    );
 }

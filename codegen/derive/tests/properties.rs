@@ -1,5 +1,7 @@
-//! Property tests of the flag sets' wire form: `parse(print(x)) == x` for any set, and `print(parse(s))`
-//! is canonical for any mix of case, spacing, order and duplicates.
+//! Property tests of the flag sets' string forms: `parse(print(x)) == x` for any set, and `print(parse(s))`
+//! is canonical (`Display`) for any mix of case, spacing, order and duplicates; the wire form (serde)
+//! keeps the order members were given in, through parsing and every operator, so that a list of distinct
+//! names survives a serde round trip unchanged and `serde(parse(wire(x))) == wire(x)`.
 
 use std::cmp::Ordering;
 use std::fmt::{Debug, Display};
@@ -90,6 +92,51 @@ const MODE: Spec = Spec {
 };
 
 impl Spec {
+    /// The bits a spelling stands for, ignoring case.
+    fn lookup(&self, name: &str) -> Option<u64> {
+        self.spellings
+            .iter()
+            .find(|(s, _)| s.eq_ignore_ascii_case(name))
+            .map(|&(_, bits)| bits)
+    }
+
+    /// The wire list of a parsed string: each name's members where it first appears, in canonical
+    /// spelling (a combined member's parts in declaration order), unknown names as first spelled.
+    fn wire_of_parse(&self, text: &str) -> Vec<String> {
+        let mut list = Vec::new();
+        for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match self.lookup(name) {
+                Some(bits) => {
+                    for &(printed, bit) in self.printed {
+                        if bits & bit != 0 {
+                            push_new(&mut list, printed);
+                        }
+                    }
+                }
+                None => push_new(&mut list, name),
+            }
+        }
+        list
+    }
+
+    /// The wire list of a set without an order of its own: declaration order.
+    fn declaration_order(&self, bits: u64) -> Vec<String> {
+        self.printed
+            .iter()
+            .filter(|(_, bit)| bits & bit != 0)
+            .map(|(name, _)| (*name).to_owned())
+            .collect()
+    }
+
+    /// A wire list written out.
+    fn join(&self, list: &[String]) -> String {
+        if list.is_empty() {
+            self.empty.to_owned()
+        } else {
+            list.join(", ")
+        }
+    }
+
     fn is_member(&self, name: &str) -> bool {
         self.spellings
             .iter()
@@ -116,6 +163,16 @@ impl Spec {
         } else {
             all.join(", ")
         }
+    }
+}
+
+fn contains_name(list: &[String], name: &str) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+fn push_new(list: &mut Vec<String>, name: &str) {
+    if !contains_name(list, name) {
+        list.push(name.to_owned());
     }
 }
 
@@ -298,5 +355,160 @@ proptest! {
         prop_assert_eq!(x.intersects(&y), a & b & SCOPE.all != 0);
         prop_assert_eq!(x.iter().collect::<S>(), x.clone());
         prop_assert_eq!(S::from_bits(a), (a & !SCOPE.all == 0).then(|| x.clone()));
+    }
+}
+
+/// Distinct names (single-bit members in canonical spelling and unknown names) in any order.
+fn distinct_names(spec: &'static Spec, min: usize) -> impl Strategy<Value = Vec<String>> {
+    let known: Vec<String> = spec.printed.iter().map(|(n, _)| (*n).to_owned()).collect();
+    let count = known.len();
+    (
+        prop::sample::subsequence(known, 0..=count),
+        prop::collection::vec(unknown_name(spec), 0..4),
+    )
+        .prop_map(|(mut names, unknown)| {
+            for name in unknown {
+                push_new(&mut names, &name);
+            }
+            names
+        })
+        .prop_shuffle()
+        .prop_filter("too few names", move |names| names.len() >= min)
+}
+
+/// The serde wire string of `text` after a JSON round trip through `T`.
+fn serde_round_trip<T>(text: &str) -> String
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    let json = serde_json::to_string(text).unwrap();
+    let value: T = serde_json::from_str(&json).unwrap();
+    serde_json::from_str::<String>(&serde_json::to_string(&value).unwrap()).unwrap()
+}
+
+type S = SynchronizationJobRestartScope;
+
+/// A `Scope` operand: parsed from names (members, combined members, the empty member, unknown names that
+/// collide ignoring case), or built from bits; with its expected wire list.
+fn operand() -> impl Strategy<Value = (S, Vec<String>)> {
+    const UNKNOWN: &[&str] = &["Future", "FUTURE", "future", "Later", "later", "Alpha"];
+    let name = prop_oneof![
+        3 => (0..SCOPE.spellings.len()).prop_map(|i| SCOPE.spellings[i].0),
+        1 => prop::sample::select(UNKNOWN),
+    ];
+    let parsed = (
+        prop::collection::vec(name, 0..7),
+        prop::sample::select(&[", ", ",", " ,  "][..]),
+    )
+        .prop_map(|(names, separator)| {
+            let text = names.join(separator);
+            (text.parse::<S>().unwrap(), SCOPE.wire_of_parse(&text))
+        });
+    let from_bits = any::<u64>().prop_map(|bits| {
+        (
+            S::from_bits_truncate(bits),
+            SCOPE.declaration_order(bits & SCOPE.all),
+        )
+    });
+    prop_oneof![3 => parsed, 1 => from_bits]
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Op {
+    Union,
+    Intersection,
+    Difference,
+    SymmetricDifference,
+    Complement,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => Just(Op::Union),
+        2 => Just(Op::Intersection),
+        2 => Just(Op::Difference),
+        2 => Just(Op::SymmetricDifference),
+        1 => Just(Op::Complement),
+    ]
+}
+
+/// The operators' order rules, on wire lists.
+fn apply(op: Op, a: &[String], b: &[String]) -> Vec<String> {
+    let only_a = a.iter().filter(|n| !contains_name(b, n));
+    let only_b = b.iter().filter(|n| !contains_name(a, n));
+    match op {
+        Op::Union => a.iter().chain(only_b).cloned().collect(),
+        Op::Intersection => a.iter().filter(|n| contains_name(b, n)).cloned().collect(),
+        Op::Difference => only_a.cloned().collect(),
+        Op::SymmetricDifference => only_a.chain(only_b).cloned().collect(),
+        Op::Complement => SCOPE
+            .printed
+            .iter()
+            .map(|(n, _)| (*n).to_owned())
+            .filter(|n| !contains_name(a, n))
+            .collect(),
+    }
+}
+
+/// A `Scope` built by a chain of operators, with its expected wire list.
+fn built() -> impl Strategy<Value = (S, Vec<String>)> {
+    (operand(), prop::collection::vec((op(), operand()), 0..6)).prop_map(|(first, steps)| {
+        let (mut set, mut list) = first;
+        for (op, (rhs, rhs_list)) in steps {
+            set = match op {
+                Op::Union => set | rhs,
+                Op::Intersection => set & rhs,
+                Op::Difference => set - rhs,
+                Op::SymmetricDifference => set ^ rhs,
+                Op::Complement => !set,
+            };
+            list = apply(op, &list, &rhs_list);
+        }
+        (set, list)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn scope_serde_keeps_any_order_of_distinct_names(names in distinct_names(&SCOPE, 1)) {
+        let text = names.join(", ");
+        prop_assert_eq!(serde_round_trip::<S>(&text), text.clone());
+        let parsed: S = text.parse().unwrap();
+        prop_assert_eq!(parsed.to_wire(), text);
+    }
+
+    #[test]
+    fn mode_serde_keeps_any_order_of_distinct_names(names in distinct_names(&MODE, 0)) {
+        let text = names.join(", ");
+        prop_assert_eq!(serde_round_trip::<Mode>(&text), text);
+    }
+
+    #[test]
+    fn scope_wire_order_follows_the_rules((set, list) in built()) {
+        let wire = set.to_wire();
+        prop_assert_eq!(&wire, &SCOPE.join(&list));
+        // serde writes the wire form, and reading it back writes it again unchanged.
+        prop_assert_eq!(serde_json::to_string(&set).unwrap(), serde_json::to_string(&wire).unwrap());
+        prop_assert_eq!(serde_round_trip::<S>(&wire), wire.clone());
+        // Both forms parse back to the same set; `Display` stays canonical.
+        let from_wire: S = wire.parse().unwrap();
+        prop_assert_eq!(&from_wire, &set);
+        let from_display: S = set.to_string().parse().unwrap();
+        prop_assert_eq!(&from_display, &set);
+        prop_assert_eq!(from_display.to_string(), set.to_string());
+        prop_assert_eq!(set.to_string(), SCOPE.canonical(set.bits(), set.unknown_names()));
+        let hasher = std::hash::RandomState::new();
+        prop_assert_eq!(
+            std::hash::BuildHasher::hash_one(&hasher, &from_display),
+            std::hash::BuildHasher::hash_one(&hasher, &set)
+        );
+    }
+
+    #[test]
+    fn mode_serde_of_parsed_wire_is_the_wire((set, _, _) in set(&MODE, Mode::from_bits_truncate)) {
+        let wire = set.to_wire();
+        prop_assert_eq!(serde_round_trip::<Mode>(&wire), wire);
     }
 }

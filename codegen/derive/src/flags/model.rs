@@ -66,6 +66,11 @@ impl Model<'_> {
         self.members.iter().find(|m| m.kind() == Kind::Zero)
     }
 
+    /// The set type's hidden enum of wire-order entries.
+    pub(crate) fn entry(&self) -> Ident {
+        quote::format_ident!("__{}WireEntry", self.set)
+    }
+
     /// The union of every member's bits.
     pub(crate) fn all_bits(&self) -> u64 {
         self.members.iter().fold(0, |all, m| all | m.value)

@@ -1,4 +1,5 @@
-//! serde `Serialize` and `Deserialize` as the wire string.
+//! serde `Serialize` and `Deserialize` as the wire string. Serializing writes the order-keeping wire form
+//! (`to_wire`), not the canonical `Display`, so a value read from the service goes back as received.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -15,7 +16,16 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             where
                 __S: ::serde::Serializer,
             {
-                ::serde::Serializer::collect_str(__serializer, self)
+                /// Displays the wire form.
+                struct __Wire<'__a>(&'__a #set);
+
+                impl ::core::fmt::Display for __Wire<'_> {
+                    fn fmt(&self, __f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        self.0.__write_wire(__f)
+                    }
+                }
+
+                ::serde::Serializer::collect_str(__serializer, &__Wire(self))
             }
         }
 

@@ -17,6 +17,11 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let bit_idents: Vec<_> = model.bits().map(|m| m.ident).collect();
     let bit_names: Vec<String> = bit_idents.iter().map(|i| i.to_string()).collect();
     let bit_count = bit_values.len();
+    let entry = model.entry();
+    let empty_wire = model.zero().map_or_else(String::new, |z| z.wire.clone());
+    let entry_doc = format!(
+        " One member of a [`{set}`] in its wire order: a known single-bit member or an unknown name."
+    );
     let (spellings, spelling_values): (Vec<&str>, Vec<u64>) = model
         .members
         .iter()
@@ -28,11 +33,29 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
         .unzip();
 
     quote! {
+        #[doc = #entry_doc]
+        #[doc(hidden)]
+        #[derive(::core::clone::Clone)]
+        enum #entry {
+            /// A known single-bit member: its index in the set type's `__BITS`.
+            Known(usize),
+            /// A name this version does not know, in the spelling first given.
+            Unknown(::std::string::String),
+        }
+
         #(#docs)*
         #[derive(::core::clone::Clone)]
         #vis struct #set {
+            /// The known single-bit members present, as their CSDL values combined.
             bits: u64,
+            /// The names of members this version does not know: sorted ignoring ASCII case, each name
+            /// once, in the first spelling given.
             unknown: ::std::vec::Vec<::std::string::String>,
+            /// The wire order: the members in the order they were first given, each once. Known members
+            /// of `bits` it does not list come after it in declaration order; so an empty `order` (as in
+            /// the constants, which cannot allocate) means declaration order. Every unknown name is
+            /// listed, and every entry is in the set. `==` and `Hash` ignore it.
+            order: ::std::vec::Vec<#entry>,
         }
 
         impl #set {
@@ -48,14 +71,20 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             /// Every accepted spelling (wire names and aliases) with the bits it stands for.
             const __NAMES: &'static [(&'static str, u64)] = &[#((#spellings, #spelling_values)),*];
 
-            /// The empty set.
+            /// The empty set. Sets built without an order of their own (`empty`, `all`, `from_bits`,
+            /// `from_bits_truncate`, the constants and the complement) keep their members in
+            /// declaration order on the wire.
             pub const fn empty() -> Self {
-                Self { bits: 0, unknown: ::std::vec::Vec::new() }
+                Self {
+                    bits: 0,
+                    unknown: ::std::vec::Vec::new(),
+                    order: ::std::vec::Vec::new(),
+                }
             }
 
             /// The set of every known member.
             pub const fn all() -> Self {
-                Self { bits: Self::__ALL, unknown: ::std::vec::Vec::new() }
+                Self::from_bits_truncate(Self::__ALL)
             }
 
             /// The bits of the known members in the set (their CSDL values combined); unknown names have
@@ -67,7 +96,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             /// The set with exactly these bits, or `None` if `bits` has a bit no member declares.
             pub const fn from_bits(bits: u64) -> ::core::option::Option<Self> {
                 if bits & !Self::__ALL == 0 {
-                    ::core::option::Option::Some(Self { bits, unknown: ::std::vec::Vec::new() })
+                    ::core::option::Option::Some(Self::from_bits_truncate(bits))
                 } else {
                     ::core::option::Option::None
                 }
@@ -75,7 +104,11 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
 
             /// The set with these bits, dropping any bit no member declares.
             pub const fn from_bits_truncate(bits: u64) -> Self {
-                Self { bits: bits & Self::__ALL, unknown: ::std::vec::Vec::new() }
+                Self {
+                    bits: bits & Self::__ALL,
+                    unknown: ::std::vec::Vec::new(),
+                    order: ::std::vec::Vec::new(),
+                }
             }
 
             /// `true` if the set has no members, known or unknown.
@@ -115,37 +148,33 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     })
             }
 
-            /// Adds the members of `other`, known and unknown (`self |= other`).
+            /// Adds the members of `other`, known and unknown (`self |= other`). On the wire the new
+            /// members come after `self`'s, in `other`'s wire order.
             pub fn insert(&mut self, other: &Self) {
-                self.bits |= other.bits;
-                for __name in &other.unknown {
-                    Self::__add_name(&mut self.unknown, __name);
-                }
+                self.__append(other);
             }
 
-            /// Removes the members of `other`, known and unknown (`self -= other`).
+            /// Removes the members of `other`, known and unknown (`self -= other`). The wire order of
+            /// the members left is kept.
             pub fn remove(&mut self, other: &Self) {
                 self.bits &= !other.bits;
                 self.unknown.retain(|__name| !Self::__has_name(&other.unknown, __name));
+                self.__prune_order();
             }
 
             /// Adds the members of `other` that are absent and removes those that are present
-            /// (`self ^= other`); unknown names likewise.
+            /// (`self ^= other`); unknown names likewise. On the wire `self`'s remaining members keep
+            /// their order and the added ones follow in `other`'s wire order.
             pub fn toggle(&mut self, other: &Self) {
-                self.bits ^= other.bits;
-                for __name in &other.unknown {
-                    match self.unknown.binary_search_by(|__n| Self::__cmp_names(__n, __name)) {
-                        ::core::result::Result::Ok(__i) => {
-                            self.unknown.remove(__i);
-                        }
-                        ::core::result::Result::Err(__i) => {
-                            self.unknown.insert(__i, ::core::clone::Clone::clone(__name));
-                        }
-                    }
-                }
+                let mut __added = Self::empty();
+                __added.__append(other);
+                __added.remove(self);
+                self.remove(other);
+                self.__append(&__added);
             }
 
-            /// Inserts the members of `other` if `value` is `true`, removes them otherwise.
+            /// Inserts the members of `other` if `value` is `true` (new members go last on the wire),
+            /// removes them otherwise.
             pub fn set(&mut self, other: &Self, value: bool) {
                 if value {
                     self.insert(other);
@@ -154,7 +183,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 }
             }
 
-            /// The members in `self` or `other` (`self | other`); unknown names of both are kept.
+            /// The members in `self` or `other` (`self | other`); unknown names of both are kept. On
+            /// the wire: `self`'s members, then `other`'s that `self` lacks.
             #[must_use]
             pub fn union(&self, other: &Self) -> Self {
                 let mut __set = ::core::clone::Clone::clone(self);
@@ -163,7 +193,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             }
 
             /// The members in both `self` and `other` (`self & other`); unknown names kept only if both
-            /// have them.
+            /// have them. On the wire they keep `self`'s order.
             #[must_use]
             pub fn intersection(&self, other: &Self) -> Self {
                 let mut __set = ::core::clone::Clone::clone(self);
@@ -172,7 +202,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             }
 
             /// The members of `self` that are not in `other` (`self - other`); unknown names of `other`
-            /// are removed too.
+            /// are removed too. On the wire they keep `self`'s order.
             #[must_use]
             pub fn difference(&self, other: &Self) -> Self {
                 let mut __set = ::core::clone::Clone::clone(self);
@@ -181,6 +211,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             }
 
             /// The members in exactly one of `self` and `other` (`self ^ other`); unknown names likewise.
+            /// On the wire: `self`'s members kept, in their order, then `other`'s new ones.
             #[must_use]
             pub fn symmetric_difference(&self, other: &Self) -> Self {
                 let mut __set = ::core::clone::Clone::clone(self);
@@ -188,11 +219,25 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 __set
             }
 
-            /// The known members not in `self` (`!self`). Unknown names are dropped: the complement of
-            /// names nobody knows cannot be written down.
+            /// The known members not in `self` (`!self`), in declaration order on the wire. Unknown names
+            /// are dropped: the complement of names nobody knows cannot be written down.
             #[must_use]
             pub fn complement(&self) -> Self {
                 Self::from_bits_truncate(!self.bits)
+            }
+
+            /// The wire form, which serde writes: the members in the order they were first given (by
+            /// parsing, deserializing, the constants or the operators), each once, known ones in their
+            /// canonical spelling, joined by `", "`; a combined member given by name stands for its parts
+            /// in declaration order, and the empty set is written as the empty member's name (or `""`).
+            ///
+            /// `Display` (`to_string()`) is the canonical form instead: declaration order, then the
+            /// unknown names sorted. Both parse back to an equal set.
+            pub fn to_wire(&self) -> ::std::string::String {
+                let mut __wire = ::std::string::String::new();
+                // Writing to a `String` cannot fail.
+                let _ = self.__write_wire(&mut __wire);
+                __wire
             }
 
             /// The single-bit members in the set, in declaration order. Combined members (unions of
@@ -235,19 +280,104 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 names.binary_search_by(|__n| Self::__cmp_names(__n, name)).is_ok()
             }
 
-            /// Adds an unknown name, keeping the list sorted and the first spelling of each name.
-            fn __add_name(names: &mut ::std::vec::Vec<::std::string::String>, name: &str) {
-                if let ::core::result::Result::Err(__i) =
-                    names.binary_search_by(|__n| Self::__cmp_names(__n, name))
-                {
-                    names.insert(__i, ::std::borrow::ToOwned::to_owned(name));
+            /// Adds the known members among `bits` that are absent, last on the wire, in declaration
+            /// order. `self.order` must list every known member (see [`Self::__materialize`]).
+            fn __push_bits(&mut self, bits: u64) {
+                for (__i, &(__bit, _, _)) in ::core::iter::Iterator::enumerate(Self::__BITS.iter()) {
+                    if bits & __bit != 0 && self.bits & __bit == 0 {
+                        self.bits |= __bit;
+                        self.order.push(#entry::Known(__i));
+                    }
                 }
             }
 
-            /// Keeps only the members also in `other` (`self &= other`).
+            /// Adds an unknown name if absent (ignoring case), last on the wire, keeping `unknown`
+            /// sorted and the first spelling of each name.
+            fn __push_name(&mut self, name: &str) {
+                if let ::core::result::Result::Err(__i) =
+                    self.unknown.binary_search_by(|__n| Self::__cmp_names(__n, name))
+                {
+                    self.unknown.insert(__i, ::std::borrow::ToOwned::to_owned(name));
+                    self.order.push(#entry::Unknown(::std::borrow::ToOwned::to_owned(name)));
+                }
+            }
+
+            /// The known members of `bits` that `order` does not list.
+            fn __implicit(&self) -> u64 {
+                let mut __listed = 0;
+                for __entry in &self.order {
+                    if let #entry::Known(__i) = __entry {
+                        __listed |= Self::__BITS[*__i].0;
+                    }
+                }
+                self.bits & !__listed
+            }
+
+            /// Lists the known members `order` leaves implicit, so that members added next go after
+            /// them.
+            fn __materialize(&mut self) {
+                let __implicit = self.__implicit();
+                for (__i, &(__bit, _, _)) in ::core::iter::Iterator::enumerate(Self::__BITS.iter()) {
+                    if __implicit & __bit != 0 {
+                        self.order.push(#entry::Known(__i));
+                    }
+                }
+            }
+
+            /// Adds the members of `other` that `self` lacks, after `self`'s, in `other`'s wire order.
+            fn __append(&mut self, other: &Self) {
+                self.__materialize();
+                for __entry in &other.order {
+                    match __entry {
+                        #entry::Known(__i) => self.__push_bits(Self::__BITS[*__i].0),
+                        #entry::Unknown(__name) => self.__push_name(__name),
+                    }
+                }
+                self.__push_bits(other.__implicit());
+            }
+
+            /// Drops from `order` the members no longer in the set.
+            fn __prune_order(&mut self) {
+                let Self { bits, unknown, order } = self;
+                order.retain(|__entry| match __entry {
+                    #entry::Known(__i) => *bits & Self::__BITS[*__i].0 != 0,
+                    #entry::Unknown(__name) => Self::__has_name(unknown, __name),
+                });
+            }
+
+            /// Writes the wire form (see [`Self::to_wire`]).
+            fn __write_wire<__W: ::core::fmt::Write>(&self, __w: &mut __W) -> ::core::fmt::Result {
+                let mut __first = true;
+                let __implicit = self.__implicit();
+                let __listed = ::core::iter::Iterator::map(self.order.iter(), |__entry| match __entry {
+                    #entry::Known(__i) => Self::__BITS[*__i].1,
+                    #entry::Unknown(__name) => __name.as_str(),
+                });
+                let __rest = ::core::iter::Iterator::filter_map(Self::__BITS.iter(), |&(__bit, __name, _)| {
+                    if __implicit & __bit != 0 {
+                        ::core::option::Option::Some(__name)
+                    } else {
+                        ::core::option::Option::None
+                    }
+                });
+                for __name in ::core::iter::Iterator::chain(__listed, __rest) {
+                    if !__first {
+                        ::core::fmt::Write::write_str(__w, ", ")?;
+                    }
+                    ::core::fmt::Write::write_str(__w, __name)?;
+                    __first = false;
+                }
+                if __first {
+                    ::core::fmt::Write::write_str(__w, #empty_wire)?;
+                }
+                ::core::result::Result::Ok(())
+            }
+
+            /// Keeps only the members also in `other` (`self &= other`), in `self`'s wire order.
             fn __retain_common(&mut self, other: &Self) {
                 self.bits &= other.bits;
                 self.unknown.retain(|__name| Self::__has_name(&other.unknown, __name));
+                self.__prune_order();
             }
         }
     }
@@ -298,7 +428,7 @@ fn constant(model: &Model<'_>, member: &Member<'_>) -> TokenStream {
         #(#docs)*
         #separator
         #[doc = #summary]
-        pub const #constant: Self = Self { bits: #bits, unknown: ::std::vec::Vec::new() };
+        pub const #constant: Self = Self::from_bits_truncate(#bits);
     }
 }
 
@@ -368,9 +498,29 @@ fn set_docs(model: &Model<'_>) -> Vec<TokenStream> {
     };
     lines.push(String::new());
     lines.push(format!(
-        " Printing (`Display`, serde) is canonical: the single-bit members in declaration order, then the \
-         unknown names sorted ignoring case, separated by `\", \"`; the empty set prints as \
+        " `Display` (`to_string()`) is the canonical form: the single-bit members in declaration order, \
+         then the unknown names sorted ignoring case, separated by `\", \"`; the empty set prints as \
          {empty_prints}.{composite_prints}"
+    ));
+    let bits: Vec<&Member<'_>> = model.bits().collect();
+    // Two members given out of declaration order: the second and third if there are three.
+    let example = match bits.as_slice() {
+        [_, a, b, ..] | [a, b] => format!(
+            ": `{} | {}` is sent as `\"{}, {}\"`, though it displays as `\"{}, {}\"`",
+            b.constant, a.constant, b.wire, a.wire, a.wire, b.wire
+        ),
+        _ => String::new(),
+    };
+    lines.push(String::new());
+    lines.push(format!(
+        " The wire form (serde `Serialize`, [`Self::to_wire`]) keeps the order in which the members were \
+         first given, each once, known ones in their canonical spelling, so a value read from the service \
+         is written back as received (up to spelling and spacing){example}. A combined member given by \
+         name stands for its parts in declaration order. Sets built without an order of their own (the \
+         constants, `empty()`, `all()`, `from_bits`, the complement) use declaration order; a union \
+         appends the right side's new members, an intersection or difference keeps the left side's \
+         order, and a symmetric difference keeps the left side's order and then appends the right \
+         side's new members. `==` and `Hash` ignore the order: both forms parse back to an equal set."
     ));
     lines.push(String::new());
     lines.push(" # Unknown names under the operators".to_owned());
