@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod fixtures;
+pub mod seeds;
 pub mod server;
 
 /// The README, whose quickstart compiles as a doctest here (so it cannot drift from the API).

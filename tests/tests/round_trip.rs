@@ -2,9 +2,8 @@
 //! inventory's payloads) deserializes into its generated type and serializes back to an equal JSON value.
 //! `PUT …/schema` replaces the whole schema, so a lossy model would erase data on the service.
 
-use std::path::Path;
-
 use msgraph_sync::*;
+use msgraph_sync_tests::seeds;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -17,9 +16,7 @@ struct Example {
 }
 
 fn examples() -> Vec<Example> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let text = std::fs::read_to_string(root.join("spec/msgraph-sync.yaml")).unwrap();
-    let spec: Value = serde_yaml::from_str(&text).unwrap();
+    let spec = seeds::spec();
     let mut out = Vec::new();
     let mut collect = |place: String, content: &Value| {
         for (media, body) in content.as_object().into_iter().flatten() {
@@ -150,33 +147,9 @@ fn every_spec_example_survives_a_round_trip() {
     ));
 }
 
-/// The create-job seed's response, byte for byte as the reference page shows it.
-const CREATE_JOB_RESPONSE: &str = r#"{
-    "id": "{jobId}",
-    "templateId": "BoxOutDelta",
-    "schedule": {
-        "expiration": null,
-        "interval": "P10675199DT2H48M5.4775807S",
-        "state": "Disabled"
-    },
-    "status": {
-        "countSuccessiveCompleteFailures": 0,
-        "escrowsPruned": false,
-        "synchronizedEntryCountByType": [],
-        "code": "NotConfigured",
-        "lastExecution": null,
-        "lastSuccessfulExecution": null,
-        "lastSuccessfulExecutionWithExports": null,
-        "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
-        "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
-        "quarantine": null,
-        "troubleshootingUrl": null
-    }
-}"#;
-
 #[test]
 fn seed_job_keeps_its_quirks_typed_and_intact() {
-    let job: SynchronizationJob = serde_json::from_str(CREATE_JOB_RESPONSE).unwrap();
+    let job: SynchronizationJob = serde_json::from_str(seeds::CREATE_JOB_RESPONSE).unwrap();
     let schedule = job.schedule.as_ref().unwrap();
     let interval = schedule.interval.as_ref().unwrap();
     // TimeSpan.MaxValue: i64::MAX ticks of 100 ns, too long for std's Duration? No: it fits.
@@ -195,10 +168,7 @@ fn seed_job_keeps_its_quirks_typed_and_intact() {
     );
     assert!(status.quarantine.is_null());
     let back = serde_json::to_value(&job).unwrap();
-    assert_eq!(
-        back,
-        serde_json::from_str::<Value>(CREATE_JOB_RESPONSE).unwrap()
-    );
+    assert_eq!(back, seeds::create_job_response());
 }
 
 #[test]

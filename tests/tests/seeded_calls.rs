@@ -2,11 +2,11 @@
 //! 127.0.0.1: method, path, headers and JSON body of each request, and the parsing of each documented
 //! response. The payloads are the reference pages' own (shared/seeds).
 
-use std::path::Path;
 use std::time::Duration;
 
 use msgraph_sync::*;
 use msgraph_sync_tests::clock::RecordingClock;
+use msgraph_sync_tests::seeds;
 use msgraph_sync_tests::server::{RecordedRequest, Reply, TestServer};
 use serde_json::{Value, json};
 
@@ -21,36 +21,13 @@ fn client(server: &TestServer, clock: &RecordingClock) -> Client {
         .expect("client builds")
 }
 
-/// The create-job seed's response body, as the reference page shows it.
 fn seed_job() -> Value {
-    json!({
-        "id": "{jobId}",
-        "templateId": "BoxOutDelta",
-        "schedule": {"expiration": null, "interval": "P10675199DT2H48M5.4775807S", "state": "Disabled"},
-        "status": {
-            "countSuccessiveCompleteFailures": 0,
-            "escrowsPruned": false,
-            "synchronizedEntryCountByType": [],
-            "code": "NotConfigured",
-            "lastExecution": null,
-            "lastSuccessfulExecution": null,
-            "lastSuccessfulExecutionWithExports": null,
-            "steadyStateFirstAchievedTime": "0001-01-01T00:00:00Z",
-            "steadyStateLastAchievedTime": "0001-01-01T00:00:00Z",
-            "quarantine": null,
-            "troubleshootingUrl": null
-        }
-    })
+    seeds::create_job_response()
 }
 
 /// A request example from the spec (the seeds' payloads are attached there).
 fn spec_example(path: &str, method: &str, name: &str) -> Value {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let spec: Value = serde_yaml::from_str(
-        &std::fs::read_to_string(root.join("spec/msgraph-sync.yaml")).unwrap(),
-    )
-    .unwrap();
-    spec["paths"][path][method]["requestBody"]["content"]["application/json"]["examples"][name]["value"].clone()
+    seeds::request_example(&seeds::spec(), path, method, name)
 }
 
 fn assert_common_headers(request: &RecordedRequest) {

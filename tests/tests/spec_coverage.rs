@@ -3,19 +3,8 @@
 //! its CSDL values, and the three flag enums as flags.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-}
-
-fn spec() -> serde_json::Value {
-    let text =
-        std::fs::read_to_string(root().join("spec/msgraph-sync.yaml")).expect("spec is readable");
-    serde_yaml::from_str(&text).expect("spec is YAML")
-}
+use msgraph_sync_tests::seeds::{spec, workspace};
 
 fn described(spec: &serde_json::Value) -> BTreeSet<(String, String)> {
     let mut out = BTreeSet::new();
@@ -31,7 +20,7 @@ fn described(spec: &serde_json::Value) -> BTreeSet<(String, String)> {
 
 #[test]
 fn every_inventory_operation_is_in_the_spec() {
-    let list = std::fs::read_to_string(root().join("tests/data/inventory-operations.txt"))
+    let list = std::fs::read_to_string(workspace().join("tests/data/inventory-operations.txt"))
         .expect("list is readable");
     let expected: Vec<(String, String)> = list
         .lines()
