@@ -37,6 +37,11 @@ fn parse_yaml_only() -> serde_yaml::Value {
 }
 
 #[divan::bench]
+fn parse_yaml_into_openapi() -> openapiv3::OpenAPI {
+    serde_yaml::from_str(divan::black_box(&SPEC)).expect("OpenAPI")
+}
+
+#[divan::bench]
 fn generate_all() -> usize {
     full(divan::black_box(&SPEC))
 }
@@ -44,6 +49,11 @@ fn generate_all() -> usize {
 #[divan::bench(sample_count = 10)]
 fn parse_yaml_only_x50() -> serde_yaml::Value {
     serde_yaml::from_str(divan::black_box(&SPEC_X50)).expect("YAML")
+}
+
+#[divan::bench(sample_count = 10)]
+fn parse_yaml_into_openapi_x50() -> openapiv3::OpenAPI {
+    serde_yaml::from_str(divan::black_box(&SPEC_X50)).expect("OpenAPI")
 }
 
 #[divan::bench(sample_count = 10)]

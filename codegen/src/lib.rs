@@ -103,15 +103,9 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
     lap("validate", &mut stages);
     let api = lower::lower(spec)?;
     lap("lower", &mut stages);
-    let emitted = emit::emit(&api, options).map_err(Error::Emit)?;
-    lap("emit", &mut stages);
     let header = format::header(&spec.name, &format::content_hash(&spec.raw));
-    let mut files = Vec::with_capacity(emitted.len());
-    for file in emitted {
-        let text = format::format_file(file.tokens, &header).map_err(Error::Emit)?;
-        files.push((file.name.to_string(), text));
-    }
-    lap("format", &mut stages);
+    let files = emit_and_format(&api, options, &header)?;
+    lap("emit+format", &mut stages);
     let counts = Counts {
         operations: api.operation_count(),
         types: api.objects.len(),
@@ -121,6 +115,33 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
         files,
         counts,
         stages,
+    })
+}
+
+/// Emits and formats each file on its own thread (files are independent; the output does not depend
+/// on scheduling).
+fn emit_and_format(
+    api: &model::Api,
+    options: &EmitOptions,
+    header: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = emit::FILES
+            .iter()
+            .map(|&(name, emit)| {
+                scope.spawn(move || -> Result<(String, String), syn::Error> {
+                    let tokens = emit(api, options)?;
+                    Ok((name.to_string(), format::format_file(tokens, header)?))
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| match worker.join() {
+                Ok(result) => result.map_err(Error::Emit),
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
     })
 }
 

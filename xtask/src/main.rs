@@ -97,7 +97,7 @@ fn codegen(args: &[String]) -> ExitCode {
             }
             if timings {
                 for (stage, time) in &summary.stages {
-                    println!("  {stage:<9} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    println!("  {stage:<11} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
             let verb = if config.check { "checked" } else { "wrote" };

@@ -10,6 +10,7 @@ use crate::model::Enum;
 pub(crate) const UNKNOWN_VARIANT: &str = "Unrecognized";
 
 pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
+    let import = cx.import_runtime();
     let items = cx.api.enums.iter().map(|e| {
         if e.flags {
             flags(cx, e)
@@ -19,6 +20,7 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
     });
     quote! {
         //! String enums and flag sets of the API.
+        #import
         #(#items)*
     }
 }

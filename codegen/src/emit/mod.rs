@@ -38,31 +38,40 @@ pub struct EmittedFile {
     pub tokens: TokenStream,
 }
 
+/// An emitter of one file.
+pub type FileEmitter = fn(&Api, &EmitOptions) -> Result<TokenStream, syn::Error>;
+
+/// The files of the generated module and the emitter of each, in output order.
+///
+/// Each emitter stands alone (token streams are not `Send`), so files can be emitted and formatted on
+/// separate threads.
+pub const FILES: [(&str, FileEmitter); 5] = [
+    ("mod.rs", |_, _| Ok(module_root())),
+    ("enums.rs", |api, options| {
+        Ok(enums::emit(&Context::new(api, options)?))
+    }),
+    ("ids.rs", |api, options| {
+        Ok(ids::emit(&Context::new(api, options)?))
+    }),
+    ("models.rs", |api, options| {
+        Ok(models::emit(&Context::new(api, options)?))
+    }),
+    ("requests.rs", |api, options| {
+        Ok(requests::emit(&Context::new(api, options)?))
+    }),
+];
+
 /// Emits every file of the generated module.
 pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<EmittedFile>, syn::Error> {
-    let cx = Context::new(api, options)?;
-    Ok(vec![
-        EmittedFile {
-            name: "mod.rs",
-            tokens: module_root(),
-        },
-        EmittedFile {
-            name: "enums.rs",
-            tokens: enums::emit(&cx),
-        },
-        EmittedFile {
-            name: "ids.rs",
-            tokens: ids::emit(&cx),
-        },
-        EmittedFile {
-            name: "models.rs",
-            tokens: models::emit(&cx),
-        },
-        EmittedFile {
-            name: "requests.rs",
-            tokens: requests::emit(&cx),
-        },
-    ])
+    FILES
+        .iter()
+        .map(|(name, emit)| {
+            Ok(EmittedFile {
+                name,
+                tokens: emit(api, options)?,
+            })
+        })
+        .collect()
 }
 
 fn module_root() -> TokenStream {
@@ -76,21 +85,34 @@ fn module_root() -> TokenStream {
 }
 
 /// What every emitter needs: the model and the runtime path.
+///
+/// Emitted files that use the runtime import it once as `rt` ([`Context::import_runtime`]) and write
+/// `rt::Request`, not the full path at every use.
 pub(crate) struct Context<'a> {
     pub api: &'a Api,
-    pub rt: syn::Path,
-    /// The runtime path as text, for serde attributes that take a string path.
-    pub rt_text: String,
+    /// `rt`: the alias emitted code refers to the runtime by.
+    pub rt: syn::Ident,
+    /// The alias as text, for serde attributes that take a string path.
+    pub rt_text: &'static str,
+    /// The runtime's full path.
+    runtime: syn::Path,
 }
 
 impl<'a> Context<'a> {
     fn new(api: &'a Api, options: &EmitOptions) -> Result<Self, syn::Error> {
-        let rt: syn::Path = syn::parse_str(&options.runtime)?;
+        let runtime: syn::Path = syn::parse_str(&options.runtime)?;
         Ok(Context {
             api,
-            rt,
-            rt_text: options.runtime.clone(),
+            rt: format_ident!("rt"),
+            rt_text: "rt",
+            runtime,
         })
+    }
+
+    /// `use <runtime> as rt;`
+    pub fn import_runtime(&self) -> TokenStream {
+        let runtime = &self.runtime;
+        quote! { use #runtime as rt; }
     }
 }
 

@@ -17,12 +17,13 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
     used.sort_unstable();
     used.dedup();
     let used = used.into_iter().map(ident);
-    let imports = quote! { use super::enums::{#(#used),*}; };
+    let runtime = cx.import_runtime();
+    let imports = quote! { #runtime use super::enums::{#(#used),*}; };
     quote! {
         //! Models: the object schemas of the API.
         //!
         //! Every property is optional because the service sends partial objects. Nullable properties are
-        //! [`Nullable`](crate::runtime::Nullable) so that absent, `null` and a value survive a round trip;
+        //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
         //! properties this crate does not know are kept in `additional_properties` and sent back.
         #imports
         #(#items)*

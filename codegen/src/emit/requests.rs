@@ -31,6 +31,7 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
     let models = models.into_iter().map(ident);
     let ids = cx.api.ids.iter().map(|i| ident(&i.rust));
 
+    let import = cx.import_runtime();
     let markers = cx.api.parents.iter().map(|p| marker(cx, p));
     let root = root(cx);
     let parent_builders = cx.api.parents.iter().map(|p| parent_builder(cx, p));
@@ -38,6 +39,7 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
     quote! {
         //! Request builders: the URL tree of the API as methods.
         use ::core::marker::PhantomData;
+        #import
 
         use super::ids::{#(#ids),*};
         use super::models::{#(#models),*};

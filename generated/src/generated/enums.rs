@@ -2,10 +2,11 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 
 //! String enums and flag sets of the API.
+use crate::runtime as rt;
 /// Keys that can appear in the metadata list of an attribute definition.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeDefinitionMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeDefinitionMetadata {
     /// `BaseAttributeName` (CSDL value 0).
     #[graph(rename = "BaseAttributeName")]
@@ -41,7 +42,7 @@ pub enum AttributeDefinitionMetadata {
 /// Decides whether a mapped value is exported only when it changed or on every run.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeFlowBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeFlowBehavior {
     /// `FlowWhenChanged` (CSDL value 0).
     #[graph(rename = "FlowWhenChanged")]
@@ -56,7 +57,7 @@ pub enum AttributeFlowBehavior {
 /// When an attribute mapping is applied to the target object.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeFlowType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeFlowType {
     /// `Always` (CSDL value 0).
     #[graph(rename = "Always")]
@@ -80,7 +81,7 @@ pub enum AttributeFlowType {
 /// Kind of node in an attribute-mapping expression tree.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeMappingSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeMappingSourceType {
     /// `Attribute` (CSDL value 0).
     #[graph(rename = "Attribute")]
@@ -98,7 +99,7 @@ pub enum AttributeMappingSourceType {
 /// Data type of a directory attribute or function parameter. Documentation samples also send these in lower case.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeType {
     /// `String` (CSDL value 0).
     #[graph(rename = "String")]
@@ -125,7 +126,7 @@ pub enum AttributeType {
 /// Flag set telling which parts of a directory's schema the service can discover. Sent as a comma-separated list of member names; the only evolvable enum here.
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `directoryDefinitionDiscoverabilities`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::runtime::GraphFlags)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "DirectoryDefinitionDiscoverabilities")]
 pub enum DirectoryDefinitionDiscoverabilitiesFlag {
     /// `None` (CSDL value 0).
@@ -150,7 +151,7 @@ pub enum DirectoryDefinitionDiscoverabilitiesFlag {
 /// Whether an attribute can be read, written or only set once.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `mutability`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum Mutability {
     /// `ReadWrite` (CSDL value 0).
     #[graph(rename = "ReadWrite")]
@@ -171,7 +172,7 @@ pub enum Mutability {
 /// Keys that can appear in the metadata list of an object definition.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `objectDefinitionMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ObjectDefinitionMetadata {
     /// `PropertyNameAccountEnabled` (CSDL value 0).
     #[graph(rename = "PropertyNameAccountEnabled")]
@@ -201,7 +202,7 @@ pub enum ObjectDefinitionMetadata {
 /// Flag set of the change kinds an object mapping carries over, for example "Add, Update, Delete".
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `objectFlowTypes`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::runtime::GraphFlags)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "ObjectFlowTypes")]
 pub enum ObjectFlowTypesFlag {
     /// `None` (CSDL value 0).
@@ -220,7 +221,7 @@ pub enum ObjectFlowTypesFlag {
 /// Keys that can appear in the metadata list of an object mapping.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `objectMappingMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ObjectMappingMetadata {
     /// `EscrowBehavior` (CSDL value 0).
     #[graph(rename = "EscrowBehavior")]
@@ -250,7 +251,7 @@ pub enum ObjectMappingMetadata {
 /// Why a job went into quarantine. The values look like bits but the enum is not a flag set.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `quarantineReason`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum QuarantineReason {
     /// `EncounteredBaseEscrowThreshold` (CSDL value 0).
     #[graph(rename = "EncounteredBaseEscrowThreshold")]
@@ -283,7 +284,7 @@ pub enum QuarantineReason {
 /// For multi-valued attributes: whether all values or any value must satisfy a scoping operator.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `scopeOperatorMultiValuedComparisonType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScopeOperatorMultiValuedComparisonType {
     /// `All` (CSDL value 0).
     #[graph(rename = "All")]
@@ -298,7 +299,7 @@ pub enum ScopeOperatorMultiValuedComparisonType {
 /// Number of operands a scoping operator takes.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `scopeOperatorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScopeOperatorType {
     /// `Binary` (CSDL value 0).
     #[graph(rename = "Binary")]
@@ -313,7 +314,7 @@ pub enum ScopeOperatorType {
 /// Flag set naming what a restart clears, sent as a comma-separated list such as "Watermark, Escrows, QuarantineState". Full (15) combines the first four bits; ForceDeletes is 32.
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `synchronizationJobRestartScope`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, crate::runtime::GraphFlags)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "SynchronizationJobRestartScope")]
 pub enum SynchronizationJobRestartScopeFlag {
     /// `None` (CSDL value 0).
@@ -341,7 +342,7 @@ pub enum SynchronizationJobRestartScopeFlag {
 /// Keys that can appear in the metadata list of a synchronization template. Beta spells most members with a lower-case first letter.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationMetadata {
     /// `GalleryApplicationIdentifier` (CSDL value 0). Spelled `galleryApplicationIdentifier` in beta.
     #[graph(rename = "GalleryApplicationIdentifier")]
@@ -377,7 +378,7 @@ pub enum SynchronizationMetadata {
 /// Whether a job's schedule is running, switched off or paused.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationScheduleState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationScheduleState {
     /// `Active` (CSDL value 0).
     #[graph(rename = "Active")]
@@ -395,7 +396,7 @@ pub enum SynchronizationScheduleState {
 /// Names of the credential and connection settings a provisioning connector stores. Deprecated in beta together with the secrets API.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationSecret`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationSecret {
     /// `None` (CSDL value 0).
     #[graph(rename = "None")]
@@ -539,7 +540,7 @@ pub enum SynchronizationSecret {
 /// Overall state of a synchronization job.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationStatusCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationStatusCode {
     /// `NotConfigured` (CSDL value 0).
     #[graph(rename = "NotConfigured")]
@@ -563,7 +564,7 @@ pub enum SynchronizationStatusCode {
 /// Outcome of one run of a synchronization job.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationTaskExecutionResult`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, crate::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationTaskExecutionResult {
     /// `Succeeded` (CSDL value 0).
     #[graph(rename = "Succeeded")]

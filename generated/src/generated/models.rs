@@ -4,8 +4,9 @@
 //! Models: the object schemas of the API.
 //!
 //! Every property is optional because the service sends partial objects. Nullable properties are
-//! [`Nullable`](crate::runtime::Nullable) so that absent, `null` and a value survive a round trip;
+//! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties` and sent back.
+use crate::runtime as rt;
 use super::enums::{
     AttributeDefinitionMetadata, AttributeFlowBehavior, AttributeFlowType,
     AttributeMappingSourceType, AttributeType, DirectoryDefinitionDiscoverabilities,
@@ -40,9 +41,9 @@ pub struct AttributeDefinition {
     #[serde(
         rename = "apiExpressions",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub api_expressions: crate::runtime::Nullable<Vec<StringKeyStringValuePair>>,
+    pub api_expressions: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// True when values compare case-sensitively.
     #[serde(rename = "caseExact", default, skip_serializing_if = "Option::is_none")]
     pub case_exact: Option<bool>,
@@ -50,9 +51,9 @@ pub struct AttributeDefinition {
     #[serde(
         rename = "defaultValue",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub default_value: crate::runtime::Nullable<String>,
+    pub default_value: rt::Nullable<String>,
     /// True when null values are exported to the target.
     #[serde(rename = "flowNullValues", default, skip_serializing_if = "Option::is_none")]
     pub flow_null_values: Option<bool>,
@@ -60,9 +61,9 @@ pub struct AttributeDefinition {
     #[serde(
         rename = "metadata",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub metadata: crate::runtime::Nullable<Vec<AttributeDefinitionMetadataEntry>>,
+    pub metadata: rt::Nullable<Vec<AttributeDefinitionMetadataEntry>>,
     /// True when the attribute holds several values.
     #[serde(rename = "multivalued", default, skip_serializing_if = "Option::is_none")]
     pub multivalued: Option<bool>,
@@ -70,19 +71,15 @@ pub struct AttributeDefinition {
     #[serde(rename = "mutability", default, skip_serializing_if = "Option::is_none")]
     pub mutability: Option<Mutability>,
     /// Attribute name, unique within its object type.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// For reference attributes: the object types they may point to.
     #[serde(
         rename = "referencedObjects",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub referenced_objects: crate::runtime::Nullable<Vec<ReferencedObject>>,
+    pub referenced_objects: rt::Nullable<Vec<ReferencedObject>>,
     /// True when every object must have a value.
     #[serde(rename = "required", default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
@@ -100,19 +97,11 @@ pub struct AttributeDefinition {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttributeDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<AttributeDefinitionMetadata>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<AttributeDefinitionMetadata>,
     /// Setting value.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -127,9 +116,9 @@ pub struct AttributeMapping {
     #[serde(
         rename = "defaultValue",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub default_value: crate::runtime::Nullable<String>,
+    pub default_value: rt::Nullable<String>,
     /// Internal switch used by the service.
     #[serde(
         rename = "exportMissingReferences",
@@ -151,19 +140,15 @@ pub struct AttributeMapping {
     )]
     pub matching_priority: Option<i32>,
     /// Expression that produces the value.
-    #[serde(
-        rename = "source",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub source: crate::runtime::Nullable<AttributeMappingSource>,
+    #[serde(rename = "source", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub source: rt::Nullable<AttributeMappingSource>,
     /// Name of the attribute written in the target directory.
     #[serde(
         rename = "targetAttributeName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub target_attribute_name: crate::runtime::Nullable<String>,
+    pub target_attribute_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -180,19 +165,15 @@ pub struct AttributeMappingFunctionSchema {
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the function, such as Append. Sent by the service although the metadata does not declare it.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Parameters the function accepts.
     #[serde(
         rename = "parameters",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub parameters: crate::runtime::Nullable<Vec<AttributeMappingParameterSchema>>,
+    pub parameters: rt::Nullable<Vec<AttributeMappingParameterSchema>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -211,12 +192,8 @@ pub struct AttributeMappingParameterSchema {
     )]
     pub allow_multiple_occurrences: Option<bool>,
     /// Parameter name.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// True when the parameter must be supplied.
     #[serde(rename = "required", default, skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
@@ -237,25 +214,19 @@ pub struct AttributeMappingSource {
     #[serde(
         rename = "expression",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub expression: crate::runtime::Nullable<String>,
+    pub expression: rt::Nullable<String>,
     /// Attribute name, constant value or function name, depending on type.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Named arguments of a function node.
     #[serde(
         rename = "parameters",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub parameters: crate::runtime::Nullable<
-        Vec<StringKeyAttributeMappingSourceValuePair>,
-    >,
+    pub parameters: rt::Nullable<Vec<StringKeyAttributeMappingSourceValuePair>>,
     /// The `type` property.
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeMappingSourceType>,
@@ -286,9 +257,9 @@ pub struct ContainerFilter {
     #[serde(
         rename = "includedContainers",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub included_containers: crate::runtime::Nullable<Vec<String>>,
+    pub included_containers: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -310,26 +281,22 @@ pub struct DirectoryDefinition {
     #[serde(
         rename = "discoveryDateTime",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub discovery_date_time: crate::runtime::Nullable<crate::runtime::DateTimeOffset>,
+    pub discovery_date_time: rt::Nullable<rt::DateTimeOffset>,
     /// Unique identifier of the object.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Directory name; unique within a synchronization schema.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Object types the directory supports.
     #[serde(
         rename = "objects",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub objects: crate::runtime::Nullable<Vec<ObjectDefinition>>,
+    pub objects: rt::Nullable<Vec<ObjectDefinition>>,
     /// True when the directory definition cannot be changed.
     #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
@@ -339,9 +306,9 @@ pub struct DirectoryDefinition {
     #[serde(
         rename = "version",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub version: crate::runtime::Nullable<String>,
+    pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -356,16 +323,16 @@ pub struct ExpressionInputObject {
     #[serde(
         rename = "definition",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub definition: crate::runtime::Nullable<ObjectDefinition>,
+    pub definition: rt::Nullable<ObjectDefinition>,
     /// Attribute values of the test object.
     #[serde(
         rename = "properties",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub properties: crate::runtime::Nullable<Vec<StringKeyObjectValuePair>>,
+    pub properties: rt::Nullable<Vec<StringKeyObjectValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -380,23 +347,19 @@ pub struct Filter {
     #[serde(
         rename = "categoryFilterGroups",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub category_filter_groups: crate::runtime::Nullable<Vec<FilterGroup>>,
+    pub category_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// The usual scoping groups.
-    #[serde(
-        rename = "groups",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub groups: crate::runtime::Nullable<Vec<FilterGroup>>,
+    #[serde(rename = "groups", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub groups: rt::Nullable<Vec<FilterGroup>>,
     /// Experimental: groups evaluated on input objects.
     #[serde(
         rename = "inputFilterGroups",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub input_filter_groups: crate::runtime::Nullable<Vec<FilterGroup>>,
+    pub input_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -411,23 +374,23 @@ pub struct FilterClause {
     #[serde(
         rename = "operatorName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub operator_name: crate::runtime::Nullable<String>,
+    pub operator_name: rt::Nullable<String>,
     /// Attribute of the source object being tested.
     #[serde(
         rename = "sourceOperandName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub source_operand_name: crate::runtime::Nullable<String>,
+    pub source_operand_name: rt::Nullable<String>,
     /// Values the attribute is compared with.
     #[serde(
         rename = "targetOperand",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub target_operand: crate::runtime::Nullable<FilterOperand>,
+    pub target_operand: rt::Nullable<FilterOperand>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -442,16 +405,12 @@ pub struct FilterGroup {
     #[serde(
         rename = "clauses",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub clauses: crate::runtime::Nullable<Vec<FilterClause>>,
+    pub clauses: rt::Nullable<Vec<FilterClause>>,
     /// Group name.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -463,12 +422,8 @@ pub struct FilterGroup {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FilterOperand {
     /// Values to compare with.
-    #[serde(
-        rename = "values",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub values: crate::runtime::Nullable<Vec<String>>,
+    #[serde(rename = "values", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub values: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -493,12 +448,8 @@ pub struct FilterOperatorSchema {
     )]
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
     /// Operator name, such as EQUALS. Sent by the service although the metadata does not declare it.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Attribute types the operator can compare.
     #[serde(
         rename = "supportedAttributeTypes",
@@ -520,9 +471,9 @@ pub struct GroupFilter {
     #[serde(
         rename = "includedGroups",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub included_groups: crate::runtime::Nullable<Vec<String>>,
+    pub included_groups: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -537,12 +488,8 @@ pub struct KeyValuePair {
     #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Setting value.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -557,30 +504,26 @@ pub struct ObjectDefinition {
     #[serde(
         rename = "attributes",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub attributes: crate::runtime::Nullable<Vec<AttributeDefinition>>,
+    pub attributes: rt::Nullable<Vec<AttributeDefinition>>,
     /// Extra settings of the object type.
     #[serde(
         rename = "metadata",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub metadata: crate::runtime::Nullable<Vec<ObjectDefinitionMetadataEntry>>,
+    pub metadata: rt::Nullable<Vec<ObjectDefinitionMetadataEntry>>,
     /// Object type name, unique within its directory.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// APIs the connector offers for this object type.
     #[serde(
         rename = "supportedApis",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub supported_apis: crate::runtime::Nullable<Vec<String>>,
+    pub supported_apis: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -592,19 +535,11 @@ pub struct ObjectDefinition {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ObjectDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<ObjectDefinitionMetadata>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<ObjectDefinitionMetadata>,
     /// Setting value.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -619,9 +554,9 @@ pub struct ObjectMapping {
     #[serde(
         rename = "attributeMappings",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub attribute_mappings: crate::runtime::Nullable<Vec<AttributeMapping>>,
+    pub attribute_mappings: rt::Nullable<Vec<AttributeMapping>>,
     /// False to skip this mapping.
     #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
@@ -632,37 +567,29 @@ pub struct ObjectMapping {
     #[serde(
         rename = "metadata",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub metadata: crate::runtime::Nullable<Vec<ObjectMappingMetadataEntry>>,
+    pub metadata: rt::Nullable<Vec<ObjectMappingMetadataEntry>>,
     /// Display name of the mapping.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Scoping filter; objects outside it are not provisioned.
-    #[serde(
-        rename = "scope",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub scope: crate::runtime::Nullable<Filter>,
+    #[serde(rename = "scope", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub scope: rt::Nullable<Filter>,
     /// Object type read from the source directory.
     #[serde(
         rename = "sourceObjectName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub source_object_name: crate::runtime::Nullable<String>,
+    pub source_object_name: rt::Nullable<String>,
     /// Object type written to the target directory.
     #[serde(
         rename = "targetObjectName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub target_object_name: crate::runtime::Nullable<String>,
+    pub target_object_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -674,19 +601,11 @@ pub struct ObjectMapping {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ObjectMappingMetadataEntry {
     /// Setting name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<ObjectMappingMetadata>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<ObjectMappingMetadata>,
     /// Setting value.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -704,16 +623,16 @@ pub struct ParseExpressionRequestBody {
     #[serde(
         rename = "targetAttributeDefinition",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub target_attribute_definition: crate::runtime::Nullable<AttributeDefinition>,
+    pub target_attribute_definition: rt::Nullable<AttributeDefinition>,
     /// Object to evaluate the expression against; leave out to only parse.
     #[serde(
         rename = "testInputObject",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub test_input_object: crate::runtime::Nullable<ExpressionInputObject>,
+    pub test_input_object: rt::Nullable<ExpressionInputObject>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -725,19 +644,15 @@ pub struct ParseExpressionRequestBody {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ParseExpressionResponse {
     /// Why parsing or evaluation failed, if it did.
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub error: crate::runtime::Nullable<PublicError>,
+    #[serde(rename = "error", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub error: rt::Nullable<PublicError>,
     /// Values the expression produced for the test object.
     #[serde(
         rename = "evaluationResult",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub evaluation_result: crate::runtime::Nullable<Vec<String>>,
+    pub evaluation_result: rt::Nullable<Vec<String>>,
     /// True when evaluation against the test object worked.
     #[serde(
         rename = "evaluationSucceeded",
@@ -749,9 +664,9 @@ pub struct ParseExpressionResponse {
     #[serde(
         rename = "parsedExpression",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub parsed_expression: crate::runtime::Nullable<AttributeMappingSource>,
+    pub parsed_expression: rt::Nullable<AttributeMappingSource>,
     /// True when the expression parsed.
     #[serde(
         rename = "parsingSucceeded",
@@ -770,12 +685,8 @@ pub struct ParseExpressionResponse {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PingResponse {
     /// Text returned by the service.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -800,40 +711,32 @@ pub struct ProvisionOnDemandRequestBody {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PublicError {
     /// Error code.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub code: crate::runtime::Nullable<String>,
+    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub code: rt::Nullable<String>,
     /// Further errors.
     #[serde(
         rename = "details",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub details: crate::runtime::Nullable<Vec<PublicErrorDetail>>,
+    pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// More specific error.
     #[serde(
         rename = "innerError",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub inner_error: crate::runtime::Nullable<PublicInnerError>,
+    pub inner_error: rt::Nullable<PublicInnerError>,
     /// Human-readable message.
     #[serde(
         rename = "message",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub message: crate::runtime::Nullable<String>,
+    pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(
-        rename = "target",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub target: crate::runtime::Nullable<String>,
+    #[serde(rename = "target", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -845,26 +748,18 @@ pub struct PublicError {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PublicErrorDetail {
     /// Error code.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub code: crate::runtime::Nullable<String>,
+    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub code: rt::Nullable<String>,
     /// Human-readable message.
     #[serde(
         rename = "message",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub message: crate::runtime::Nullable<String>,
+    pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(
-        rename = "target",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub target: crate::runtime::Nullable<String>,
+    #[serde(rename = "target", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -876,33 +771,25 @@ pub struct PublicErrorDetail {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PublicInnerError {
     /// Error code.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub code: crate::runtime::Nullable<String>,
+    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub code: rt::Nullable<String>,
     /// Further errors.
     #[serde(
         rename = "details",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub details: crate::runtime::Nullable<Vec<PublicErrorDetail>>,
+    pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// Human-readable message.
     #[serde(
         rename = "message",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub message: crate::runtime::Nullable<String>,
+    pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(
-        rename = "target",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub target: crate::runtime::Nullable<String>,
+    #[serde(rename = "target", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -917,16 +804,16 @@ pub struct ReferencedObject {
     #[serde(
         rename = "referencedObjectName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub referenced_object_name: crate::runtime::Nullable<String>,
+    pub referenced_object_name: rt::Nullable<String>,
     /// Attribute of the referenced object that holds the link.
     #[serde(
         rename = "referencedProperty",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub referenced_property: crate::runtime::Nullable<String>,
+    pub referenced_property: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -979,9 +866,9 @@ pub struct ScimBulkRequest {
     #[serde(
         rename = "failOnErrors",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub fail_on_errors: crate::runtime::Nullable<i32>,
+    pub fail_on_errors: rt::Nullable<i32>,
     /// Message schema URNs; normally urn:ietf:params:scim:api:messages:2.0:BulkRequest.
     #[serde(rename = "schemas", default, skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<String>>,
@@ -996,19 +883,11 @@ pub struct ScimBulkRequest {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// Argument name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<String>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<String>,
     /// Argument expression.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<AttributeMappingSource>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<AttributeMappingSource>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1020,12 +899,8 @@ pub struct StringKeyAttributeMappingSourceValuePair {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StringKeyLongValuePair {
     /// Name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<String>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<String>,
     /// Count.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
@@ -1040,12 +915,8 @@ pub struct StringKeyLongValuePair {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StringKeyObjectValuePair {
     /// Name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<String>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1057,19 +928,11 @@ pub struct StringKeyObjectValuePair {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StringKeyStringValuePair {
     /// Name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<String>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<String>,
     /// Value.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1084,26 +947,22 @@ pub struct Synchronization {
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Provisioning jobs (navigation property).
-    #[serde(
-        rename = "jobs",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub jobs: crate::runtime::Nullable<Vec<SynchronizationJob>>,
+    #[serde(rename = "jobs", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub jobs: rt::Nullable<Vec<SynchronizationJob>>,
     /// Stored credentials and connection settings. Deprecated in beta in favour of connectivity parameters.
     #[serde(
         rename = "secrets",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub secrets: crate::runtime::Nullable<Vec<SynchronizationSecretKeyStringValuePair>>,
+    pub secrets: rt::Nullable<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Templates available for new jobs (navigation property).
     #[serde(
         rename = "templates",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub templates: crate::runtime::Nullable<Vec<SynchronizationTemplate>>,
+    pub templates: rt::Nullable<Vec<SynchronizationTemplate>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1115,19 +974,15 @@ pub struct Synchronization {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SynchronizationError {
     /// Error code.
-    #[serde(
-        rename = "code",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub code: crate::runtime::Nullable<String>,
+    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub code: rt::Nullable<String>,
     /// Human-readable message.
     #[serde(
         rename = "message",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub message: crate::runtime::Nullable<String>,
+    pub message: rt::Nullable<String>,
     /// True when the tenant administrator can fix the cause.
     #[serde(
         rename = "tenantActionable",
@@ -1149,9 +1004,9 @@ pub struct SynchronizationJob {
     #[serde(
         rename = "bulkUpload",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub bulk_upload: crate::runtime::Nullable<BulkUpload>,
+    pub bulk_upload: rt::Nullable<BulkUpload>,
     /// Job identifier, usually the template id followed by a dot and 32 hex digits. Read-only.
     ///
     /// Read-only: set by the service.
@@ -1163,37 +1018,29 @@ pub struct SynchronizationJob {
     #[serde(
         rename = "schedule",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub schedule: crate::runtime::Nullable<SynchronizationSchedule>,
+    pub schedule: rt::Nullable<SynchronizationSchedule>,
     /// Synchronization schema of the job (navigation property); read it through the schema path.
-    #[serde(
-        rename = "schema",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub schema: crate::runtime::Nullable<SynchronizationSchema>,
+    #[serde(rename = "schema", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub schema: rt::Nullable<SynchronizationSchema>,
     /// Current state and run history of the job.
-    #[serde(
-        rename = "status",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub status: crate::runtime::Nullable<SynchronizationStatus>,
+    #[serde(rename = "status", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub status: rt::Nullable<SynchronizationStatus>,
     /// Job-level settings as name/value pairs.
     #[serde(
         rename = "synchronizationJobSettings",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub synchronization_job_settings: crate::runtime::Nullable<Vec<KeyValuePair>>,
+    pub synchronization_job_settings: rt::Nullable<Vec<KeyValuePair>>,
     /// Identifier of the template the job was created from; the only property needed to create a job.
     #[serde(
         rename = "templateId",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub template_id: crate::runtime::Nullable<String>,
+    pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1205,19 +1052,15 @@ pub struct SynchronizationJob {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SynchronizationJobApplicationParameters {
     /// Identifier of the synchronization rule to run; may end with a suffix such as #V2.
-    #[serde(
-        rename = "ruleId",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub rule_id: crate::runtime::Nullable<String>,
+    #[serde(rename = "ruleId", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub rule_id: rt::Nullable<String>,
     /// Objects to provision.
     #[serde(
         rename = "subjects",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub subjects: crate::runtime::Nullable<Vec<SynchronizationJobSubject>>,
+    pub subjects: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1232,9 +1075,9 @@ pub struct SynchronizationJobRestartCriteria {
     #[serde(
         rename = "resetScope",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub reset_scope: crate::runtime::Nullable<SynchronizationJobRestartScope>,
+    pub reset_scope: rt::Nullable<SynchronizationJobRestartScope>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1246,26 +1089,22 @@ pub struct SynchronizationJobRestartCriteria {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SynchronizationJobSubject {
     /// Related objects to provision together with the subject, such as group members.
-    #[serde(
-        rename = "links",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub links: crate::runtime::Nullable<Box<SynchronizationLinkedObjects>>,
+    #[serde(rename = "links", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub links: rt::Nullable<Box<SynchronizationLinkedObjects>>,
     /// Identifier of the object in the source directory: a GUID, or a distinguished name for Active Directory.
     #[serde(
         rename = "objectId",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub object_id: crate::runtime::Nullable<String>,
+    pub object_id: rt::Nullable<String>,
     /// Object type, such as User or Group.
     #[serde(
         rename = "objectTypeName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub object_type_name: crate::runtime::Nullable<String>,
+    pub object_type_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1280,23 +1119,19 @@ pub struct SynchronizationLinkedObjects {
     #[serde(
         rename = "manager",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub manager: crate::runtime::Nullable<Box<SynchronizationJobSubject>>,
+    pub manager: rt::Nullable<Box<SynchronizationJobSubject>>,
     /// Members of a group subject.
     #[serde(
         rename = "members",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub members: crate::runtime::Nullable<Vec<SynchronizationJobSubject>>,
+    pub members: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Owners of a group subject.
-    #[serde(
-        rename = "owners",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub owners: crate::runtime::Nullable<Vec<SynchronizationJobSubject>>,
+    #[serde(rename = "owners", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub owners: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1308,19 +1143,11 @@ pub struct SynchronizationLinkedObjects {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SynchronizationMetadataEntry {
     /// Setting name.
-    #[serde(
-        rename = "key",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub key: crate::runtime::Nullable<SynchronizationMetadata>,
+    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub key: rt::Nullable<SynchronizationMetadata>,
     /// Setting value.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1340,17 +1167,13 @@ pub struct SynchronizationProgress {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub progress_observation_date_time: Option<crate::runtime::DateTimeOffset>,
+    pub progress_observation_date_time: Option<rt::DateTimeOffset>,
     /// Units of work in the cycle.
     #[serde(rename = "totalUnits", default, skip_serializing_if = "Option::is_none")]
     pub total_units: Option<i64>,
     /// What a unit of work counts.
-    #[serde(
-        rename = "units",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub units: crate::runtime::Nullable<String>,
+    #[serde(rename = "units", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub units: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1363,23 +1186,19 @@ pub struct SynchronizationProgress {
 pub struct SynchronizationQuarantine {
     /// When the current quarantine period started.
     #[serde(rename = "currentBegan", default, skip_serializing_if = "Option::is_none")]
-    pub current_began: Option<crate::runtime::DateTimeOffset>,
+    pub current_began: Option<rt::DateTimeOffset>,
     /// Error that caused the quarantine.
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub error: crate::runtime::Nullable<SynchronizationError>,
+    #[serde(rename = "error", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub error: rt::Nullable<SynchronizationError>,
     /// When the service will try again.
     #[serde(rename = "nextAttempt", default, skip_serializing_if = "Option::is_none")]
-    pub next_attempt: Option<crate::runtime::DateTimeOffset>,
+    pub next_attempt: Option<rt::DateTimeOffset>,
     /// The `reason` property.
     #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<QuarantineReason>,
     /// When the first of a series of consecutive quarantines began.
     #[serde(rename = "seriesBegan", default, skip_serializing_if = "Option::is_none")]
-    pub series_began: Option<crate::runtime::DateTimeOffset>,
+    pub series_began: Option<rt::DateTimeOffset>,
     /// Number of consecutive quarantines in the series.
     #[serde(rename = "seriesCount", default, skip_serializing_if = "Option::is_none")]
     pub series_count: Option<i64>,
@@ -1397,9 +1216,9 @@ pub struct SynchronizationRule {
     #[serde(
         rename = "containerFilter",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub container_filter: crate::runtime::Nullable<ContainerFilter>,
+    pub container_filter: rt::Nullable<ContainerFilter>,
     /// True when the rule can be changed.
     #[serde(rename = "editable", default, skip_serializing_if = "Option::is_none")]
     pub editable: Option<bool>,
@@ -1407,37 +1226,29 @@ pub struct SynchronizationRule {
     #[serde(
         rename = "groupFilter",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub group_filter: crate::runtime::Nullable<GroupFilter>,
+    pub group_filter: rt::Nullable<GroupFilter>,
     /// Identifier of the rule (an ordinary property, not a key).
-    #[serde(
-        rename = "id",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub id: crate::runtime::Nullable<String>,
+    #[serde(rename = "id", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub id: rt::Nullable<String>,
     /// Extra settings of the rule.
     #[serde(
         rename = "metadata",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub metadata: crate::runtime::Nullable<Vec<StringKeyStringValuePair>>,
+    pub metadata: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// Rule name.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub name: crate::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// Object-type mappings of the rule.
     #[serde(
         rename = "objectMappings",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub object_mappings: crate::runtime::Nullable<Vec<ObjectMapping>>,
+    pub object_mappings: rt::Nullable<Vec<ObjectMapping>>,
     /// Order among rules; lower runs first.
     #[serde(rename = "priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
@@ -1445,16 +1256,16 @@ pub struct SynchronizationRule {
     #[serde(
         rename = "sourceDirectoryName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub source_directory_name: crate::runtime::Nullable<String>,
+    pub source_directory_name: rt::Nullable<String>,
     /// Name of the directory objects are written to.
     #[serde(
         rename = "targetDirectoryName",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub target_directory_name: crate::runtime::Nullable<String>,
+    pub target_directory_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1469,12 +1280,12 @@ pub struct SynchronizationSchedule {
     #[serde(
         rename = "expiration",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub expiration: crate::runtime::Nullable<crate::runtime::DateTimeOffset>,
+    pub expiration: rt::Nullable<rt::DateTimeOffset>,
     /// Time between runs as an ISO 8601 duration; disabled jobs report the largest .NET TimeSpan, P10675199DT2H48M5.4775807S.
     #[serde(rename = "interval", default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<crate::runtime::Duration>,
+    pub interval: Option<rt::Duration>,
     /// The `state` property.
     #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SynchronizationScheduleState>,
@@ -1492,9 +1303,9 @@ pub struct SynchronizationSchema {
     #[serde(
         rename = "directories",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub directories: crate::runtime::Nullable<Vec<DirectoryDefinition>>,
+    pub directories: rt::Nullable<Vec<DirectoryDefinition>>,
     /// Unique identifier of the object.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1502,16 +1313,16 @@ pub struct SynchronizationSchema {
     #[serde(
         rename = "synchronizationRules",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub synchronization_rules: crate::runtime::Nullable<Vec<SynchronizationRule>>,
+    pub synchronization_rules: rt::Nullable<Vec<SynchronizationRule>>,
     /// Schema version; the service updates it on every change.
     #[serde(
         rename = "version",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub version: crate::runtime::Nullable<String>,
+    pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1528,12 +1339,8 @@ pub struct SynchronizationSecretKeyStringValuePair {
     /// Value of the setting; may be a password or token.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub value: crate::runtime::Nullable<crate::runtime::SecretString>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<rt::SecretString>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1574,71 +1381,67 @@ pub struct SynchronizationStatus {
     #[serde(
         rename = "lastExecution",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub last_execution: crate::runtime::Nullable<SynchronizationTaskExecution>,
+    pub last_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run.
     #[serde(
         rename = "lastSuccessfulExecution",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub last_successful_execution: crate::runtime::Nullable<
-        SynchronizationTaskExecution,
-    >,
+    pub last_successful_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run that exported something.
     #[serde(
         rename = "lastSuccessfulExecutionWithExports",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub last_successful_execution_with_exports: crate::runtime::Nullable<
+    pub last_successful_execution_with_exports: rt::Nullable<
         SynchronizationTaskExecution,
     >,
     /// Progress of the current cycle.
     #[serde(
         rename = "progress",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub progress: crate::runtime::Nullable<Vec<SynchronizationProgress>>,
+    pub progress: rt::Nullable<Vec<SynchronizationProgress>>,
     /// Quarantine details, when the job is quarantined.
     #[serde(
         rename = "quarantine",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub quarantine: crate::runtime::Nullable<SynchronizationQuarantine>,
+    pub quarantine: rt::Nullable<SynchronizationQuarantine>,
     /// When the job first caught up with all changes.
     #[serde(
         rename = "steadyStateFirstAchievedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub steady_state_first_achieved_time: Option<crate::runtime::DateTimeOffset>,
+    pub steady_state_first_achieved_time: Option<rt::DateTimeOffset>,
     /// When the job last caught up with all changes.
     #[serde(
         rename = "steadyStateLastAchievedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub steady_state_last_achieved_time: Option<crate::runtime::DateTimeOffset>,
+    pub steady_state_last_achieved_time: Option<rt::DateTimeOffset>,
     /// Number of synchronized objects per object-mapping pair.
     #[serde(
         rename = "synchronizedEntryCountByType",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub synchronized_entry_count_by_type: crate::runtime::Nullable<
-        Vec<StringKeyLongValuePair>,
-    >,
+    pub synchronized_entry_count_by_type: rt::Nullable<Vec<StringKeyLongValuePair>>,
     /// Link to troubleshooting help; may be null or empty.
     #[serde(
         rename = "troubleshootingUrl",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub troubleshooting_url: crate::runtime::Nullable<String>,
+    pub troubleshooting_url: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1653,9 +1456,9 @@ pub struct SynchronizationTaskExecution {
     #[serde(
         rename = "activityIdentifier",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub activity_identifier: crate::runtime::Nullable<String>,
+    pub activity_identifier: rt::Nullable<String>,
     /// Objects found in scope.
     #[serde(rename = "countEntitled", default, skip_serializing_if = "Option::is_none")]
     pub count_entitled: Option<i64>,
@@ -1700,21 +1503,17 @@ pub struct SynchronizationTaskExecution {
     )]
     pub count_imported_reference_deltas: Option<i64>,
     /// Error of the run, if any.
-    #[serde(
-        rename = "error",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub error: crate::runtime::Nullable<SynchronizationError>,
+    #[serde(rename = "error", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub error: rt::Nullable<SynchronizationError>,
     /// The `state` property.
     #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
     pub state: Option<SynchronizationTaskExecutionResult>,
     /// When the run started; may be 0001-01-01T00:00:00Z.
     #[serde(rename = "timeBegan", default, skip_serializing_if = "Option::is_none")]
-    pub time_began: Option<crate::runtime::DateTimeOffset>,
+    pub time_began: Option<rt::DateTimeOffset>,
     /// When the run finished.
     #[serde(rename = "timeEnded", default, skip_serializing_if = "Option::is_none")]
-    pub time_ended: Option<crate::runtime::DateTimeOffset>,
+    pub time_ended: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -1735,9 +1534,9 @@ pub struct SynchronizationTemplate {
     #[serde(
         rename = "description",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub description: crate::runtime::Nullable<String>,
+    pub description: rt::Nullable<String>,
     /// True when the template is offered for new jobs.
     #[serde(rename = "discoverable", default, skip_serializing_if = "Option::is_none")]
     pub discoverable: Option<bool>,
@@ -1745,9 +1544,9 @@ pub struct SynchronizationTemplate {
     #[serde(
         rename = "factoryTag",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub factory_tag: crate::runtime::Nullable<String>,
+    pub factory_tag: rt::Nullable<String>,
     /// Unique identifier of the object.
     #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -1755,16 +1554,12 @@ pub struct SynchronizationTemplate {
     #[serde(
         rename = "metadata",
         default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub metadata: crate::runtime::Nullable<Vec<SynchronizationMetadataEntry>>,
+    pub metadata: rt::Nullable<Vec<SynchronizationMetadataEntry>>,
     /// Default schema of jobs created from the template (navigation property, often returned inline).
-    #[serde(
-        rename = "schema",
-        default,
-        skip_serializing_if = "crate::runtime::Nullable::is_absent"
-    )]
-    pub schema: crate::runtime::Nullable<SynchronizationSchema>,
+    #[serde(rename = "schema", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub schema: rt::Nullable<SynchronizationSchema>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]

@@ -3,6 +3,7 @@
 
 //! Request builders: the URL tree of the API as methods.
 use ::core::marker::PhantomData;
+use crate::runtime as rt;
 use super::ids::{
     AppId, ApplicationId, DirectoryDefinitionId, ServicePrincipalId,
     SynchronizationJobId, SynchronizationTemplateId,
@@ -36,7 +37,7 @@ impl Parent for ServicePrincipals {}
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
 pub struct Api<V> {
-    client: crate::runtime::Client,
+    client: rt::Client,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for Api<V> {
@@ -47,25 +48,25 @@ impl<V> Clone for Api<V> {
         }
     }
 }
-impl<V: crate::runtime::Version> ::core::fmt::Debug for Api<V> {
+impl<V: rt::Version> ::core::fmt::Debug for Api<V> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("Api").field("version", &V::VERSION).finish_non_exhaustive()
     }
 }
-impl<V: crate::runtime::Version> Api<V> {
+impl<V: rt::Version> Api<V> {
     /// The API at version `V` on `client`.
-    pub fn new(client: &crate::runtime::Client) -> Self {
+    pub fn new(client: &rt::Client) -> Self {
         Api {
             client: client.clone(),
             _marker: PhantomData,
         }
     }
     /// The client requests are sent with.
-    pub fn client(&self) -> &crate::runtime::Client {
+    pub fn client(&self) -> &rt::Client {
         &self.client
     }
     /// The API version of this root.
-    pub fn version(&self) -> crate::runtime::ApiVersion {
+    pub fn version(&self) -> rt::ApiVersion {
         V::VERSION
     }
     /// The `application` addressed by its id: `/applications/{application-id}`.
@@ -73,7 +74,7 @@ impl<V: crate::runtime::Version> Api<V> {
         let id = id.into();
         ApplicationRequests {
             client: self.client.clone(),
-            path: crate::runtime::PathBuilder::new()
+            path: rt::PathBuilder::new()
                 .segment("applications")
                 .id("application-id", id.as_str()),
             _marker: PhantomData,
@@ -87,7 +88,7 @@ impl<V: crate::runtime::Version> Api<V> {
         let id = id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
-            path: crate::runtime::PathBuilder::new()
+            path: rt::PathBuilder::new()
                 .segment("servicePrincipals")
                 .id("servicePrincipal-id", id.as_str()),
             _marker: PhantomData,
@@ -101,16 +102,15 @@ impl<V: crate::runtime::Version> Api<V> {
         let key = service_principal_by_app_id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
-            path: crate::runtime::PathBuilder::new()
-                .key("servicePrincipals", "appId", key.as_str()),
+            path: rt::PathBuilder::new().key("servicePrincipals", "appId", key.as_str()),
             _marker: PhantomData,
         }
     }
 }
 /// Requests on one `application` (`/applications/{application-id}`).
 pub struct ApplicationRequests<V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for ApplicationRequests<V> {
@@ -129,7 +129,7 @@ impl<V> ::core::fmt::Debug for ApplicationRequests<V> {
             .finish_non_exhaustive()
     }
 }
-impl<V: crate::runtime::Version> ApplicationRequests<V> {
+impl<V: rt::Version> ApplicationRequests<V> {
     /// `…/synchronization`.
     pub fn synchronization(&self) -> SynchronizationRequests<Applications, V> {
         SynchronizationRequests {
@@ -141,8 +141,8 @@ impl<V: crate::runtime::Version> ApplicationRequests<V> {
 }
 /// Requests on one `servicePrincipal` (`/servicePrincipals/{servicePrincipal-id}`).
 pub struct ServicePrincipalRequests<V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for ServicePrincipalRequests<V> {
@@ -161,7 +161,7 @@ impl<V> ::core::fmt::Debug for ServicePrincipalRequests<V> {
             .finish_non_exhaustive()
     }
 }
-impl<V: crate::runtime::Version> ServicePrincipalRequests<V> {
+impl<V: rt::Version> ServicePrincipalRequests<V> {
     /// `…/synchronization`.
     pub fn synchronization(&self) -> SynchronizationRequests<ServicePrincipals, V> {
         SynchronizationRequests {
@@ -173,8 +173,8 @@ impl<V: crate::runtime::Version> ServicePrincipalRequests<V> {
 }
 /// Requests on `…/synchronization`.
 pub struct SynchronizationRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationRequests<P, V> {
@@ -193,7 +193,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// `…/templates`.
     pub fn templates(&self) -> SynchronizationTemplatesRequests<P, V> {
         SynchronizationTemplatesRequests {
@@ -224,25 +224,25 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationRequests<P, V> {
     pub fn acquire_access_token(
         &self,
         body: &AcquireAccessTokenRequestBody,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.acquireAccessToken",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("acquireAccessToken"),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
-impl<V: crate::runtime::Version> SynchronizationRequests<ServicePrincipals, V> {
+impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
     /// `…/jobs`.
     pub fn jobs(&self) -> SynchronizationJobsRequests<ServicePrincipals, V> {
         SynchronizationJobsRequests {
@@ -275,22 +275,20 @@ impl<V: crate::runtime::Version> SynchronizationRequests<ServicePrincipals, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.get`.
-    pub fn get(
-        &self,
-    ) -> crate::runtime::Request<Synchronization, crate::runtime::EntityQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn get(&self) -> rt::Request<Synchronization, rt::EntityQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.get",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<Synchronization>,
+            rt::decode_json::<Synchronization>,
         )
     }
     /// Replace the synchronization object of a service principal
@@ -309,28 +307,25 @@ impl<V: crate::runtime::Version> SynchronizationRequests<ServicePrincipals, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.put`.
-    pub fn put(
-        &self,
-        body: &Synchronization,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn put(&self, body: &Synchronization) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.put",
-            method: crate::runtime::Method::Put,
+            method: rt::Method::Put,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
-impl SynchronizationRequests<ServicePrincipals, crate::runtime::Beta> {
+impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
     /// Ping the synchronization service
     ///
     /// Beta-only function that returns a short string from the provisioning service; useful as a connectivity check.
@@ -347,29 +342,27 @@ impl SynchronizationRequests<ServicePrincipals, crate::runtime::Beta> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.ping`.
-    pub fn ping(
-        &self,
-    ) -> crate::runtime::Request<PingResponse, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn ping(&self) -> rt::Request<PingResponse, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.ping",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            crate::runtime::ApiVersion::Beta,
+            rt::ApiVersion::Beta,
             &OPERATION,
             self.path.clone().segment("microsoft.graph.Ping()"),
-            crate::runtime::decode_json::<PingResponse>,
+            rt::decode_json::<PingResponse>,
         )
     }
 }
 /// Requests on `…/synchronization/jobs`.
 pub struct SynchronizationJobsRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobsRequests<P, V> {
@@ -388,7 +381,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobsRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationJobsRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// One `synchronizationJob`: `…/{synchronizationJob-id}`.
     pub fn job(
         &self,
@@ -420,20 +413,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobsRequests<P, V> {
     pub fn create(
         &self,
         body: &SynchronizationJob,
-    ) -> crate::runtime::Request<SynchronizationJob, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<SynchronizationJob, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.create",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[200, 201],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_json::<SynchronizationJob>,
+                rt::decode_json::<SynchronizationJob>,
             )
             .body_json(body)
     }
@@ -455,23 +448,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobsRequests<P, V> {
     /// Operation: `servicePrincipals.synchronization.jobs.list`.
     pub fn list(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Page<SynchronizationJob>,
-        crate::runtime::CollectionQuery,
-    > {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<rt::Page<SynchronizationJob>, rt::CollectionQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.list",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<crate::runtime::Page<SynchronizationJob>>,
+            rt::decode_json::<rt::Page<SynchronizationJob>>,
         )
     }
     /// Validate credentials before creating a job
@@ -495,28 +485,28 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobsRequests<P, V> {
     pub fn validate_credentials(
         &self,
         body: &ValidateCredentialsRequestBody,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.validateCredentials",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("validateCredentials"),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}`.
 pub struct SynchronizationJobRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobRequests<P, V> {
@@ -535,7 +525,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// `…/schema`.
     pub fn schema(&self) -> SynchronizationJobSchemaRequests<P, V> {
         SynchronizationJobSchemaRequests {
@@ -560,23 +550,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.bulkUpload`.
-    pub fn bulk_upload(
-        &self,
-        body: &ScimBulkRequest,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn bulk_upload(&self, body: &ScimBulkRequest) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.bulkUpload",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[202],
             content_type: Some("application/scim+json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("bulkUpload"),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
@@ -596,20 +583,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.delete`.
-    pub fn delete(&self) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn delete(&self) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.delete",
-            method: crate::runtime::Method::Delete,
+            method: rt::Method::Delete,
             success: &[204],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_empty,
+            rt::decode_empty,
         )
     }
     /// Get a synchronization job
@@ -628,22 +615,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.get`.
-    pub fn get(
-        &self,
-    ) -> crate::runtime::Request<SynchronizationJob, crate::runtime::EntityQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn get(&self) -> rt::Request<SynchronizationJob, rt::EntityQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.get",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<SynchronizationJob>,
+            rt::decode_json::<SynchronizationJob>,
         )
     }
     /// Pause a synchronization job
@@ -662,20 +647,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.pause`.
-    pub fn pause(&self) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn pause(&self) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.pause",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("pause"),
-            crate::runtime::decode_empty,
+            rt::decode_empty,
         )
     }
     /// Provision objects on demand
@@ -697,20 +682,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     pub fn provision_on_demand(
         &self,
         body: &ProvisionOnDemandRequestBody,
-    ) -> crate::runtime::Request<StringKeyStringValuePair, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<StringKeyStringValuePair, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.provisionOnDemand",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[200],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("provisionOnDemand"),
-                crate::runtime::decode_json::<StringKeyStringValuePair>,
+                rt::decode_json::<StringKeyStringValuePair>,
             )
             .body_json(body)
     }
@@ -731,23 +716,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     ///
     ///
     /// Operation: `servicePrincipalsByAppId.synchronization.jobs.synchronizationJob.restart`, `servicePrincipals.synchronization.jobs.synchronizationJob.restart`.
-    pub fn restart(
-        &self,
-        body: &RestartRequestBody,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn restart(&self, body: &RestartRequestBody) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipalsByAppId.synchronization.jobs.synchronizationJob.restart",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("restart"),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
@@ -767,20 +749,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.start`.
-    pub fn start(&self) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn start(&self) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.start",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("start"),
-            crate::runtime::decode_empty,
+            rt::decode_empty,
         )
     }
     /// Update a synchronization job
@@ -802,20 +784,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     pub fn update(
         &self,
         body: &SynchronizationJob,
-    ) -> crate::runtime::Request<Option<SynchronizationJob>, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<Option<SynchronizationJob>, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.update",
-            method: crate::runtime::Method::Patch,
+            method: rt::Method::Patch,
             success: &[200, 204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_json_or_empty::<SynchronizationJob>,
+                rt::decode_json_or_empty::<SynchronizationJob>,
             )
             .body_json(body)
     }
@@ -840,28 +822,28 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobRequests<P, V> {
     pub fn validate_credentials(
         &self,
         body: &ValidateCredentialsRequestBody,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.validateCredentials",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("validateCredentials"),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}/schema`.
 pub struct SynchronizationJobSchemaRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobSchemaRequests<P, V> {
@@ -880,7 +862,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobSchemaRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// `…/directories`.
     pub fn directories(&self) -> SynchronizationJobSchemaDirectoriesRequests<P, V> {
         SynchronizationJobSchemaDirectoriesRequests {
@@ -905,20 +887,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, 
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.delete`.
-    pub fn delete(&self) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn delete(&self) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.delete",
-            method: crate::runtime::Method::Delete,
+            method: rt::Method::Delete,
             success: &[204],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_empty,
+            rt::decode_empty,
         )
     }
     /// List scoping filter operators
@@ -939,23 +921,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, 
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.filterOperators`.
     pub fn filter_operators(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Page<FilterOperatorSchema>,
-        crate::runtime::NoQuery,
-    > {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<rt::Page<FilterOperatorSchema>, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.filterOperators",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("filterOperators"),
-            crate::runtime::decode_json::<crate::runtime::Page<FilterOperatorSchema>>,
+            rt::decode_json::<rt::Page<FilterOperatorSchema>>,
         )
     }
     /// List attribute-mapping functions
@@ -976,25 +955,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, 
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.functions`.
     pub fn functions(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Page<AttributeMappingFunctionSchema>,
-        crate::runtime::NoQuery,
-    > {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<rt::Page<AttributeMappingFunctionSchema>, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.functions",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("functions"),
-            crate::runtime::decode_json::<
-                crate::runtime::Page<AttributeMappingFunctionSchema>,
-            >,
+            rt::decode_json::<rt::Page<AttributeMappingFunctionSchema>>,
         )
     }
     /// Get the synchronization schema of a job
@@ -1013,22 +987,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, 
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.get`.
-    pub fn get(
-        &self,
-    ) -> crate::runtime::Request<SynchronizationSchema, crate::runtime::EntityQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn get(&self) -> rt::Request<SynchronizationSchema, rt::EntityQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.get",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<SynchronizationSchema>,
+            rt::decode_json::<SynchronizationSchema>,
         )
     }
     /// Parse an attribute-mapping expression
@@ -1050,20 +1022,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, 
     pub fn parse_expression(
         &self,
         body: &ParseExpressionRequestBody,
-    ) -> crate::runtime::Request<ParseExpressionResponse, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<ParseExpressionResponse, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.parseExpression",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[200],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("parseExpression"),
-                crate::runtime::decode_json::<ParseExpressionResponse>,
+                rt::decode_json::<ParseExpressionResponse>,
             )
             .body_json(body)
     }
@@ -1083,31 +1055,28 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationJobSchemaRequests<P, 
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.put`.
-    pub fn put(
-        &self,
-        body: &SynchronizationSchema,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn put(&self, body: &SynchronizationSchema) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.put",
-            method: crate::runtime::Method::Put,
+            method: rt::Method::Put,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}/schema/directories`.
 pub struct SynchronizationJobSchemaDirectoriesRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobSchemaDirectoriesRequests<P, V> {
@@ -1126,10 +1095,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobSchemaDirectoriesRequests<P,
             .finish_non_exhaustive()
     }
 }
-impl<
-    P: Parent,
-    V: crate::runtime::Version,
-> SynchronizationJobSchemaDirectoriesRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoriesRequests<P, V> {
     /// One `directoryDefinition`: `…/{directoryDefinition-id}`.
     pub fn directory(
         &self,
@@ -1145,8 +1111,8 @@ impl<
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}/schema/directories/{directoryDefinition-id}`.
 pub struct SynchronizationJobSchemaDirectoryRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobSchemaDirectoryRequests<P, V> {
@@ -1165,10 +1131,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobSchemaDirectoryRequests<P, V
             .finish_non_exhaustive()
     }
 }
-impl<
-    P: Parent,
-    V: crate::runtime::Version,
-> SynchronizationJobSchemaDirectoryRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> {
     /// Discover the schema of a directory
     ///
     /// Reads the object types and attributes the connected directory currently exposes, including custom attributes, and returns the refreshed directory definition.
@@ -1185,29 +1148,27 @@ impl<
     ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.directories.directoryDefinition.discover`.
-    pub fn discover(
-        &self,
-    ) -> crate::runtime::Request<DirectoryDefinition, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn discover(&self) -> rt::Request<DirectoryDefinition, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.synchronizationJob.schema.directories.directoryDefinition.discover",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("discover"),
-            crate::runtime::decode_json::<DirectoryDefinition>,
+            rt::decode_json::<DirectoryDefinition>,
         )
     }
 }
 /// Requests on `…/synchronization/secrets`.
 pub struct SynchronizationSecretsRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationSecretsRequests<P, V> {
@@ -1226,7 +1187,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationSecretsRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationSecretsRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
     /// Save synchronization secrets
     ///
     /// Stores the credentials and connection settings (such as the tenant URL and secret token) that the service principal's provisioning connectors use. The request replaces the stored set.
@@ -1248,28 +1209,28 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationSecretsRequests<P, V>
     pub fn put(
         &self,
         body: &SynchronizationSecretsRequestBody,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.secrets.put",
-            method: crate::runtime::Method::Put,
+            method: rt::Method::Put,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
 /// Requests on `…/synchronization/templates`.
 pub struct SynchronizationTemplatesRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationTemplatesRequests<P, V> {
@@ -1288,7 +1249,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationTemplatesRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplatesRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
     /// One `synchronizationTemplate`: `…/{synchronizationTemplate-id}`.
     pub fn template(
         &self,
@@ -1320,30 +1281,27 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplatesRequests<P, 
     /// Operation: `applications.synchronization.templates.list`, `servicePrincipals.synchronization.templates.list`.
     pub fn list(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Page<SynchronizationTemplate>,
-        crate::runtime::CollectionQuery,
-    > {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<rt::Page<SynchronizationTemplate>, rt::CollectionQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.list",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<crate::runtime::Page<SynchronizationTemplate>>,
+            rt::decode_json::<rt::Page<SynchronizationTemplate>>,
         )
     }
 }
 /// Requests on `…/synchronization/templates/{synchronizationTemplate-id}`.
 pub struct SynchronizationTemplateRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationTemplateRequests<P, V> {
@@ -1362,7 +1320,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationTemplateRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplateRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
     /// `…/schema`.
     pub fn schema(&self) -> SynchronizationTemplateSchemaRequests<P, V> {
         SynchronizationTemplateSchemaRequests {
@@ -1388,26 +1346,24 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplateRequests<P, V
     ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.get`.
-    pub fn get(
-        &self,
-    ) -> crate::runtime::Request<SynchronizationTemplate, crate::runtime::EntityQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn get(&self) -> rt::Request<SynchronizationTemplate, rt::EntityQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.get",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<SynchronizationTemplate>,
+            rt::decode_json::<SynchronizationTemplate>,
         )
     }
 }
-impl<V: crate::runtime::Version> SynchronizationTemplateRequests<Applications, V> {
+impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
     /// Replace a synchronization template
     ///
     /// Writes the whole template. The reference page names PATCH but its sample uses PUT; both forms are described. Only the application's owner can change its templates.
@@ -1424,23 +1380,20 @@ impl<V: crate::runtime::Version> SynchronizationTemplateRequests<Applications, V
     ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.put`.
-    pub fn put(
-        &self,
-        body: &SynchronizationTemplate,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn put(&self, body: &SynchronizationTemplate) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.put",
-            method: crate::runtime::Method::Put,
+            method: rt::Method::Put,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
@@ -1463,28 +1416,28 @@ impl<V: crate::runtime::Version> SynchronizationTemplateRequests<Applications, V
     pub fn update(
         &self,
         body: &SynchronizationTemplate,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.update",
-            method: crate::runtime::Method::Patch,
+            method: rt::Method::Patch,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
 /// Requests on `…/synchronization/templates/{synchronizationTemplate-id}/schema`.
 pub struct SynchronizationTemplateSchemaRequests<P, V> {
-    client: crate::runtime::Client,
-    path: crate::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationTemplateSchemaRequests<P, V> {
@@ -1503,7 +1456,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationTemplateSchemaRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplateSchemaRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// List scoping filter operators
     ///
     /// Lists the operators that scoping filters in this schema may use, with the attribute types each accepts.
@@ -1523,23 +1476,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplateSchemaRequest
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.filterOperators`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.filterOperators`.
     pub fn filter_operators(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Page<FilterOperatorSchema>,
-        crate::runtime::NoQuery,
-    > {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<rt::Page<FilterOperatorSchema>, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.filterOperators",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("filterOperators"),
-            crate::runtime::decode_json::<crate::runtime::Page<FilterOperatorSchema>>,
+            rt::decode_json::<rt::Page<FilterOperatorSchema>>,
         )
     }
     /// List attribute-mapping functions
@@ -1561,25 +1511,20 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplateSchemaRequest
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.functions`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.functions`.
     pub fn functions(
         &self,
-    ) -> crate::runtime::Request<
-        crate::runtime::Page<AttributeMappingFunctionSchema>,
-        crate::runtime::NoQuery,
-    > {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<rt::Page<AttributeMappingFunctionSchema>, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.functions",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("functions"),
-            crate::runtime::decode_json::<
-                crate::runtime::Page<AttributeMappingFunctionSchema>,
-            >,
+            rt::decode_json::<rt::Page<AttributeMappingFunctionSchema>>,
         )
     }
     /// Get the synchronization schema of a template
@@ -1599,26 +1544,24 @@ impl<P: Parent, V: crate::runtime::Version> SynchronizationTemplateSchemaRequest
     ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.get`.
-    pub fn get(
-        &self,
-    ) -> crate::runtime::Request<SynchronizationSchema, crate::runtime::EntityQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn get(&self) -> rt::Request<SynchronizationSchema, rt::EntityQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.get",
-            method: crate::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_json::<SynchronizationSchema>,
+            rt::decode_json::<SynchronizationSchema>,
         )
     }
 }
-impl<V: crate::runtime::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
+impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
     /// Reset the synchronization schema of a template
     ///
     /// Discards customisations so the template falls back to the default schema of its template. The reference text says 201 but the service answers 204.
@@ -1635,20 +1578,20 @@ impl<V: crate::runtime::Version> SynchronizationTemplateSchemaRequests<Applicati
     ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.delete`.
-    pub fn delete(&self) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn delete(&self) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.delete",
-            method: crate::runtime::Method::Delete,
+            method: rt::Method::Delete,
             success: &[204],
             content_type: None,
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as crate::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            crate::runtime::decode_empty,
+            rt::decode_empty,
         )
     }
     /// Replace the synchronization schema of a template
@@ -1667,30 +1610,25 @@ impl<V: crate::runtime::Version> SynchronizationTemplateSchemaRequests<Applicati
     ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.put`.
-    pub fn put(
-        &self,
-        body: &SynchronizationSchema,
-    ) -> crate::runtime::Request<(), crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    pub fn put(&self, body: &SynchronizationSchema) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.put",
-            method: crate::runtime::Method::Put,
+            method: rt::Method::Put,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                crate::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }
 }
-impl<
-    V: crate::runtime::Version,
-> SynchronizationTemplateSchemaRequests<ServicePrincipals, V> {
+impl<V: rt::Version> SynchronizationTemplateSchemaRequests<ServicePrincipals, V> {
     /// Parse an attribute-mapping expression
     ///
     /// Parses an expression written in the attribute-mapping language into a tree and, when a test object is supplied, evaluates it against that object.
@@ -1710,20 +1648,20 @@ impl<
     pub fn parse_expression(
         &self,
         body: &ParseExpressionRequestBody,
-    ) -> crate::runtime::Request<ParseExpressionResponse, crate::runtime::NoQuery> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> rt::Request<ParseExpressionResponse, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.parseExpression",
-            method: crate::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[200],
             content_type: Some("application/json"),
-            versions: &[crate::runtime::ApiVersion::V1, crate::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        crate::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as crate::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone().segment("parseExpression"),
-                crate::runtime::decode_json::<ParseExpressionResponse>,
+                rt::decode_json::<ParseExpressionResponse>,
             )
             .body_json(body)
     }

@@ -2,10 +2,11 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 
 //! String enums and flag sets of the API.
+use ::msgraph_sync::runtime as rt;
 /// An open enum with another version's spelling.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `kind`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::msgraph_sync::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum Kind {
     /// `Small` (CSDL value 0). Spelled `small` in beta.
     #[graph(rename = "Small")]
@@ -20,7 +21,7 @@ pub enum Kind {
 /// A closed enum.
 ///
 /// Unknown members are refused. Spec schema: `mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::msgraph_sync::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 #[graph(closed)]
 pub enum Mode {
     /// `Strict` (CSDL value 0).
@@ -33,7 +34,7 @@ pub enum Mode {
 /// The `restartScope` enum.
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `restartScope`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::msgraph_sync::runtime::GraphFlags)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "RestartScope")]
 pub enum RestartScopeFlag {
     /// `None` (CSDL value 0).

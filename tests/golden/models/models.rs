@@ -4,8 +4,9 @@
 //! Models: the object schemas of the API.
 //!
 //! Every property is optional because the service sends partial objects. Nullable properties are
-//! [`Nullable`](crate::runtime::Nullable) so that absent, `null` and a value survive a round trip;
+//! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties` and sent back.
+use ::msgraph_sync::runtime as rt;
 use super::enums::{Kind, Mode, RestartScope};
 /// The `linkedObjects` type.
 ///
@@ -16,9 +17,9 @@ pub struct LinkedObjects {
     #[serde(
         rename = "manager",
         default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub manager: ::msgraph_sync::runtime::Nullable<Box<Subject>>,
+    pub manager: rt::Nullable<Box<Subject>>,
     /// The `members` property.
     #[serde(rename = "members", default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Subject>>,
@@ -46,24 +47,16 @@ pub struct Sample {
     pub enabled: Option<bool>,
     /// The `interval` property.
     #[serde(rename = "interval", default, skip_serializing_if = "Option::is_none")]
-    pub interval: Option<::msgraph_sync::runtime::Duration>,
+    pub interval: Option<rt::Duration>,
     /// The `kind` property.
-    #[serde(
-        rename = "kind",
-        default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
-    )]
-    pub kind: ::msgraph_sync::runtime::Nullable<Kind>,
+    #[serde(rename = "kind", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub kind: rt::Nullable<Kind>,
     /// The `mode` property.
     #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// A nullable string.
-    #[serde(
-        rename = "name",
-        default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
-    )]
-    pub name: ::msgraph_sync::runtime::Nullable<String>,
+    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub name: rt::Nullable<String>,
     /// The `priority` property.
     #[serde(rename = "priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
@@ -73,25 +66,21 @@ pub struct Sample {
     /// A secret.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(
-        rename = "secret",
-        default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
-    )]
-    pub secret: ::msgraph_sync::runtime::Nullable<::msgraph_sync::runtime::SecretString>,
+    #[serde(rename = "secret", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub secret: rt::Nullable<rt::SecretString>,
     /// The `subject` property.
     #[serde(
         rename = "subject",
         default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub subject: ::msgraph_sync::runtime::Nullable<Subject>,
+    pub subject: rt::Nullable<Subject>,
     /// The `tags` property.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `when` property.
     #[serde(rename = "when", default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<::msgraph_sync::runtime::DateTimeOffset>,
+    pub when: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -103,19 +92,15 @@ pub struct Sample {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Subject {
     /// The `links` property.
-    #[serde(
-        rename = "links",
-        default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
-    )]
-    pub links: ::msgraph_sync::runtime::Nullable<Box<LinkedObjects>>,
+    #[serde(rename = "links", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub links: rt::Nullable<Box<LinkedObjects>>,
     /// The `objectId` property.
     #[serde(
         rename = "objectId",
         default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub object_id: ::msgraph_sync::runtime::Nullable<String>,
+    pub object_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]

@@ -3,6 +3,7 @@
 
 //! Request builders: the URL tree of the API as methods.
 use ::core::marker::PhantomData;
+use ::msgraph_sync::runtime as rt;
 use super::ids::ServicePrincipalId;
 use super::models::Sample;
 mod sealed {
@@ -21,7 +22,7 @@ impl Parent for ServicePrincipals {}
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
 pub struct Api<V> {
-    client: ::msgraph_sync::runtime::Client,
+    client: rt::Client,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for Api<V> {
@@ -32,25 +33,25 @@ impl<V> Clone for Api<V> {
         }
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> ::core::fmt::Debug for Api<V> {
+impl<V: rt::Version> ::core::fmt::Debug for Api<V> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("Api").field("version", &V::VERSION).finish_non_exhaustive()
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> Api<V> {
+impl<V: rt::Version> Api<V> {
     /// The API at version `V` on `client`.
-    pub fn new(client: &::msgraph_sync::runtime::Client) -> Self {
+    pub fn new(client: &rt::Client) -> Self {
         Api {
             client: client.clone(),
             _marker: PhantomData,
         }
     }
     /// The client requests are sent with.
-    pub fn client(&self) -> &::msgraph_sync::runtime::Client {
+    pub fn client(&self) -> &rt::Client {
         &self.client
     }
     /// The API version of this root.
-    pub fn version(&self) -> ::msgraph_sync::runtime::ApiVersion {
+    pub fn version(&self) -> rt::ApiVersion {
         V::VERSION
     }
     /// The `servicePrincipal` addressed by its id: `/servicePrincipals/{servicePrincipal-id}`.
@@ -61,7 +62,7 @@ impl<V: ::msgraph_sync::runtime::Version> Api<V> {
         let id = id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
-            path: ::msgraph_sync::runtime::PathBuilder::new()
+            path: rt::PathBuilder::new()
                 .segment("servicePrincipals")
                 .id("servicePrincipal-id", id.as_str()),
             _marker: PhantomData,
@@ -70,8 +71,8 @@ impl<V: ::msgraph_sync::runtime::Version> Api<V> {
 }
 /// Requests on one `servicePrincipal` (`/servicePrincipals/{servicePrincipal-id}`).
 pub struct ServicePrincipalRequests<V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for ServicePrincipalRequests<V> {
@@ -90,7 +91,7 @@ impl<V> ::core::fmt::Debug for ServicePrincipalRequests<V> {
             .finish_non_exhaustive()
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> ServicePrincipalRequests<V> {
+impl<V: rt::Version> ServicePrincipalRequests<V> {
     /// `…/synchronization`.
     pub fn synchronization(&self) -> SynchronizationRequests<ServicePrincipals, V> {
         SynchronizationRequests {
@@ -102,8 +103,8 @@ impl<V: ::msgraph_sync::runtime::Version> ServicePrincipalRequests<V> {
 }
 /// Requests on `…/synchronization`.
 pub struct SynchronizationRequests<P, V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationRequests<P, V> {
@@ -122,7 +123,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// `…/secrets`.
     pub fn secrets(&self) -> SynchronizationSecretsRequests<P, V> {
         SynchronizationSecretsRequests {
@@ -134,8 +135,8 @@ impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationRequests<P, 
 }
 /// Requests on `…/synchronization/secrets`.
 pub struct SynchronizationSecretsRequests<P, V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationSecretsRequests<P, V> {
@@ -154,10 +155,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationSecretsRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<
-    P: Parent,
-    V: ::msgraph_sync::runtime::Version,
-> SynchronizationSecretsRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
     /// Replaces the secrets.
     ///
     /// `PUT /servicePrincipals/{servicePrincipal-id}/synchronization/secrets`\
@@ -168,26 +166,20 @@ impl<
     /// **Deprecated** in beta since 2026-02-06 (removal planned 2027-07-06). Use connectivity parameters.
     ///
     /// Operation: `servicePrincipals.synchronization.secrets.put`.
-    pub fn put(
-        &self,
-        body: &Sample,
-    ) -> ::msgraph_sync::runtime::Request<(), ::msgraph_sync::runtime::NoQuery> {
-        static OPERATION: ::msgraph_sync::runtime::Operation = ::msgraph_sync::runtime::Operation {
+    pub fn put(&self, body: &Sample) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.secrets.put",
-            method: ::msgraph_sync::runtime::Method::Put,
+            method: rt::Method::Put,
             success: &[204],
             content_type: Some("application/json"),
-            versions: &[
-                ::msgraph_sync::runtime::ApiVersion::V1,
-                ::msgraph_sync::runtime::ApiVersion::Beta,
-            ],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        ::msgraph_sync::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as ::msgraph_sync::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                ::msgraph_sync::runtime::decode_empty,
+                rt::decode_empty,
             )
             .body_json(body)
     }

@@ -2,10 +2,11 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 
 //! String enums and flag sets of the API.
+use ::msgraph_sync::runtime as rt;
 /// Whether a job runs.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `scheduleState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::msgraph_sync::runtime::GraphEnum)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScheduleState {
     /// `Active` (CSDL value 0).
     #[graph(rename = "Active")]

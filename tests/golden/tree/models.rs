@@ -4,8 +4,9 @@
 //! Models: the object schemas of the API.
 //!
 //! Every property is optional because the service sends partial objects. Nullable properties are
-//! [`Nullable`](crate::runtime::Nullable) so that absent, `null` and a value survive a round trip;
+//! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties` and sent back.
+use ::msgraph_sync::runtime as rt;
 use super::enums::ScheduleState;
 /// A job.
 ///
@@ -24,9 +25,9 @@ pub struct Job {
     #[serde(
         rename = "templateId",
         default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
+        skip_serializing_if = "rt::Nullable::is_absent"
     )]
-    pub template_id: ::msgraph_sync::runtime::Nullable<String>,
+    pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
@@ -38,12 +39,8 @@ pub struct Job {
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PingResponse {
     /// The `value` property.
-    #[serde(
-        rename = "value",
-        default,
-        skip_serializing_if = "::msgraph_sync::runtime::Nullable::is_absent"
-    )]
-    pub value: ::msgraph_sync::runtime::Nullable<String>,
+    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]

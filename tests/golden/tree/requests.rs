@@ -3,6 +3,7 @@
 
 //! Request builders: the URL tree of the API as methods.
 use ::core::marker::PhantomData;
+use ::msgraph_sync::runtime as rt;
 use super::ids::{AppId, ApplicationId, ServicePrincipalId, SynchronizationJobId};
 use super::models::{Job, PingResponse};
 mod sealed {
@@ -26,7 +27,7 @@ impl Parent for ServicePrincipals {}
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
 pub struct Api<V> {
-    client: ::msgraph_sync::runtime::Client,
+    client: rt::Client,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for Api<V> {
@@ -37,25 +38,25 @@ impl<V> Clone for Api<V> {
         }
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> ::core::fmt::Debug for Api<V> {
+impl<V: rt::Version> ::core::fmt::Debug for Api<V> {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         f.debug_struct("Api").field("version", &V::VERSION).finish_non_exhaustive()
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> Api<V> {
+impl<V: rt::Version> Api<V> {
     /// The API at version `V` on `client`.
-    pub fn new(client: &::msgraph_sync::runtime::Client) -> Self {
+    pub fn new(client: &rt::Client) -> Self {
         Api {
             client: client.clone(),
             _marker: PhantomData,
         }
     }
     /// The client requests are sent with.
-    pub fn client(&self) -> &::msgraph_sync::runtime::Client {
+    pub fn client(&self) -> &rt::Client {
         &self.client
     }
     /// The API version of this root.
-    pub fn version(&self) -> ::msgraph_sync::runtime::ApiVersion {
+    pub fn version(&self) -> rt::ApiVersion {
         V::VERSION
     }
     /// The `application` addressed by its id: `/applications/{application-id}`.
@@ -63,7 +64,7 @@ impl<V: ::msgraph_sync::runtime::Version> Api<V> {
         let id = id.into();
         ApplicationRequests {
             client: self.client.clone(),
-            path: ::msgraph_sync::runtime::PathBuilder::new()
+            path: rt::PathBuilder::new()
                 .segment("applications")
                 .id("application-id", id.as_str()),
             _marker: PhantomData,
@@ -77,7 +78,7 @@ impl<V: ::msgraph_sync::runtime::Version> Api<V> {
         let id = id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
-            path: ::msgraph_sync::runtime::PathBuilder::new()
+            path: rt::PathBuilder::new()
                 .segment("servicePrincipals")
                 .id("servicePrincipal-id", id.as_str()),
             _marker: PhantomData,
@@ -91,16 +92,15 @@ impl<V: ::msgraph_sync::runtime::Version> Api<V> {
         let key = service_principal_by_app_id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
-            path: ::msgraph_sync::runtime::PathBuilder::new()
-                .key("servicePrincipals", "appId", key.as_str()),
+            path: rt::PathBuilder::new().key("servicePrincipals", "appId", key.as_str()),
             _marker: PhantomData,
         }
     }
 }
 /// Requests on one `application` (`/applications/{application-id}`).
 pub struct ApplicationRequests<V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for ApplicationRequests<V> {
@@ -119,7 +119,7 @@ impl<V> ::core::fmt::Debug for ApplicationRequests<V> {
             .finish_non_exhaustive()
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> ApplicationRequests<V> {
+impl<V: rt::Version> ApplicationRequests<V> {
     /// `…/synchronization`.
     pub fn synchronization(&self) -> SynchronizationRequests<Applications, V> {
         SynchronizationRequests {
@@ -131,8 +131,8 @@ impl<V: ::msgraph_sync::runtime::Version> ApplicationRequests<V> {
 }
 /// Requests on one `servicePrincipal` (`/servicePrincipals/{servicePrincipal-id}`).
 pub struct ServicePrincipalRequests<V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V> Clone for ServicePrincipalRequests<V> {
@@ -151,7 +151,7 @@ impl<V> ::core::fmt::Debug for ServicePrincipalRequests<V> {
             .finish_non_exhaustive()
     }
 }
-impl<V: ::msgraph_sync::runtime::Version> ServicePrincipalRequests<V> {
+impl<V: rt::Version> ServicePrincipalRequests<V> {
     /// `…/synchronization`.
     pub fn synchronization(&self) -> SynchronizationRequests<ServicePrincipals, V> {
         SynchronizationRequests {
@@ -163,8 +163,8 @@ impl<V: ::msgraph_sync::runtime::Version> ServicePrincipalRequests<V> {
 }
 /// Requests on `…/synchronization`.
 pub struct SynchronizationRequests<P, V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationRequests<P, V> {
@@ -183,7 +183,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// `…/jobs`.
     pub fn jobs(&self) -> SynchronizationJobsRequests<P, V> {
         SynchronizationJobsRequests {
@@ -193,7 +193,7 @@ impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationRequests<P, 
         }
     }
 }
-impl SynchronizationRequests<ServicePrincipals, ::msgraph_sync::runtime::Beta> {
+impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
     /// Checks the synchronization service answers.
     ///
     /// `GET /servicePrincipals/{servicePrincipal-id}/synchronization/microsoft.graph.Ping()`\
@@ -202,32 +202,27 @@ impl SynchronizationRequests<ServicePrincipals, ::msgraph_sync::runtime::Beta> {
     /// Versions: beta. Not available on other versions' builders.
     ///
     /// Operation: `servicePrincipals.synchronization.ping`.
-    pub fn ping(
-        &self,
-    ) -> ::msgraph_sync::runtime::Request<
-        PingResponse,
-        ::msgraph_sync::runtime::NoQuery,
-    > {
-        static OPERATION: ::msgraph_sync::runtime::Operation = ::msgraph_sync::runtime::Operation {
+    pub fn ping(&self) -> rt::Request<PingResponse, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.ping",
-            method: ::msgraph_sync::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[::msgraph_sync::runtime::ApiVersion::Beta],
+            versions: &[rt::ApiVersion::Beta],
         };
-        ::msgraph_sync::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            ::msgraph_sync::runtime::ApiVersion::Beta,
+            rt::ApiVersion::Beta,
             &OPERATION,
             self.path.clone().segment("microsoft.graph.Ping()"),
-            ::msgraph_sync::runtime::decode_json::<PingResponse>,
+            rt::decode_json::<PingResponse>,
         )
     }
 }
 /// Requests on `…/synchronization/jobs`.
 pub struct SynchronizationJobsRequests<P, V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobsRequests<P, V> {
@@ -246,7 +241,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobsRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationJobsRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// One `synchronizationJob`: `…/{synchronizationJob-id}`.
     pub fn job(
         &self,
@@ -260,9 +255,7 @@ impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationJobsRequests
         }
     }
 }
-impl<
-    V: ::msgraph_sync::runtime::Version,
-> SynchronizationJobsRequests<ServicePrincipals, V> {
+impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
     /// Creates a job.
     ///
     /// `POST /servicePrincipals/{servicePrincipal-id}/synchronization/jobs`\
@@ -271,26 +264,20 @@ impl<
     /// Versions: v1.0, beta.
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.create`.
-    pub fn create(
-        &self,
-        body: &Job,
-    ) -> ::msgraph_sync::runtime::Request<Job, ::msgraph_sync::runtime::NoQuery> {
-        static OPERATION: ::msgraph_sync::runtime::Operation = ::msgraph_sync::runtime::Operation {
+    pub fn create(&self, body: &Job) -> rt::Request<Job, rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.create",
-            method: ::msgraph_sync::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[200, 201],
             content_type: Some("application/json"),
-            versions: &[
-                ::msgraph_sync::runtime::ApiVersion::V1,
-                ::msgraph_sync::runtime::ApiVersion::Beta,
-            ],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        ::msgraph_sync::runtime::Request::new(
+        rt::Request::new(
                 &self.client,
-                <V as ::msgraph_sync::runtime::Version>::VERSION,
+                <V as rt::Version>::VERSION,
                 &OPERATION,
                 self.path.clone(),
-                ::msgraph_sync::runtime::decode_json::<Job>,
+                rt::decode_json::<Job>,
             )
             .body_json(body)
     }
@@ -302,35 +289,27 @@ impl<
     /// Versions: v1.0, beta.
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.list`.
-    pub fn list(
-        &self,
-    ) -> ::msgraph_sync::runtime::Request<
-        ::msgraph_sync::runtime::Page<Job>,
-        ::msgraph_sync::runtime::CollectionQuery,
-    > {
-        static OPERATION: ::msgraph_sync::runtime::Operation = ::msgraph_sync::runtime::Operation {
+    pub fn list(&self) -> rt::Request<rt::Page<Job>, rt::CollectionQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "servicePrincipals.synchronization.jobs.list",
-            method: ::msgraph_sync::runtime::Method::Get,
+            method: rt::Method::Get,
             success: &[200],
             content_type: None,
-            versions: &[
-                ::msgraph_sync::runtime::ApiVersion::V1,
-                ::msgraph_sync::runtime::ApiVersion::Beta,
-            ],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        ::msgraph_sync::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as ::msgraph_sync::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone(),
-            ::msgraph_sync::runtime::decode_json::<::msgraph_sync::runtime::Page<Job>>,
+            rt::decode_json::<rt::Page<Job>>,
         )
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}`.
 pub struct SynchronizationJobRequests<P, V> {
-    client: ::msgraph_sync::runtime::Client,
-    path: ::msgraph_sync::runtime::PathBuilder,
+    client: rt::Client,
+    path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P, V> Clone for SynchronizationJobRequests<P, V> {
@@ -349,7 +328,7 @@ impl<P, V> ::core::fmt::Debug for SynchronizationJobRequests<P, V> {
             .finish_non_exhaustive()
     }
 }
-impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationJobRequests<P, V> {
+impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// Starts a job of an application.
     ///
     /// `POST /applications/{application-id}/synchronization/jobs/{synchronizationJob-id}/start`\
@@ -360,25 +339,20 @@ impl<P: Parent, V: ::msgraph_sync::runtime::Version> SynchronizationJobRequests<
     /// Versions: v1.0, beta.
     ///
     /// Operation: `applications.synchronization.jobs.job.start`, `servicePrincipalsByAppId.synchronization.jobs.job.start`, `servicePrincipals.synchronization.jobs.job.start`.
-    pub fn start(
-        &self,
-    ) -> ::msgraph_sync::runtime::Request<(), ::msgraph_sync::runtime::NoQuery> {
-        static OPERATION: ::msgraph_sync::runtime::Operation = ::msgraph_sync::runtime::Operation {
+    pub fn start(&self) -> rt::Request<(), rt::NoQuery> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.jobs.job.start",
-            method: ::msgraph_sync::runtime::Method::Post,
+            method: rt::Method::Post,
             success: &[204],
             content_type: None,
-            versions: &[
-                ::msgraph_sync::runtime::ApiVersion::V1,
-                ::msgraph_sync::runtime::ApiVersion::Beta,
-            ],
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
         };
-        ::msgraph_sync::runtime::Request::new(
+        rt::Request::new(
             &self.client,
-            <V as ::msgraph_sync::runtime::Version>::VERSION,
+            <V as rt::Version>::VERSION,
             &OPERATION,
             self.path.clone().segment("start"),
-            ::msgraph_sync::runtime::decode_empty,
+            rt::decode_empty,
         )
     }
 }
