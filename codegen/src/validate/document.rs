@@ -1,10 +1,12 @@
 //! The document around the API: root keys, `info`, `servers`, `security`, `tags`, the `components` sections,
 //! component parameters and security schemes.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 use super::{Ctx, bool_flag, doc_strings, string_list};
-use crate::diagnostic::child;
+use crate::diagnostic::Path;
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     let Some(root) = cx.raw().as_object() else {
@@ -12,7 +14,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     };
     cx.keys(
         root,
-        "#",
+        &Path::ROOT,
         "the document root",
         &[
             "openapi",
@@ -28,25 +30,26 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     info(cx, root);
     servers(cx, root);
     if let Some(security) = root.get("security") {
-        security_requirements(cx, security, "#/security");
+        security_requirements(cx, security, &Path::at("#/security"));
     }
     if let Some(tags) = root.get("tags") {
-        tag_list(cx, tags, "#/tags");
+        tag_list(cx, tags, &Path::at("#/tags"));
     }
     if let Some(docs) = root.get("externalDocs") {
-        external_docs(cx, docs, "#/externalDocs");
+        external_docs(cx, docs, &Path::at("#/externalDocs"));
     }
     components(cx, root);
 }
 
 fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+    let pointer = Path::at("#/info");
     let Some(info) = root.get("info").and_then(Value::as_object) else {
-        cx.err("#", "`info` is missing; add `info` with `title`, `version` and `x-graph-versions: [v1.0, beta]`");
+        cx.err(&Path::ROOT, "`info` is missing; add `info` with `title`, `version` and `x-graph-versions: [v1.0, beta]`");
         return;
     };
     cx.keys(
         info,
-        "#/info",
+        &pointer,
         "`info`",
         &[
             "title",
@@ -58,21 +61,22 @@ fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
             "x-graph-versions",
         ],
     );
-    doc_strings(cx, info, "#/info");
+    doc_strings(cx, info, &pointer);
     match info.get("x-graph-versions") {
         None => cx.err(
-            "#/info",
+            &pointer,
             "`info.x-graph-versions` is missing; list the API versions the document describes, e.g. `x-graph-versions: [v1.0, beta]`",
         ),
         Some(value) => {
-            if let Some(versions) = string_list(cx, value, "#/info/x-graph-versions", "x-graph-versions") {
+            let vpointer = pointer.child("x-graph-versions");
+            if let Some(versions) = string_list(cx, value, &vpointer, "x-graph-versions") {
                 if versions.is_empty() {
-                    cx.err("#/info/x-graph-versions", "`x-graph-versions` is empty; list the versions, e.g. `[v1.0, beta]`");
+                    cx.err(&vpointer, "`x-graph-versions` is empty; list the versions, e.g. `[v1.0, beta]`");
                 }
                 for (i, version) in versions.iter().enumerate() {
                     if !version.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_') {
                         cx.err(
-                            &child("#/info/x-graph-versions", i),
+                            &vpointer.child(i),
                             format!("version `{version}` must be a URL segment such as `v1.0` or `beta`"),
                         );
                     }
@@ -83,22 +87,23 @@ fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
 }
 
 fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+    let spointer = Path::at("#/servers");
     let Some(value) = root.get("servers") else {
-        cx.err("#", "`servers` is missing; add `- url: https://graph.microsoft.com/{version}` with a `version` variable");
+        cx.err(&Path::ROOT, "`servers` is missing; add `- url: https://graph.microsoft.com/{version}` with a `version` variable");
         return;
     };
     let Some(servers) = value.as_array() else {
-        cx.expect("#/servers", "servers", "a list of servers", value);
+        cx.expect(&spointer, "servers", "a list of servers", value);
         return;
     };
     if servers.is_empty() {
         cx.err(
-            "#/servers",
+            &spointer,
             "`servers` is empty; add `- url: https://graph.microsoft.com/{version}`",
         );
     }
     for (i, server) in servers.iter().enumerate() {
-        let pointer = child("#/servers", i);
+        let pointer = spointer.child(i);
         let Some(server) = server.as_object() else {
             cx.expect(
                 &pointer,
@@ -120,38 +125,35 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
             continue;
         };
         let names = template_names(url);
+        let no_variables = Map::new();
         let variables = match server.get("variables") {
-            None => Map::new(),
-            Some(Value::Object(v)) => v.clone(),
+            None => &no_variables,
+            Some(Value::Object(v)) => v,
             Some(other) => {
-                cx.expect(
-                    &child(&pointer, "variables"),
-                    "variables",
-                    "a mapping",
-                    other,
-                );
+                cx.expect(&pointer.child("variables"), "variables", "a mapping", other);
                 continue;
             }
         };
-        if !names.iter().any(|n| n == "version") {
+        if !names.contains(&"version") {
             cx.err(
-                &child(&pointer, "url"),
+                &pointer.child("url"),
                 format!("server url `{url}` has no `{{version}}` variable; write `https://graph.microsoft.com/{{version}}`"),
             );
         }
         for name in &names {
-            if !variables.contains_key(name) {
+            if !variables.contains_key(*name) {
                 cx.err(
-                    &child(&pointer, "url"),
+                    &pointer.child("url"),
                     format!(
                         "server url variable `{{{name}}}` is not declared; add it under `variables`"
                     ),
                 );
             }
         }
-        for (name, variable) in &variables {
-            let vpointer = child(&child(&pointer, "variables"), name);
-            if !names.contains(name) {
+        let variables_pointer = pointer.child("variables");
+        for (name, variable) in variables {
+            let vpointer = variables_pointer.child(name);
+            if !names.contains(&name.as_str()) {
                 cx.err(
                     &vpointer,
                     format!(
@@ -182,14 +184,14 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
                 );
             }
             let members = match variable.get("enum") {
-                Some(e) => string_list(cx, e, &child(&vpointer, "enum"), "enum"),
+                Some(e) => string_list(cx, e, &vpointer.child("enum"), "enum"),
                 None => None,
             };
             if let (Some(default), Some(members)) = (default, &members)
-                && !members.iter().any(|m| m == default)
+                && !members.contains(&default)
             {
                 cx.err(
-                    &child(&vpointer, "default"),
+                    &vpointer.child("default"),
                     format!(
                         "default `{default}` is not one of the variable's `enum` ({})",
                         members.join(", ")
@@ -213,19 +215,19 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
 }
 
 /// `{name}` variables of a template, in order.
-pub(super) fn template_names(template: &str) -> Vec<String> {
+pub(super) fn template_names(template: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         let after = rest.get(open + 1..).unwrap_or("");
         let Some(close) = after.find('}') else { break };
-        names.push(after.get(..close).unwrap_or("").to_string());
+        names.push(after.get(..close).unwrap_or(""));
         rest = after.get(close + 1..).unwrap_or("");
     }
     names
 }
 
-pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(items) = value.as_array() else {
         cx.expect(
             pointer,
@@ -239,7 +241,7 @@ pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &s
         .lookup("#/components/securitySchemes")
         .and_then(Value::as_object);
     for (i, item) in items.iter().enumerate() {
-        let ipointer = child(pointer, i);
+        let ipointer = pointer.child(i);
         let Some(requirement) = item.as_object() else {
             cx.expect(
                 &ipointer,
@@ -250,7 +252,7 @@ pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &s
             continue;
         };
         for (name, scopes) in requirement {
-            let spointer = child(&ipointer, name);
+            let spointer = ipointer.child(name);
             if !schemes.is_some_and(|s| s.contains_key(name)) {
                 cx.err(
                     &spointer,
@@ -264,13 +266,13 @@ pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &s
     }
 }
 
-fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(items) = value.as_array() else {
         cx.expect(pointer, "tags", "a list of tags", value);
         return;
     };
     for (i, tag) in items.iter().enumerate() {
-        let tpointer = child(pointer, i);
+        let tpointer = pointer.child(i);
         let Some(tag) = tag.as_object() else {
             cx.expect(&tpointer, "tags[]", "a mapping with `name`", tag);
             continue;
@@ -286,12 +288,12 @@ fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
             cx.err(&tpointer, "a tag needs a `name` string");
         }
         if let Some(docs) = tag.get("externalDocs") {
-            external_docs(cx, docs, &child(&tpointer, "externalDocs"));
+            external_docs(cx, docs, &tpointer.child("externalDocs"));
         }
     }
 }
 
-pub(super) fn external_docs(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+pub(super) fn external_docs(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(docs) = value.as_object() else {
         cx.expect(pointer, "externalDocs", "a mapping with `url`", value);
         return;
@@ -303,17 +305,18 @@ pub(super) fn external_docs(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
     }
 }
 
-fn components(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+fn components<'s>(cx: &mut Ctx<'s>, root: &'s Map<String, Value>) {
     let Some(value) = root.get("components") else {
         return;
     };
+    let cpointer = Path::at("#/components");
     let Some(components) = value.as_object() else {
-        cx.expect("#/components", "components", "a mapping", value);
+        cx.expect(&cpointer, "components", "a mapping", value);
         return;
     };
     cx.keys(
         components,
-        "#/components",
+        &cpointer,
         "`components`",
         &["schemas", "parameters", "responses", "securitySchemes"],
     );
@@ -322,7 +325,7 @@ fn components(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
             && !value.is_object()
         {
             cx.expect(
-                &child("#/components", section),
+                &cpointer.child(section),
                 section,
                 "a mapping of names",
                 value,
@@ -330,26 +333,28 @@ fn components(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
         }
     }
     if let Some(params) = components.get("parameters").and_then(Value::as_object) {
-        let mut seen: Vec<(String, String, String)> = Vec::new();
+        let ppointer = cpointer.child("parameters");
+        // (name, location) of each parameter → the component that declares it first.
+        let mut seen: HashMap<(&str, &str), &str> = HashMap::with_capacity(params.len());
         for (name, param) in params {
-            let pointer = child("#/components/parameters", name);
+            let pointer = ppointer.child(name);
             if let Some((pname, location)) = parameter(cx, param, &pointer) {
-                if let Some((_, _, first)) =
-                    seen.iter().find(|(n, l, _)| *n == pname && *l == location)
-                {
+                if let Some(first) = seen.get(&(pname, location)) {
+                    let first = ppointer.child(*first);
                     let message = format!(
                         "the {location} parameter `{pname}` is declared twice (also at {first}); declare each parameter once and `$ref` it"
                     );
                     cx.err(&pointer, message);
                 } else {
-                    seen.push((pname, location, pointer));
+                    seen.insert((pname, location), name);
                 }
             }
         }
     }
     if let Some(schemes) = components.get("securitySchemes").and_then(Value::as_object) {
+        let spointer = cpointer.child("securitySchemes");
         for (name, scheme) in schemes {
-            security_scheme(cx, scheme, &child("#/components/securitySchemes", name));
+            security_scheme(cx, scheme, &spointer.child(name));
         }
     }
 }
@@ -358,7 +363,11 @@ fn components(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
 pub(super) const QUERY_OPTIONS: &[&str] = &["$top", "$filter", "$select", "$skiptoken", "$count"];
 
 /// A component parameter; returns its name and location when they are usable.
-fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, String)> {
+fn parameter<'v>(
+    cx: &mut Ctx<'_>,
+    value: &'v Value,
+    pointer: &Path<'_>,
+) -> Option<(&'v str, &'static str)> {
     let Some(param) = value.as_object() else {
         cx.expect(pointer, "parameter", "a Parameter object", value);
         return None;
@@ -386,9 +395,9 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
     );
     doc_strings(cx, param, pointer);
     let name = match param.get("name") {
-        Some(Value::String(name)) if !name.is_empty() => name.clone(),
+        Some(Value::String(name)) if !name.is_empty() => name.as_str(),
         Some(other) => {
-            cx.expect(&child(pointer, "name"), "name", "a non-empty string", other);
+            cx.expect(&pointer.child("name"), "name", "a non-empty string", other);
             return None;
         }
         None => {
@@ -397,10 +406,11 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
         }
     };
     let location = match param.get("in").and_then(Value::as_str) {
-        Some(l @ ("path" | "query")) => l.to_string(),
+        Some("path") => "path",
+        Some("query") => "query",
         Some(l @ ("header" | "cookie")) => {
             cx.err(
-                &child(pointer, "in"),
+                &pointer.child("in"),
                 format!("{l} parameters (`{name}`) are not supported by the generator; only path parameters and the OData query options are"),
             );
             return None;
@@ -436,7 +446,7 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         {
             cx.err(
-                &child(pointer, "name"),
+                &pointer.child("name"),
                 format!("path parameter name `{name}` may only use letters, digits, `-` and `_`"),
             );
         }
@@ -444,26 +454,26 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
             && !(schema.get("type").and_then(Value::as_str) == Some("string") && schema.len() == 1)
         {
             cx.err(
-                &child(pointer, "schema"),
+                &pointer.child("schema"),
                 format!("path parameter `{name}` must have `schema: {{type: string}}`"),
             );
         }
         if style.is_some_and(|s| s != "simple") {
             cx.err(
-                &child(pointer, "style"),
+                &pointer.child("style"),
                 "path parameters only support `style: simple`; remove it",
             );
         }
         if explode == Some(true) {
             cx.err(
-                &child(pointer, "explode"),
+                &pointer.child("explode"),
                 "path parameters do not explode; remove `explode`",
             );
         }
     } else {
-        if !QUERY_OPTIONS.contains(&name.as_str()) {
+        if !QUERY_OPTIONS.contains(&name) {
             cx.err(
-                &child(pointer, "name"),
+                &pointer.child("name"),
                 format!(
                     "query parameter `{name}` is not supported by the generator; the supported query options are {}",
                     QUERY_OPTIONS.join(", ")
@@ -473,25 +483,25 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
         }
         if required == Some(true) {
             cx.err(
-                &child(pointer, "required"),
+                &pointer.child("required"),
                 format!("query option `{name}` must be optional; remove `required: true`"),
             );
         }
         if style.is_some_and(|s| s != "form") {
             cx.err(
-                &child(pointer, "style"),
+                &pointer.child("style"),
                 "query options only support `style: form`; remove it",
             );
         }
         if let Some(schema) = schema {
             let ty = schema.get("type").and_then(Value::as_str);
-            let expected = match name.as_str() {
+            let expected = match name {
                 "$top" => "integer",
                 "$count" => "boolean",
                 "$select" => "array",
                 _ => "string",
             };
-            let ok = match name.as_str() {
+            let ok = match name {
                 "$select" => {
                     ty == Some("string")
                         || (ty == Some("array")
@@ -504,14 +514,14 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
                 _ => ty == Some(expected),
             };
             if !ok {
-                let want = match name.as_str() {
+                let want = match name {
                     "$top" => "`{type: integer, format: int32}`",
                     "$count" => "`{type: boolean}`",
                     "$select" => "`{type: array, items: {type: string}}` (with `explode: false`)",
                     _ => "`{type: string}`",
                 };
                 cx.err(
-                    &child(pointer, "schema"),
+                    &pointer.child("schema"),
                     format!("query option `{name}` must have `schema: {want}`"),
                 );
             }
@@ -526,7 +536,7 @@ fn parameter(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Option<(String, 
     Some((name, location))
 }
 
-fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
+fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(scheme) = value.as_object() else {
         cx.expect(
             pointer,
@@ -551,10 +561,10 @@ fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
                 cx.err(pointer, "an oauth2 security scheme needs `flows`");
                 return;
             };
-            let fpointer = child(pointer, "flows");
+            let fpointer = pointer.child("flows");
             cx.keys(flows, &fpointer, "oauth2 `flows`", &["implicit", "password", "clientCredentials", "authorizationCode"]);
             for (name, flow) in flows {
-                let flow_pointer = child(&fpointer, name);
+                let flow_pointer = fpointer.child(name);
                 let Some(flow) = flow.as_object() else {
                     cx.expect(&flow_pointer, name, "an OAuth Flow object", flow);
                     continue;
@@ -564,11 +574,11 @@ fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
                     Some(Value::Object(scopes)) => {
                         for (scope, text) in scopes {
                             if !text.is_string() {
-                                cx.expect(&child(&child(&flow_pointer, "scopes"), scope), scope, "a description string", text);
+                                cx.expect(&flow_pointer.child("scopes").child(scope), scope, "a description string", text);
                             }
                         }
                     }
-                    Some(other) => cx.expect(&child(&flow_pointer, "scopes"), "scopes", "a mapping of scope to description", other),
+                    Some(other) => cx.expect(&flow_pointer.child("scopes"), "scopes", "a mapping of scope to description", other),
                     None => cx.err(&flow_pointer, "an oauth2 flow needs `scopes` (may be `{}`)"),
                 }
             }
@@ -578,13 +588,13 @@ fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &str) {
             let kind = scheme.get("scheme").and_then(Value::as_str).unwrap_or("");
             if !kind.eq_ignore_ascii_case("bearer") {
                 cx.err(
-                    &child(pointer, "scheme"),
+                    &pointer.child("scheme"),
                     format!("http security scheme `{kind}` is not supported by the generator; only `scheme: bearer` is"),
                 );
             }
         }
         Some(other) => cx.err(
-            &child(pointer, "type"),
+            &pointer.child("type"),
             format!("security scheme type `{other}` is not supported by the generator; only `oauth2` and `http` (bearer) are"),
         ),
         None => cx.err(pointer, "the security scheme has no `type`; write `type: oauth2` or `type: http`"),

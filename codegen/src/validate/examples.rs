@@ -10,14 +10,14 @@ use serde_json::{Map, Value};
 
 use super::schemas::{Named, classify, is_flags};
 use super::{Ctx, describe};
-use crate::diagnostic::child;
+use crate::diagnostic::Path;
 
 /// Checks `example` and `examples.*.value` of a media type (at `pointer`) against the component schema at
 /// `schema_pointer`.
 pub(super) fn check_media(
     cx: &mut Ctx<'_>,
     media: &Map<String, Value>,
-    pointer: &str,
+    pointer: &Path<'_>,
     schema_pointer: &str,
 ) {
     if let Some(example) = media.get("example") {
@@ -25,7 +25,7 @@ pub(super) fn check_media(
             cx,
             schema_pointer,
             example,
-            &child(pointer, "example"),
+            &pointer.child("example"),
             false,
             0,
         );
@@ -33,7 +33,7 @@ pub(super) fn check_media(
     let Some(examples) = media.get("examples") else {
         return;
     };
-    let epointer = child(pointer, "examples");
+    let epointer = pointer.child("examples");
     let Some(examples) = examples.as_object() else {
         cx.expect(
             &epointer,
@@ -44,7 +44,7 @@ pub(super) fn check_media(
         return;
     };
     for (name, example) in examples {
-        let xpointer = child(&epointer, name);
+        let xpointer = epointer.child(name);
         let Some(example) = example.as_object() else {
             cx.expect(&xpointer, name, "an Example object with `value`", example);
             continue;
@@ -68,7 +68,7 @@ pub(super) fn check_media(
                 cx,
                 schema_pointer,
                 value,
-                &child(&xpointer, "value"),
+                &xpointer.child("value"),
                 false,
                 0,
             ),
@@ -87,7 +87,7 @@ fn named(
     cx: &mut Ctx<'_>,
     schema_pointer: &str,
     value: &Value,
-    at: &str,
+    at: &Path<'_>,
     nullable: bool,
     depth: usize,
 ) {
@@ -118,15 +118,16 @@ fn named(
             let Some(properties) = map.get("properties").and_then(Value::as_object) else {
                 return;
             };
-            let ppointer = child(schema_pointer, "properties");
+            let schema_path = Path::at(schema_pointer);
+            let ppointer = schema_path.child("properties");
             for (key, item) in object {
                 if let Some(property) = properties.get(key) {
                     property_value(
                         cx,
                         property,
-                        &child(&ppointer, key),
+                        &ppointer.child(key),
                         item,
-                        &child(at, key),
+                        &at.child(key),
                         depth + 1,
                     );
                 }
@@ -141,9 +142,9 @@ fn named(
 fn property_value(
     cx: &mut Ctx<'_>,
     schema: &Value,
-    schema_pointer: &str,
+    schema_pointer: &Path<'_>,
     value: &Value,
-    at: &str,
+    at: &Path<'_>,
     depth: usize,
 ) {
     if depth > MAX_DEPTH {
@@ -176,13 +177,17 @@ fn property_value(
         return;
     }
     let format = map.get("format").and_then(Value::as_str);
-    let found = describe(value);
+    // Described for messages only.
+    let found = || describe(value);
     match map.get("type").and_then(Value::as_str) {
         Some("string") => {
             let Some(text) = value.as_str() else {
                 cx.err(
                     at,
-                    format!("expected a string for `{schema_pointer}`, found {found}"),
+                    format!(
+                        "expected a string for `{schema_pointer}`, found {}",
+                        found()
+                    ),
                 );
                 return;
             };
@@ -198,20 +203,20 @@ fn property_value(
                     } else if !is_date_time(text) {
                         cx.err(
                             at,
-                            format!("expected an ISO-8601 date-time such as `2024-01-31T08:00:00Z` for `{schema_pointer}`, found {found}"),
+                            format!("expected an ISO-8601 date-time such as `2024-01-31T08:00:00Z` for `{schema_pointer}`, found {}", found()),
                         );
                     }
                 }
                 Some("duration") if !is_duration(text) => {
                     cx.err(
                         at,
-                        format!("expected an ISO-8601 duration such as `PT40M` or `P10675199DT2H48M5.4775807S` for `{schema_pointer}`, found {found}"),
+                        format!("expected an ISO-8601 duration such as `PT40M` or `P10675199DT2H48M5.4775807S` for `{schema_pointer}`, found {}", found()),
                     );
                 }
                 Some("uuid") if !is_uuid(text) => {
                     cx.err(
                         at,
-                        format!("expected a UUID such as `00000000-0000-0000-0000-000000000000` for `{schema_pointer}`, found {found}"),
+                        format!("expected a UUID such as `00000000-0000-0000-0000-000000000000` for `{schema_pointer}`, found {}", found()),
                     );
                 }
                 _ => {}
@@ -220,7 +225,10 @@ fn property_value(
         Some("boolean") if !value.is_boolean() => {
             cx.err(
                 at,
-                format!("expected `true` or `false` for `{schema_pointer}`, found {found}"),
+                format!(
+                    "expected `true` or `false` for `{schema_pointer}`, found {}",
+                    found()
+                ),
             );
         }
         Some("integer") => {
@@ -232,7 +240,10 @@ fn property_value(
                 let kind = format.unwrap_or("int64");
                 cx.err(
                     at,
-                    format!("expected an {kind} integer for `{schema_pointer}`, found {found}"),
+                    format!(
+                        "expected an {kind} integer for `{schema_pointer}`, found {}",
+                        found()
+                    ),
                 );
             }
         }
@@ -240,22 +251,25 @@ fn property_value(
             let Some(items) = value.as_array() else {
                 cx.err(
                     at,
-                    format!("expected a list for `{schema_pointer}`, found {found}"),
+                    format!("expected a list for `{schema_pointer}`, found {}", found()),
                 );
                 return;
             };
             let Some(item_schema) = map.get("items") else {
                 return;
             };
-            let ipointer = child(schema_pointer, "items");
+            let ipointer = schema_pointer.child("items");
             for (i, item) in items.iter().enumerate() {
-                property_value(cx, item_schema, &ipointer, item, &child(at, i), depth + 1);
+                property_value(cx, item_schema, &ipointer, item, &at.child(i), depth + 1);
             }
         }
         Some("object") if !value.is_object() => {
             cx.err(
                 at,
-                format!("expected a JSON object for `{schema_pointer}`, found {found}"),
+                format!(
+                    "expected a JSON object for `{schema_pointer}`, found {}",
+                    found()
+                ),
             );
         }
         _ => {}
@@ -267,7 +281,7 @@ fn enum_value(
     map: &Map<String, Value>,
     schema_pointer: &str,
     value: &Value,
-    at: &str,
+    at: &Path<'_>,
     nullable: bool,
 ) {
     let Some(text) = value.as_str() else {
@@ -289,37 +303,42 @@ fn enum_value(
         }
         return;
     }
-    let mut spellings: Vec<&str> = map
+    let members = map
         .get("enum")
         .and_then(Value::as_array)
-        .map(|m| m.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let members = spellings.clone();
-    if let Some(names) = map.get("x-graph-enum-names").and_then(Value::as_object) {
-        for list in names.values().filter_map(Value::as_array) {
-            spellings.extend(list.iter().filter_map(Value::as_str));
-        }
-    }
-    let known = |m: &str| spellings.iter().any(|s| s.eq_ignore_ascii_case(m));
-    let flags = is_flags(map);
-    let parts: Vec<&str> = if flags {
-        text.split(',').map(str::trim).collect()
-    } else {
-        vec![text]
+        .map_or(&[][..], Vec::as_slice);
+    let names = map.get("x-graph-enum-names").and_then(Value::as_object);
+    // The spellings are the members and other versions' names of them.
+    let known = |part: &str| {
+        members
+            .iter()
+            .chain(
+                names
+                    .into_iter()
+                    .flat_map(Map::values)
+                    .filter_map(Value::as_array)
+                    .flatten(),
+            )
+            .filter_map(Value::as_str)
+            .any(|s| s.eq_ignore_ascii_case(part))
     };
-    for part in parts {
-        if !known(part) {
-            let what = if flags { "flag member" } else { "member" };
-            cx.err(
-                at,
-                format!(
-                    "`{part}` is not a {what} of the enum `{schema_pointer}` (members: {}; compared case-insensitively{})",
-                    members.join(", "),
-                    if flags { ", flags joined with \", \"" } else { "" }
-                ),
-            );
-            return;
-        }
+    let flags = is_flags(map);
+    let unknown = if flags {
+        text.split(',').map(str::trim).find(|part| !known(part))
+    } else {
+        Some(text).filter(|part| !known(part))
+    };
+    if let Some(part) = unknown {
+        let what = if flags { "flag member" } else { "member" };
+        let members: Vec<&str> = members.iter().filter_map(Value::as_str).collect();
+        cx.err(
+            at,
+            format!(
+                "`{part}` is not a {what} of the enum `{schema_pointer}` (members: {}; compared case-insensitively{})",
+                members.join(", "),
+                if flags { ", flags joined with \", \"" } else { "" }
+            ),
+        );
     }
 }
 

@@ -20,9 +20,12 @@ mod paths;
 mod refs;
 mod schemas;
 
+use std::borrow::Cow;
+use std::fmt;
+
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{SpecError, SpecErrors, child, tokens};
+use crate::diagnostic::{Path, SpecError, SpecErrors, unescape_token};
 use crate::load::LoadedSpec;
 
 /// Validates a loaded spec; `Err` lists every problem found, sorted by pointer.
@@ -46,7 +49,7 @@ struct Ctx<'s> {
     spec: &'s LoadedSpec,
     errors: Vec<SpecError>,
     /// `info.x-graph-versions`, when it is well-formed (empty otherwise, which turns version checks off).
-    versions: Vec<String>,
+    versions: Vec<&'s str>,
 }
 
 impl<'s> Ctx<'s> {
@@ -55,13 +58,7 @@ impl<'s> Ctx<'s> {
             .raw
             .pointer("/info/x-graph-versions")
             .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
+            .map(|items| items.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         Ctx {
             spec,
@@ -74,17 +71,27 @@ impl<'s> Ctx<'s> {
         &self.spec.raw
     }
 
-    fn err(&mut self, pointer: &str, message: impl Into<String>) {
-        let error = self.spec.error(pointer, message);
+    /// Reports an error at `pointer`; the pointer's text and YAML line are only worked out here.
+    fn err(&mut self, pointer: &Path<'_>, message: impl Into<String>) {
+        let error = self.spec.error(&pointer.to_pointer(), message);
         self.errors.push(error);
     }
 
     /// The node a `#`-prefixed JSON pointer names.
     fn lookup(&self, pointer: &str) -> Option<&'s Value> {
         let mut node = self.raw();
-        for token in tokens(pointer)? {
+        let rest = pointer.strip_prefix('#')?;
+        if rest.is_empty() {
+            return Some(node);
+        }
+        for token in rest.strip_prefix('/')?.split('/') {
+            let token = if token.contains('~') {
+                Cow::Owned(unescape_token(token))
+            } else {
+                Cow::Borrowed(token)
+            };
             node = match node {
-                Value::Object(map) => map.get(&token)?,
+                Value::Object(map) => map.get(token.as_ref())?,
                 Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
                 _ => return None,
             };
@@ -97,20 +104,21 @@ impl<'s> Ctx<'s> {
     /// [`refs`] reports. Returns the target and its pointer.
     fn follow(
         &mut self,
-        node: &Map<String, Value>,
-        pointer: &str,
+        node: &'s Map<String, Value>,
+        pointer: &Path<'_>,
         section: &str,
-    ) -> Option<(&'s Value, String)> {
+    ) -> Option<(&'s Value, &'s str)> {
         let reference = node.get("$ref")?.as_str()?;
         let target = self.lookup(reference)?;
-        let prefix = format!("#/components/{section}/");
-        match reference.strip_prefix(&prefix) {
-            Some(name) if !name.is_empty() && !name.contains('/') => {
-                Some((target, reference.to_string()))
-            }
+        let name = reference
+            .strip_prefix("#/components/")
+            .and_then(|rest| rest.strip_prefix(section))
+            .and_then(|rest| rest.strip_prefix('/'));
+        match name {
+            Some(name) if !name.is_empty() && !name.contains('/') => Some((target, reference)),
             _ => {
                 self.err(
-                    &child(pointer, "$ref"),
+                    &pointer.child("$ref"),
                     format!(
                         "`$ref: {reference}` must name a member of `#/components/{section}` here"
                     ),
@@ -122,12 +130,18 @@ impl<'s> Ctx<'s> {
 
     /// Checks the keys of an object against the ones the generator understands in this place (`what`); every
     /// other key is refused, with a hint for the common ones.
-    fn keys(&mut self, map: &Map<String, Value>, pointer: &str, what: &str, allowed: &[&str]) {
+    fn keys(
+        &mut self,
+        map: &Map<String, Value>,
+        pointer: &Path<'_>,
+        what: impl fmt::Display,
+        allowed: &[&str],
+    ) {
         for key in map.keys() {
             if allowed.contains(&key.as_str()) {
                 continue;
             }
-            let at = child(pointer, key);
+            let at = pointer.child(key);
             let message = if key.starts_with("x-") {
                 let here = allowed
                     .iter()
@@ -158,7 +172,7 @@ impl<'s> Ctx<'s> {
     }
 
     /// Reports a wrongly typed value at `pointer` (`expected` says what it must be).
-    fn expect(&mut self, pointer: &str, name: &str, expected: &str, found: &Value) {
+    fn expect(&mut self, pointer: &Path<'_>, name: &str, expected: &str, found: &Value) {
         self.err(
             pointer,
             format!("`{name}` must be {expected}, not {}", describe(found)),
@@ -258,28 +272,33 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Checks that `value` (at `pointer`, named `name`) is a list of distinct non-empty strings; returns them.
-fn string_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str, name: &str) -> Option<Vec<String>> {
+fn string_list<'v>(
+    cx: &mut Ctx<'_>,
+    value: &'v Value,
+    pointer: &Path<'_>,
+    name: &str,
+) -> Option<Vec<&'v str>> {
     let Some(items) = value.as_array() else {
         cx.expect(pointer, name, "a list of strings", value);
         return None;
     };
-    let mut out: Vec<String> = Vec::new();
+    let mut out: Vec<&'v str> = Vec::with_capacity(items.len());
     let mut ok = true;
     for (i, item) in items.iter().enumerate() {
-        let at = child(pointer, i);
+        let at = pointer.child(i);
         match item.as_str() {
             Some("") => {
                 cx.err(&at, format!("`{name}` has an empty string; remove it"));
                 ok = false;
             }
-            Some(s) if out.iter().any(|o| o == s) => {
+            Some(s) if out.contains(&s) => {
                 cx.err(
                     &at,
                     format!("`{name}` lists `{s}` twice; remove the repetition"),
                 );
                 ok = false;
             }
-            Some(s) => out.push(s.to_string()),
+            Some(s) => out.push(s),
             None => {
                 cx.expect(&at, &format!("{name}[{i}]"), "a string", item);
                 ok = false;
@@ -290,23 +309,28 @@ fn string_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str, name: &str) -> Op
 }
 
 /// Checks an optional documentation string (`description`, `summary`, `title`).
-fn doc_strings(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str) {
+fn doc_strings(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &Path<'_>) {
     for key in ["description", "summary", "title"] {
         if let Some(value) = map.get(key)
             && !value.is_string()
         {
-            cx.expect(&child(pointer, key), key, "a string", value);
+            cx.expect(&pointer.child(key), key, "a string", value);
         }
     }
 }
 
 /// Checks an optional boolean flag.
-fn bool_flag(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, key: &str) -> Option<bool> {
+fn bool_flag(
+    cx: &mut Ctx<'_>,
+    map: &Map<String, Value>,
+    pointer: &Path<'_>,
+    key: &str,
+) -> Option<bool> {
     let value = map.get(key)?;
     match value.as_bool() {
         Some(b) => Some(b),
         None => {
-            cx.expect(&child(pointer, key), key, "`true` or `false`", value);
+            cx.expect(&pointer.child(key), key, "`true` or `false`", value);
             None
         }
     }

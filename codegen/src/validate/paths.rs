@@ -1,14 +1,14 @@
 //! Paths and operations: path shapes, path parameters against templates, operationIds, operation
 //! extensions, query options, request bodies, responses, and the component responses they reference.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
 use super::document::{QUERY_OPTIONS, external_docs, security_requirements, template_names};
 use super::schemas::{Named, classify, is_array_of_refs};
 use super::{Ctx, bool_flag, doc_strings, examples, string_list};
-use crate::diagnostic::child;
+use crate::diagnostic::Path;
 
 /// The parents recognised by the generator (docs/DESIGN.md §1).
 const PARENTS: &[&str] = &[
@@ -21,41 +21,54 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 
 const OPERATION_TYPES: &[&str] = &["operation", "action", "function"];
 
-/// A parameter reference, resolved.
-struct Param {
-    name: String,
-    location: String,
-    pointer: String,
+const PATH_ITEM_KEYS: &[&str] = &[
+    "get",
+    "put",
+    "post",
+    "delete",
+    "patch",
+    "parameters",
+    "summary",
+    "description",
+];
+
+/// A parameter reference, resolved; at `<list>/<index>` of its `parameters` list.
+struct Param<'s> {
+    name: &'s str,
+    location: &'s str,
+    index: usize,
 }
+
+/// The operationIds seen so far, each with the path and method of its first operation.
+type OperationIds<'s> = HashMap<&'s str, (&'s str, &'static str)>;
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     component_responses(cx);
     let Some(value) = cx.raw().get("paths") else {
-        cx.err("#", "`paths` is missing; the spec describes no operations");
+        cx.err(
+            &Path::ROOT,
+            "`paths` is missing; the spec describes no operations",
+        );
         return;
     };
+    let pointer = Path::at("#/paths");
     let Some(paths) = value.as_object() else {
-        cx.expect(
-            "#/paths",
-            "paths",
-            "a mapping of paths to path items",
-            value,
-        );
+        cx.expect(&pointer, "paths", "a mapping of paths to path items", value);
         return;
     };
     if paths.is_empty() {
         cx.err(
-            "#/paths",
+            &pointer,
             "`paths` is empty; the spec describes no operations",
         );
     }
-    let mut operation_ids: Vec<(String, String)> = Vec::new();
+    let mut operation_ids = OperationIds::with_capacity(paths.len());
     for (path, item) in paths {
-        path_item(cx, path, item, &mut operation_ids);
+        path_item(cx, &pointer, path, item, &mut operation_ids);
     }
 }
 
-fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &str) {
+fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &Path<'_>) {
     if !path.starts_with('/') {
         cx.err(pointer, format!("path `{path}` must start with `/`"));
         return;
@@ -119,13 +132,14 @@ fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &str) {
     }
 }
 
-fn path_item(
-    cx: &mut Ctx<'_>,
-    path: &str,
-    value: &Value,
-    operation_ids: &mut Vec<(String, String)>,
+fn path_item<'s>(
+    cx: &mut Ctx<'s>,
+    paths: &Path<'_>,
+    path: &'s str,
+    value: &'s Value,
+    operation_ids: &mut OperationIds<'s>,
 ) {
-    let pointer = child("#/paths", path);
+    let pointer = paths.child(path);
     path_shape(cx, path, &pointer);
     let Some(item) = value.as_object() else {
         cx.expect(&pointer, path, "a Path Item object", value);
@@ -138,31 +152,30 @@ fn path_item(
         );
         return;
     }
-    let mut allowed = METHODS.to_vec();
-    allowed.extend(["parameters", "summary", "description"]);
-    cx.keys(item, &pointer, "a path item", &allowed);
+    cx.keys(item, &pointer, "a path item", PATH_ITEM_KEYS);
     doc_strings(cx, item, &pointer);
+    let shared_pointer = pointer.child("parameters");
     let shared = match item.get("parameters") {
-        Some(list) => parameter_list(cx, list, &child(&pointer, "parameters")),
+        Some(list) => parameter_list(cx, list, &shared_pointer),
         None => Vec::new(),
     };
     let template = template_names(path);
-    let mut declared_by_operation: Vec<(String, Vec<String>)> = Vec::new();
-    for method in METHODS {
-        let Some(op) = item.get(*method) else {
+    let mut declared_by_operation: Vec<(&'static str, Vec<&str>)> = Vec::new();
+    for &method in METHODS {
+        let Some(op) = item.get(method) else {
             continue;
         };
-        let op_pointer = child(&pointer, method);
-        let own = operation(cx, method, op, &op_pointer, &shared, operation_ids);
+        let op_pointer = pointer.child(method);
+        let own = operation(cx, path, method, op, &op_pointer, &shared, operation_ids);
         let names = own
             .iter()
             .filter(|p| p.location == "path")
-            .map(|p| p.name.clone())
+            .map(|p| p.name)
             .collect();
         for param in own.iter().filter(|p| p.location == "path") {
             if !template.contains(&param.name) {
                 cx.err(
-                    &param.pointer,
+                    &op_pointer.child("parameters").child(param.index),
                     format!(
                         "path parameter `{}` is declared but the path `{path}` has no `{{{}}}`; remove the parameter or fix its name",
                         param.name, param.name
@@ -170,7 +183,7 @@ fn path_item(
                 );
             }
         }
-        declared_by_operation.push((op_pointer, names));
+        declared_by_operation.push((method, names));
     }
     if declared_by_operation.is_empty() {
         cx.err(
@@ -181,7 +194,7 @@ fn path_item(
     for param in shared.iter().filter(|p| p.location == "path") {
         if !template.contains(&param.name) {
             cx.err(
-                &param.pointer,
+                &shared_pointer.child(param.index),
                 format!(
                     "path parameter `{}` is declared but the path `{path}` has no `{{{}}}`; remove the parameter or fix its name",
                     param.name, param.name
@@ -196,10 +209,10 @@ fn path_item(
         {
             continue;
         }
-        let missing: Vec<&String> = declared_by_operation
+        let missing: Vec<&str> = declared_by_operation
             .iter()
             .filter(|(_, names)| !names.contains(name))
-            .map(|(p, _)| p)
+            .map(|(method, _)| *method)
             .collect();
         if missing.len() == declared_by_operation.len() {
             cx.err(
@@ -209,9 +222,9 @@ fn path_item(
                 ),
             );
         } else {
-            for op_pointer in missing {
+            for method in missing {
                 cx.err(
-                    op_pointer,
+                    &pointer.child(method),
                     format!(
                         "path template parameter `{{{name}}}` is not declared for this operation; declare it once in the path item's `parameters`"
                     ),
@@ -222,8 +235,8 @@ fn path_item(
 }
 
 /// A `parameters` list: `$ref`s to `#/components/parameters`, resolved.
-fn parameter_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Vec<Param> {
-    let mut out: Vec<Param> = Vec::new();
+fn parameter_list<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>) -> Vec<Param<'s>> {
+    let mut out: Vec<Param<'s>> = Vec::new();
     let Some(items) = value.as_array() else {
         cx.expect(
             pointer,
@@ -234,7 +247,7 @@ fn parameter_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Vec<Param> 
         return out;
     };
     for (i, item) in items.iter().enumerate() {
-        let ipointer = child(pointer, i);
+        let ipointer = pointer.child(i);
         let Some(map) = item.as_object() else {
             cx.expect(
                 &ipointer,
@@ -275,23 +288,24 @@ fn parameter_list(cx: &mut Ctx<'_>, value: &Value, pointer: &str) -> Vec<Param> 
             continue;
         }
         out.push(Param {
-            name: name.to_string(),
-            location: location.to_string(),
-            pointer: ipointer,
+            name,
+            location,
+            index: i,
         });
     }
     out
 }
 
 /// Checks one operation; returns its own (operation-level) parameters.
-fn operation(
-    cx: &mut Ctx<'_>,
-    method: &str,
-    value: &Value,
-    pointer: &str,
-    shared: &[Param],
-    operation_ids: &mut Vec<(String, String)>,
-) -> Vec<Param> {
+fn operation<'s>(
+    cx: &mut Ctx<'s>,
+    path: &'s str,
+    method: &'static str,
+    value: &'s Value,
+    pointer: &Path<'_>,
+    shared: &[Param<'s>],
+    operation_ids: &mut OperationIds<'s>,
+) -> Vec<Param<'s>> {
     let Some(op) = value.as_object() else {
         cx.expect(pointer, method, "an Operation object", value);
         return Vec::new();
@@ -319,58 +333,62 @@ fn operation(
     );
     doc_strings(cx, op, pointer);
     if let Some(tags) = op.get("tags") {
-        string_list(cx, tags, &child(pointer, "tags"), "tags");
+        string_list(cx, tags, &pointer.child("tags"), "tags");
     }
     if let Some(docs) = op.get("externalDocs") {
-        external_docs(cx, docs, &child(pointer, "externalDocs"));
+        external_docs(cx, docs, &pointer.child("externalDocs"));
     }
     if let Some(security) = op.get("security") {
-        security_requirements(cx, security, &child(pointer, "security"));
+        security_requirements(cx, security, &pointer.child("security"));
     }
-    operation_id(cx, op, pointer, operation_ids);
+    operation_id(cx, op, pointer, path, method, operation_ids);
     let kind = operation_type(cx, op, pointer, method);
     let versions = operation_versions(cx, op, pointer);
-    deprecated(cx, op, pointer, &versions);
+    deprecated(cx, op, pointer, versions.as_deref());
     permissions(cx, op, pointer);
     let pageable = pageable(cx, op, pointer, method);
 
     let own = match op.get("parameters") {
-        Some(list) => parameter_list(cx, list, &child(pointer, "parameters")),
+        Some(list) => parameter_list(cx, list, &pointer.child("parameters")),
         None => Vec::new(),
     };
-    let query: BTreeSet<&str> = shared
+    // The query options taken, as a set of bits over `QUERY_OPTIONS` (only supported options are kept by
+    // `parameter_list`).
+    let query: u32 = shared
         .iter()
         .chain(own.iter())
         .filter(|p| p.location == "query")
-        .map(|p| p.name.as_str())
-        .collect();
-    let all: BTreeSet<&str> = QUERY_OPTIONS.iter().copied().collect();
+        .filter_map(|p| QUERY_OPTIONS.iter().position(|o| *o == p.name))
+        .fold(0, |set, i| set | 1 << i);
+    let all: u32 = (1 << QUERY_OPTIONS.len()) - 1;
+    let select_only = QUERY_OPTIONS
+        .iter()
+        .position(|o| *o == "$select")
+        .map_or(0, |i| 1 << i);
     let query_pointer = if op.contains_key("parameters") {
-        child(pointer, "parameters")
+        pointer.child("parameters")
     } else {
-        pointer.to_string()
+        *pointer
     };
-    let is_select_only = query.len() == 1 && query.contains("$select");
-    if !(query.is_empty() || is_select_only || query == all) {
+    if !(query == 0 || query == select_only || query == all) {
         cx.err(
             &query_pointer,
             format!(
                 "the query options {} are not a set the generator supports: a list operation takes all of {}; a single-entity GET takes `$select` alone; others take none",
-                query.iter().copied().collect::<Vec<_>>().join(", "),
+                query_options(query).join(", "),
                 QUERY_OPTIONS.join(", ")
             ),
         );
     } else if pageable.is_some() && kind == Some("operation") && query != all {
-        let missing: Vec<&str> = all.difference(&query).copied().collect();
         cx.err(
             &query_pointer,
             format!(
                 "a list operation (pageable, `x-ms-docs-operation-type: operation`) takes all of {}; add `$ref`s for {}",
                 QUERY_OPTIONS.join(", "),
-                missing.join(", ")
+                query_options(all & !query).join(", ")
             ),
         );
-    } else if pageable.is_none() && !query.is_empty() && query == all {
+    } else if pageable.is_none() && query != 0 && query == all {
         cx.err(
             pointer,
             "the operation takes the list query options but has no `x-ms-pageable`; add `x-ms-pageable: {nextLinkName: '@odata.nextLink', itemName: value}`",
@@ -378,19 +396,32 @@ fn operation(
     }
 
     if let Some(body) = op.get("requestBody") {
-        request_body(cx, method, body, &child(pointer, "requestBody"));
+        request_body(cx, method, body, &pointer.child("requestBody"));
     }
-    responses(cx, op, pointer, method, pageable.as_ref());
+    responses(cx, op, pointer, method, pageable);
     own
 }
 
-fn operation_id(
-    cx: &mut Ctx<'_>,
-    op: &Map<String, Value>,
-    pointer: &str,
-    seen: &mut Vec<(String, String)>,
+/// The query options in the bit set `set` (over `QUERY_OPTIONS`), sorted by name.
+fn query_options(set: u32) -> Vec<&'static str> {
+    let mut names: BTreeSet<&str> = BTreeSet::new();
+    for (i, name) in QUERY_OPTIONS.iter().enumerate() {
+        if set & (1 << i) != 0 {
+            names.insert(name);
+        }
+    }
+    names.into_iter().collect()
+}
+
+fn operation_id<'s>(
+    cx: &mut Ctx<'s>,
+    op: &'s Map<String, Value>,
+    pointer: &Path<'_>,
+    path: &'s str,
+    method: &'static str,
+    seen: &mut OperationIds<'s>,
 ) {
-    let ipointer = child(pointer, "operationId");
+    let ipointer = pointer.child("operationId");
     let id = match op.get("operationId") {
         None => {
             cx.err(
@@ -410,10 +441,14 @@ fn operation_id(
             return;
         }
     };
-    if let Some((_, first)) = seen.iter().find(|(other, _)| other == id) {
+    if let Some(&(first_path, first_method)) = seen.get(id.as_str()) {
+        let paths = Path::at("#/paths");
+        let first_path = paths.child(first_path);
+        let first_operation = first_path.child(first_method);
+        let first = first_operation.child("operationId").to_pointer();
         let line = cx
             .spec
-            .line_of(first)
+            .line_of(&first)
             .map(|l| format!(" (line {l})"))
             .unwrap_or_default();
         let message = format!(
@@ -421,7 +456,7 @@ fn operation_id(
         );
         cx.err(&ipointer, message);
     } else {
-        seen.push((id.clone(), ipointer));
+        seen.insert(id, (path, method));
     }
 }
 
@@ -429,10 +464,10 @@ fn operation_id(
 fn operation_type<'v>(
     cx: &mut Ctx<'_>,
     op: &'v Map<String, Value>,
-    pointer: &str,
+    pointer: &Path<'_>,
     method: &str,
 ) -> Option<&'v str> {
-    let tpointer = child(pointer, "x-ms-docs-operation-type");
+    let tpointer = pointer.child("x-ms-docs-operation-type");
     match op.get("x-ms-docs-operation-type") {
         None => {
             cx.err(
@@ -469,21 +504,22 @@ fn operation_type<'v>(
     }
 }
 
-/// `x-graph-versions` on an operation; returns the versions the operation is in.
-fn operation_versions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) -> Vec<String> {
-    let Some(value) = op.get("x-graph-versions") else {
-        return cx.versions.clone();
-    };
-    let vpointer = child(pointer, "x-graph-versions");
-    let Some(list) = string_list(cx, value, &vpointer, "x-graph-versions") else {
-        return cx.versions.clone();
-    };
+/// `x-graph-versions` on an operation; returns the versions the operation is in, `None` for all the versions
+/// of the document (`Ctx::versions`).
+fn operation_versions<'s>(
+    cx: &mut Ctx<'s>,
+    op: &'s Map<String, Value>,
+    pointer: &Path<'_>,
+) -> Option<Vec<&'s str>> {
+    let value = op.get("x-graph-versions")?;
+    let vpointer = pointer.child("x-graph-versions");
+    let list = string_list(cx, value, &vpointer, "x-graph-versions")?;
     if list.is_empty() {
         cx.err(&vpointer, "`x-graph-versions` is empty; list the versions the operation is in, or omit it for all versions");
-        return list;
+        return Some(list);
     }
     if cx.versions.is_empty() {
-        return list;
+        return Some(list);
     }
     let mut ok = true;
     for (i, version) in list.iter().enumerate() {
@@ -493,11 +529,11 @@ fn operation_versions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) 
                 "version `{version}` is not in `info.x-graph-versions` ({}); fix the name or add the version there",
                 cx.versions.join(", ")
             );
-            cx.err(&child(&vpointer, i), message);
+            cx.err(&vpointer.child(i), message);
         }
     }
     if !ok {
-        return cx.versions.clone();
+        return None;
     }
     if cx.versions.iter().all(|v| list.contains(v)) {
         cx.err(
@@ -505,7 +541,7 @@ fn operation_versions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) 
             "`x-graph-versions` lists every version of `info.x-graph-versions`; omit it (it is only for operations missing from some version)",
         );
     }
-    list
+    Some(list)
 }
 
 fn is_date(s: &str) -> bool {
@@ -520,11 +556,25 @@ fn is_date(s: &str) -> bool {
         })
 }
 
-fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions: &[String]) {
+/// `x-graph-deprecated`; `versions` are the operation's versions (`None`: all of `Ctx::versions`).
+fn deprecated(
+    cx: &mut Ctx<'_>,
+    op: &Map<String, Value>,
+    pointer: &Path<'_>,
+    versions: Option<&[&str]>,
+) {
     let Some(value) = op.get("x-graph-deprecated") else {
         return;
     };
-    let dpointer = child(pointer, "x-graph-deprecated");
+    let all;
+    let versions = match versions {
+        Some(versions) => versions,
+        None => {
+            all = cx.versions.clone();
+            &all
+        }
+    };
+    let dpointer = pointer.child("x-graph-deprecated");
     let Some(d) = value.as_object() else {
         cx.expect(
             &dpointer,
@@ -543,7 +593,7 @@ fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions
     match d.get("versions") {
         None => cx.err(&dpointer, "`x-graph-deprecated` needs `versions`: the versions in which the operation is deprecated"),
         Some(list) => {
-            let lpointer = child(&dpointer, "versions");
+            let lpointer = dpointer.child("versions");
             if let Some(list) = string_list(cx, list, &lpointer, "versions") {
                 if list.is_empty() {
                     cx.err(&lpointer, "`versions` is empty; name the versions in which the operation is deprecated");
@@ -551,7 +601,7 @@ fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions
                 for (i, version) in list.iter().enumerate() {
                     if !versions.is_empty() && !versions.contains(version) {
                         cx.err(
-                            &child(&lpointer, i),
+                            &lpointer.child(i),
                             format!("deprecated in `{version}`, but the operation is only in {}", versions.join(", ")),
                         );
                     }
@@ -567,14 +617,14 @@ fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions
             }
             None => {}
             Some(Value::String(s)) if is_date(s) => dates.push(s),
-            Some(other) => cx.expect(&child(&dpointer, key), key, "a date `YYYY-MM-DD`", other),
+            Some(other) => cx.expect(&dpointer.child(key), key, "a date `YYYY-MM-DD`", other),
         }
     }
     if let [date, removal] = dates.as_slice()
         && removal < date
     {
         cx.err(
-            &child(&dpointer, "removalDate"),
+            &dpointer.child("removalDate"),
             format!("`removalDate` {removal} is before `date` {date}"),
         );
     }
@@ -582,7 +632,7 @@ fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions
         && !replacement.is_string()
     {
         cx.expect(
-            &child(&dpointer, "replacement"),
+            &dpointer.child("replacement"),
             "replacement",
             "a string",
             replacement,
@@ -590,11 +640,11 @@ fn deprecated(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str, versions
     }
 }
 
-fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) {
+fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &Path<'_>) {
     let Some(value) = op.get("x-graph-permissions") else {
         return;
     };
-    let ppointer = child(pointer, "x-graph-permissions");
+    let ppointer = pointer.child("x-graph-permissions");
     let shape = "a mapping with `delegatedWork`, `delegatedPersonal` and `application`, each `{least: [...], higher: [...]}`";
     let Some(p) = value.as_object() else {
         cx.expect(&ppointer, "x-graph-permissions", shape, value);
@@ -603,7 +653,7 @@ fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) {
     let kinds = ["delegatedWork", "delegatedPersonal", "application"];
     cx.keys(p, &ppointer, "`x-graph-permissions`", &kinds);
     for kind in kinds {
-        let kpointer = child(&ppointer, kind);
+        let kpointer = ppointer.child(kind);
         let Some(entry) = p.get(kind) else {
             cx.err(
                 &ppointer,
@@ -618,11 +668,11 @@ fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) {
         cx.keys(
             entry,
             &kpointer,
-            &format!("`x-graph-permissions.{kind}`"),
+            format_args!("`x-graph-permissions.{kind}`"),
             &["least", "higher"],
         );
         for level in ["least", "higher"] {
-            let lpointer = child(&kpointer, level);
+            let lpointer = kpointer.child(level);
             let Some(list) = entry.get(level) else {
                 cx.err(
                     &kpointer,
@@ -636,7 +686,7 @@ fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) {
             for (i, name) in names.iter().enumerate() {
                 if name.chars().any(char::is_whitespace) {
                     cx.err(
-                        &child(&lpointer, i),
+                        &lpointer.child(i),
                         format!(
                             "permission `{name}` contains whitespace; write one permission per item"
                         ),
@@ -648,14 +698,14 @@ fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &str) {
 }
 
 /// `x-ms-pageable`; returns `(nextLinkName, itemName)`.
-fn pageable(
+fn pageable<'s>(
     cx: &mut Ctx<'_>,
-    op: &Map<String, Value>,
-    pointer: &str,
+    op: &'s Map<String, Value>,
+    pointer: &Path<'_>,
     method: &str,
-) -> Option<(String, String)> {
+) -> Option<(&'s str, &'s str)> {
     let value = op.get("x-ms-pageable")?;
-    let ppointer = child(pointer, "x-ms-pageable");
+    let ppointer = pointer.child("x-ms-pageable");
     let Some(p) = value.as_object() else {
         cx.expect(
             &ppointer,
@@ -681,7 +731,7 @@ fn pageable(
     let next = p.get("nextLinkName").and_then(Value::as_str);
     let item = p.get("itemName").and_then(Value::as_str);
     match (next, item) {
-        (Some(next), Some(item)) => Some((next.to_string(), item.to_string())),
+        (Some(next), Some(item)) => Some((next, item)),
         _ => {
             cx.err(&ppointer, "`x-ms-pageable` needs `nextLinkName: '@odata.nextLink'` and `itemName: value` (strings)");
             None
@@ -689,7 +739,7 @@ fn pageable(
     }
 }
 
-fn request_body(cx: &mut Ctx<'_>, method: &str, value: &Value, pointer: &str) {
+fn request_body<'s>(cx: &mut Ctx<'s>, method: &str, value: &'s Value, pointer: &Path<'_>) {
     if matches!(method, "get" | "delete") {
         cx.err(
             pointer,
@@ -716,7 +766,7 @@ fn request_body(cx: &mut Ctx<'_>, method: &str, value: &Value, pointer: &str) {
     );
     doc_strings(cx, body, pointer);
     bool_flag(cx, body, pointer, "required");
-    let cpointer = child(pointer, "content");
+    let cpointer = pointer.child("content");
     let Some(content) = body.get("content").and_then(Value::as_object) else {
         cx.err(
             pointer,
@@ -735,7 +785,7 @@ fn request_body(cx: &mut Ctx<'_>, method: &str, value: &Value, pointer: &str) {
         return;
     }
     for (media_type, media) in content {
-        let mpointer = child(&cpointer, media_type);
+        let mpointer = cpointer.child(media_type);
         if !matches!(
             media_type.as_str(),
             "application/json" | "application/scim+json"
@@ -751,7 +801,12 @@ fn request_body(cx: &mut Ctx<'_>, method: &str, value: &Value, pointer: &str) {
 }
 
 /// A media type object: a `$ref` schema to a named object schema, and examples; returns the schema reference.
-fn media_object(cx: &mut Ctx<'_>, value: &Value, pointer: &str, what: &str) -> Option<String> {
+fn media_object<'s>(
+    cx: &mut Ctx<'s>,
+    value: &'s Value,
+    pointer: &Path<'_>,
+    what: &str,
+) -> Option<&'s str> {
     let Some(media) = value.as_object() else {
         cx.expect(
             pointer,
@@ -767,7 +822,7 @@ fn media_object(cx: &mut Ctx<'_>, value: &Value, pointer: &str, what: &str) -> O
         "a media type",
         &["schema", "example", "examples"],
     );
-    let spointer = child(pointer, "schema");
+    let spointer = pointer.child("schema");
     let Some(schema) = media.get("schema") else {
         cx.err(
             pointer,
@@ -785,29 +840,29 @@ fn media_object(cx: &mut Ctx<'_>, value: &Value, pointer: &str, what: &str) -> O
     cx.keys(
         schema,
         &spointer,
-        &format!("a {what} schema reference"),
+        format_args!("a {what} schema reference"),
         &["$ref"],
     );
     let (target, reference) = cx.follow(schema, &spointer, "schemas")?;
     if !matches!(classify(target), Named::Object(_)) {
         cx.err(
-            &child(&spointer, "$ref"),
+            &spointer.child("$ref"),
             format!("the {what} schema `{reference}` is not an object schema; bodies must be named object schemas"),
         );
         return None;
     }
-    examples::check_media(cx, media, pointer, &reference);
+    examples::check_media(cx, media, pointer, reference);
     Some(reference)
 }
 
-fn responses(
-    cx: &mut Ctx<'_>,
-    op: &Map<String, Value>,
-    pointer: &str,
+fn responses<'s>(
+    cx: &mut Ctx<'s>,
+    op: &'s Map<String, Value>,
+    pointer: &Path<'_>,
     method: &str,
-    pageable: Option<&(String, String)>,
+    pageable: Option<(&str, &str)>,
 ) {
-    let rpointer = child(pointer, "responses");
+    let rpointer = pointer.child("responses");
     let Some(value) = op.get("responses") else {
         cx.err(pointer, "the operation has no `responses`; list the success statuses and `default: {$ref: '#/components/responses/error'}`");
         return;
@@ -822,9 +877,9 @@ fn responses(
         return;
     };
     let mut has_default = false;
-    let mut success: Vec<(u16, Option<String>)> = Vec::new();
+    let mut success: Vec<(u16, Option<&'s str>)> = Vec::new();
     for (status, response) in responses {
-        let spointer = child(&rpointer, status);
+        let spointer = rpointer.child(status);
         if status == "default" {
             has_default = true;
             let reference = response.as_object().filter(|r| r.contains_key("$ref"));
@@ -866,22 +921,25 @@ fn responses(
             "the operation has no success (2xx) response; list each documented success status",
         );
     }
-    let schemas: BTreeSet<&String> = success.iter().filter_map(|(_, s)| s.as_ref()).collect();
-    if schemas.len() > 1 {
+    let mut schemas = success.iter().filter_map(|(_, s)| *s);
+    if let Some(first) = schemas.next()
+        && schemas.any(|s| s != first)
+    {
+        let schemas: BTreeSet<&str> = success.iter().filter_map(|(_, s)| *s).collect();
         cx.err(
             &rpointer,
             format!(
                 "the success responses return different schemas ({}); the generator needs one response type per operation",
-                schemas.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                schemas.into_iter().collect::<Vec<_>>().join(", ")
             ),
         );
     }
     let Some((next, item)) = pageable else { return };
-    let ppointer = child(pointer, "x-ms-pageable");
+    let ppointer = pointer.child("x-ms-pageable");
     let Some(reference) = success
         .iter()
         .find(|(code, _)| *code == 200)
-        .and_then(|(_, s)| s.clone())
+        .and_then(|(_, s)| *s)
     else {
         cx.err(&ppointer, "a pageable operation needs a `200` response with an `application/json` collection-response schema");
         return;
@@ -890,7 +948,7 @@ fn responses(
         return;
     }
     let Some(properties) = cx
-        .lookup(&reference)
+        .lookup(reference)
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
     else {
@@ -923,13 +981,13 @@ fn responses(
 
 /// A response object (inline); returns `Some(schema reference)` when it has JSON content, `Some(None)` when
 /// it has none, `None` when it is unusable.
-fn response_object(
-    cx: &mut Ctx<'_>,
-    value: &Value,
-    pointer: &str,
+fn response_object<'s>(
+    cx: &mut Ctx<'s>,
+    value: &'s Value,
+    pointer: &Path<'_>,
     status: Option<u16>,
     component: bool,
-) -> Option<Option<String>> {
+) -> Option<Option<&'s str>> {
     let Some(response) = value.as_object() else {
         cx.expect(pointer, "response", "a Response object", value);
         return None;
@@ -948,7 +1006,7 @@ fn response_object(
     let Some(content) = response.get("content") else {
         return Some(None);
     };
-    let cpointer = child(pointer, "content");
+    let cpointer = pointer.child("content");
     let Some(content) = content.as_object() else {
         cx.expect(&cpointer, "content", "a mapping of media types", content);
         return None;
@@ -965,7 +1023,7 @@ fn response_object(
     }
     let mut schema = None;
     for (media_type, media) in content {
-        let mpointer = child(&cpointer, media_type);
+        let mpointer = cpointer.child(media_type);
         if media_type != "application/json" {
             cx.err(
                 &mpointer,
@@ -985,13 +1043,8 @@ fn component_responses(cx: &mut Ctx<'_>) {
     else {
         return;
     };
+    let pointer = Path::at("#/components/responses");
     for (name, response) in responses {
-        response_object(
-            cx,
-            response,
-            &child("#/components/responses", name),
-            None,
-            true,
-        );
+        response_object(cx, response, &pointer.child(name), None, true);
     }
 }

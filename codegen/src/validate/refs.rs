@@ -7,62 +7,72 @@
 use serde_json::Value;
 
 use super::{Ctx, did_you_mean};
-use crate::diagnostic::{child, tokens};
+use crate::diagnostic::{Path, tokens};
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     let raw = cx.raw();
-    walk(cx, raw, "#", false, 0);
+    walk(cx, raw, &Path::ROOT, false, 0);
 }
 
 /// Keys whose value maps names to objects (so every key below is a name, not a keyword).
-const NAMED_MAPS: &[&str] = &[
-    "paths",
-    "properties",
-    "schemas",
-    "parameters",
-    "responses",
-    "requestBodies",
-    "securitySchemes",
-    "examples",
-    "content",
-    "variables",
-    "headers",
-    "links",
-    "callbacks",
-];
+fn is_named_map(key: &str) -> bool {
+    matches!(
+        key,
+        "paths"
+            | "properties"
+            | "schemas"
+            | "parameters"
+            | "responses"
+            | "requestBodies"
+            | "securitySchemes"
+            | "examples"
+            | "content"
+            | "variables"
+            | "headers"
+            | "links"
+            | "callbacks"
+    )
+}
 
 /// Keys whose value is data, never an OpenAPI object (`examples` is checked, `$ref`s included, by [`super::examples`]).
-const DATA_KEYS: &[&str] = &["example", "examples", "enum", "default", "value"];
+fn is_data_key(key: &str) -> bool {
+    matches!(key, "example" | "examples" | "enum" | "default" | "value")
+}
 
-fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &str, named: bool, depth: usize) {
+/// The pointer of each node is only a link on the stack ([`Path`]); its text is built for errors alone.
+fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, named: bool, depth: usize) {
     if depth > 256 {
         return;
     }
     match node {
         Value::Object(map) => {
             if !named && let Some(reference) = map.get("$ref") {
-                check_ref(cx, reference, &child(pointer, "$ref"));
+                check_ref(cx, reference, &pointer.child("$ref"));
             }
             for (key, value) in map {
-                if !named
-                    && (key == "$ref" || DATA_KEYS.contains(&key.as_str()) || key.starts_with("x-"))
-                {
+                if !named && (key == "$ref" || is_data_key(key) || key.starts_with("x-")) {
                     continue;
                 }
-                let named_below = !named && NAMED_MAPS.contains(&key.as_str()) && value.is_object();
-                walk(cx, value, &child(pointer, key), named_below, depth + 1);
+                if !value.is_object() && !value.is_array() {
+                    // Scalars hold no `$ref`.
+                    continue;
+                }
+                let named_below = !named && value.is_object() && is_named_map(key);
+                walk(cx, value, &pointer.child(key), named_below, depth + 1);
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(cx, item, &child(pointer, i), false, depth + 1);
+                if item.is_object() || item.is_array() {
+                    walk(cx, item, &pointer.child(i), false, depth + 1);
+                }
             }
         }
         _ => {}
     }
 }
 
-fn check_ref(cx: &mut Ctx<'_>, reference: &Value, pointer: &str) {
+fn check_ref(cx: &mut Ctx<'_>, reference: &Value, pointer: &Path<'_>) {
     let Some(reference) = reference.as_str() else {
         cx.expect(
             pointer,

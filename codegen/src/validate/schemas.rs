@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::{Ctx, bool_flag, describe, doc_strings, keyword_hint, string_list};
-use crate::diagnostic::child;
+use crate::diagnostic::Path;
 
 /// What a named component schema stands for.
 pub(super) enum Named<'s> {
@@ -51,8 +51,9 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     let Some(schemas) = cx.lookup("#/components/schemas").and_then(Value::as_object) else {
         return;
     };
+    let spointer = Path::at("#/components/schemas");
     for (name, schema) in schemas {
-        let pointer = child("#/components/schemas", name);
+        let pointer = spointer.child(name);
         let Some(map) = schema.as_object() else {
             cx.expect(&pointer, name, "a Schema object", schema);
             continue;
@@ -73,7 +74,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
                     .find(|k| map.contains_key(*k))
                 {
                     cx.err(
-                        &child(&pointer, kw),
+                        &pointer.child(kw),
                         format!("`{kw}` on component schema `{name}` is not supported by the generator; flatten the inherited properties into one `type: object` schema"),
                     );
                 } else {
@@ -87,7 +88,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     }
 }
 
-fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str) {
+fn object<'s>(cx: &mut Ctx<'s>, name: &str, map: &'s Map<String, Value>, pointer: &Path<'_>) {
     cx.keys(
         map,
         pointer,
@@ -108,7 +109,7 @@ fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str)
         Some(Value::String(kind)) if CSDL_KINDS.contains(&kind.as_str()) => Some(kind.as_str()),
         Some(other) => {
             cx.expect(
-                &child(pointer, "x-graph-csdl"),
+                &pointer.child("x-graph-csdl"),
                 "x-graph-csdl",
                 &format!("one of {}", CSDL_KINDS.join(", ")),
                 other,
@@ -120,7 +121,7 @@ fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str)
         && extra != &Value::Bool(true)
     {
         cx.err(
-            &child(pointer, "additionalProperties"),
+            &pointer.child("additionalProperties"),
             "on a component object schema only `additionalProperties: true` is supported (service types are open anyway); remove it",
         );
     }
@@ -129,7 +130,7 @@ fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str)
         Some(Value::Object(p)) => Some(p),
         Some(other) => {
             cx.expect(
-                &child(pointer, "properties"),
+                &pointer.child("properties"),
                 "properties",
                 "a mapping of property names to schemas",
                 other,
@@ -138,13 +139,13 @@ fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str)
         }
     };
     if let Some(properties) = properties {
-        let ppointer = child(pointer, "properties");
+        let ppointer = pointer.child("properties");
         for (prop, schema) in properties {
-            property(cx, schema, &child(&ppointer, prop), false);
+            property(cx, schema, &ppointer.child(prop), false);
         }
     }
     if let Some(required) = map.get("required") {
-        let rpointer = child(pointer, "required");
+        let rpointer = pointer.child("required");
         if !matches!(csdl, Some("action-parameters" | "scim")) {
             cx.err(
                 &rpointer,
@@ -154,9 +155,9 @@ fn object(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str)
             );
         } else if let Some(names) = string_list(cx, required, &rpointer, "required") {
             for (i, required_name) in names.iter().enumerate() {
-                if !properties.is_some_and(|p| p.contains_key(required_name)) {
+                if !properties.is_some_and(|p| p.contains_key(*required_name)) {
                     cx.err(
-                        &child(&rpointer, i),
+                        &rpointer.child(i),
                         format!("required property `{required_name}` is not in `properties`"),
                     );
                 }
@@ -186,8 +187,11 @@ pub(super) fn is_array_of_refs(schema: &Value) -> bool {
 
 const STRING_FORMATS: &[&str] = &["date-time", "duration", "uuid"];
 
+/// The keys every property kind accepts.
+const COMMON: [&str; 4] = ["type", "nullable", "readOnly", "description"];
+
 /// A property schema (or an array's `items`): one of the property kinds of docs/DESIGN.md §1.
-fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
+fn property<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>, in_items: bool) {
     let what = if in_items {
         "array `items`"
     } else {
@@ -206,7 +210,7 @@ fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
                     "`{key}` next to `$ref` is ignored by OpenAPI 3.0 and not supported by the generator; use `{{allOf: [{{$ref: ...}}], nullable: true, {key}: ...}}` or remove it"
                 )
             };
-            cx.err(&child(pointer, key), message);
+            cx.err(&pointer.child(key), message);
         }
         doc_strings(cx, map, pointer);
         cx.follow(map, pointer, "schemas");
@@ -218,19 +222,18 @@ fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
     }
     if map.contains_key("enum") {
         cx.err(
-            &child(pointer, "enum"),
+            &pointer.child("enum"),
             "inline enums are not supported by the generator; declare a named string enum in `#/components/schemas` (with `x-graph-enum-values`) and `$ref` it",
         );
         return;
     }
-    let common = ["type", "nullable", "readOnly", "description"];
     doc_strings(cx, map, pointer);
     bool_flag(cx, map, pointer, "nullable");
     bool_flag(cx, map, pointer, "readOnly");
     let ty = match map.get("type") {
         Some(Value::String(ty)) => ty.as_str(),
         Some(other) => {
-            cx.expect(&child(pointer, "type"), "type", "a single type name", other);
+            cx.expect(&pointer.child("type"), "type", "a single type name", other);
             return;
         }
         None => {
@@ -241,7 +244,7 @@ fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
             {
                 polymorphic = true;
                 cx.err(
-                    &child(pointer, kw),
+                    &pointer.child(kw),
                     format!(
                         "`{kw}` is not supported by the generator on {what}; {}",
                         keyword_hint(kw)
@@ -256,73 +259,98 @@ fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
     };
     match ty {
         "string" => {
-            let mut allowed = common.to_vec();
-            allowed.extend(["format", "x-graph-secret"]);
-            cx.keys(map, pointer, what, &allowed);
+            cx.keys(
+                map,
+                pointer,
+                what,
+                &[
+                    "type",
+                    "nullable",
+                    "readOnly",
+                    "description",
+                    "format",
+                    "x-graph-secret",
+                ],
+            );
             if let Some(format) = map.get("format") {
                 match format.as_str() {
                     Some(f) if STRING_FORMATS.contains(&f) => {}
                     Some(f) => cx.err(
-                        &child(pointer, "format"),
+                        &pointer.child("format"),
                         format!(
                             "string format `{f}` is not supported by the generator; use one of {} or no format",
                             STRING_FORMATS.join(", ")
                         ),
                     ),
-                    None => cx.expect(&child(pointer, "format"), "format", "a string", format),
+                    None => cx.expect(&pointer.child("format"), "format", "a string", format),
                 }
             }
             match map.get("x-graph-secret") {
                 None | Some(Value::Bool(true)) if !map.contains_key("format") => {}
                 Some(Value::Bool(true)) => {
-                    cx.err(&child(pointer, "x-graph-secret"), "`x-graph-secret` applies to plain strings only (no `format`)");
+                    cx.err(&pointer.child("x-graph-secret"), "`x-graph-secret` applies to plain strings only (no `format`)");
                 }
                 None => {}
-                Some(other) => cx.expect(&child(pointer, "x-graph-secret"), "x-graph-secret", "`true` (or absent)", other),
+                Some(other) => cx.expect(&pointer.child("x-graph-secret"), "x-graph-secret", "`true` (or absent)", other),
             }
         }
-        "boolean" => cx.keys(map, pointer, what, &common),
+        "boolean" => cx.keys(map, pointer, what, &COMMON),
         "integer" => {
-            let mut allowed = common.to_vec();
-            allowed.push("format");
-            cx.keys(map, pointer, what, &allowed);
+            cx.keys(
+                map,
+                pointer,
+                what,
+                &["type", "nullable", "readOnly", "description", "format"],
+            );
             match map.get("format").and_then(Value::as_str) {
                 Some("int32" | "int64") => {}
                 Some(f) => cx.err(
-                    &child(pointer, "format"),
+                    &pointer.child("format"),
                     format!("integer format `{f}` is not supported by the generator; use `int32` or `int64`"),
                 ),
                 None => cx.err(pointer, "integers need `format: int32` or `format: int64`"),
             }
         }
         "number" => cx.err(
-            &child(pointer, "type"),
+            &pointer.child("type"),
             "`type: number` is not supported by the generator; use `{type: integer, format: int32|int64}` or a string",
         ),
         "array" => {
-            let mut allowed = common.to_vec();
-            allowed.push("items");
-            cx.keys(map, pointer, what, &allowed);
+            cx.keys(
+                map,
+                pointer,
+                what,
+                &["type", "nullable", "readOnly", "description", "items"],
+            );
             match map.get("items") {
                 None => cx.err(pointer, "an array needs `items`"),
                 Some(items) if items.get("type").and_then(Value::as_str) == Some("array") => cx.err(
-                    &child(pointer, "items"),
+                    &pointer.child("items"),
                     "arrays of arrays are not supported by the generator; wrap the inner list in a named object schema",
                 ),
-                Some(items) => property(cx, items, &child(pointer, "items"), true),
+                Some(items) => property(cx, items, &pointer.child("items"), true),
             }
         }
         "object" => {
             if map.contains_key("properties") {
                 cx.err(
-                    &child(pointer, "properties"),
+                    &pointer.child("properties"),
                     "inline objects with `properties` are not supported by the generator; declare a named object schema in `#/components/schemas` and `$ref` it",
                 );
                 return;
             }
-            let mut allowed = common.to_vec();
-            allowed.push("additionalProperties");
-            cx.keys(map, pointer, what, &allowed);
+            cx.keys(
+                map,
+                pointer,
+                what,
+                &[
+                    "type",
+                    "nullable",
+                    "readOnly",
+                    "description",
+                    "additionalProperties",
+                ],
+            );
             if map.get("additionalProperties") != Some(&Value::Bool(true)) {
                 cx.err(
                     pointer,
@@ -331,23 +359,23 @@ fn property(cx: &mut Ctx<'_>, value: &Value, pointer: &str, in_items: bool) {
             }
         }
         other => cx.err(
-            &child(pointer, "type"),
+            &pointer.child("type"),
             format!("`type: {other}` is not supported by the generator (supported: string, boolean, integer, array, object)"),
         ),
     }
 }
 
 /// `{allOf: [{$ref: ...}], nullable: true}`, optionally with `description` and `readOnly`.
-fn nullable_ref(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, what: &str) {
+fn nullable_ref<'s>(cx: &mut Ctx<'s>, map: &'s Map<String, Value>, pointer: &Path<'_>, what: &str) {
     cx.keys(
         map,
         pointer,
-        &format!("{what} using `allOf`"),
+        format_args!("{what} using `allOf`"),
         &["allOf", "nullable", "description", "readOnly"],
     );
     doc_strings(cx, map, pointer);
     bool_flag(cx, map, pointer, "readOnly");
-    let apointer = child(pointer, "allOf");
+    let apointer = pointer.child("allOf");
     let single = match map
         .get("allOf")
         .and_then(Value::as_array)
@@ -365,7 +393,7 @@ fn nullable_ref(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, what:
         );
         return;
     };
-    cx.follow(single, &child(&apointer, 0), "schemas");
+    cx.follow(single, &apointer.child(0usize), "schemas");
     if map.get("nullable") != Some(&Value::Bool(true)) {
         cx.err(
             pointer,
@@ -374,7 +402,7 @@ fn nullable_ref(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, what:
     }
 }
 
-fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &str) {
+fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: &Path<'_>) {
     cx.keys(
         map,
         pointer,
@@ -395,7 +423,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
         Some("string") => {}
         Some(other) => {
             cx.err(
-                &child(pointer, "type"),
+                &pointer.child("type"),
                 format!("enum `{name}` has `type: {other}`; enums that are not strings are not supported by the generator (write `type: string` with the member names and put the numbers in `x-graph-enum-values`)"),
             );
             return;
@@ -405,7 +433,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
             return;
         }
     }
-    let epointer = child(pointer, "enum");
+    let epointer = pointer.child("enum");
     let Some(items) = map.get("enum").and_then(Value::as_array) else {
         cx.err(&epointer, "`enum` must be a list of member names");
         return;
@@ -414,10 +442,10 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
         cx.err(&epointer, format!("enum `{name}` has no members"));
         return;
     }
-    let mut members: Vec<String> = Vec::new();
+    let mut members: Vec<&str> = Vec::with_capacity(items.len());
     let mut members_ok = true;
     for (i, item) in items.iter().enumerate() {
-        let ipointer = child(&epointer, i);
+        let ipointer = epointer.child(i);
         match item.as_str() {
             Some("") => {
                 cx.err(&ipointer, "an enum member cannot be the empty string");
@@ -427,11 +455,11 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
                 if let Some(j) = members.iter().position(|m| m.eq_ignore_ascii_case(member)) {
                     cx.err(
                         &ipointer,
-                        format!("duplicate enum member `{member}`: same as `{}` at {epointer}/{j} (members are compared case-insensitively); remove one", members.get(j).map_or("", String::as_str)),
+                        format!("duplicate enum member `{member}`: same as `{}` at {epointer}/{j} (members are compared case-insensitively); remove one", members.get(j).copied().unwrap_or("")),
                     );
                     members_ok = false;
                 }
-                members.push(member.to_string());
+                members.push(member);
             }
             None => {
                 cx.err(
@@ -439,7 +467,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
                     format!("enum member {} is not a string; enums that are not strings are not supported by the generator", describe(item)),
                 );
                 members_ok = false;
-                members.push(String::new());
+                members.push("");
             }
         }
     }
@@ -447,7 +475,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
     let flags = match map.get("x-ms-enum-flags") {
         None => false,
         Some(Value::Object(f)) => {
-            let fpointer = child(pointer, "x-ms-enum-flags");
+            let fpointer = pointer.child("x-ms-enum-flags");
             cx.keys(f, &fpointer, "`x-ms-enum-flags`", &["isFlags"]);
             match f.get("isFlags") {
                 Some(Value::Bool(b)) => *b,
@@ -459,7 +487,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
         }
         Some(other) => {
             cx.expect(
-                &child(pointer, "x-ms-enum-flags"),
+                &pointer.child("x-ms-enum-flags"),
                 "x-ms-enum-flags",
                 "`{isFlags: true}`",
                 other,
@@ -470,7 +498,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
     bool_flag(cx, map, pointer, "x-graph-enum-closed");
     enum_names(cx, map, pointer, &members);
 
-    let vpointer = child(pointer, "x-graph-enum-values");
+    let vpointer = pointer.child("x-graph-enum-values");
     let Some(values) = map.get("x-graph-enum-values") else {
         cx.err(
             pointer,
@@ -504,11 +532,11 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
             Some(n) => {
                 if let Some(j) = numbers.iter().position(|m| *m == n) {
                     cx.err(
-                        &child(&vpointer, i),
+                        &vpointer.child(i),
                         format!(
                             "value {n} of `{}` repeats the value of `{}`; CSDL values must be distinct",
-                            members.get(i).map_or("", String::as_str),
-                            members.get(j).map_or("", String::as_str)
+                            members.get(i).copied().unwrap_or(""),
+                            members.get(j).copied().unwrap_or("")
                         ),
                     );
                     return;
@@ -517,7 +545,7 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
             }
             None => {
                 cx.expect(
-                    &child(&vpointer, i),
+                    &vpointer.child(i),
                     "x-graph-enum-values",
                     "a list of integers",
                     value,
@@ -532,10 +560,10 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
 }
 
 /// Each flag value is 0, a power of two, or exactly the union of other members.
-fn flag_values(cx: &mut Ctx<'_>, members: &[String], values: &[i64], pointer: &str) {
+fn flag_values(cx: &mut Ctx<'_>, members: &[&str], values: &[i64], pointer: &Path<'_>) {
     for (i, &value) in values.iter().enumerate() {
-        let member = members.get(i).map_or("", String::as_str);
-        let at = child(pointer, i);
+        let member = members.get(i).copied().unwrap_or("");
+        let at = pointer.child(i);
         if value < 0 {
             cx.err(&at, format!("flag value {value} of `{member}` is negative; flag values are 0, powers of two, or unions of members"));
             continue;
@@ -547,7 +575,7 @@ fn flag_values(cx: &mut Ctx<'_>, members: &[String], values: &[i64], pointer: &s
             .iter()
             .enumerate()
             .filter(|&(j, &v)| j != i && v > 0 && v & !value == 0)
-            .map(|(j, &v)| (members.get(j).map_or("", String::as_str), v))
+            .map(|(j, &v)| (members.get(j).copied().unwrap_or(""), v))
             .collect();
         let union = inside.iter().fold(0, |acc, (_, v)| acc | v);
         if union != value {
@@ -575,11 +603,11 @@ fn flag_values(cx: &mut Ctx<'_>, members: &[String], values: &[i64], pointer: &s
 }
 
 /// `x-graph-enum-names: {beta: [...]}`: another version's spellings, one per member.
-fn enum_names(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, members: &[String]) {
+fn enum_names(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &Path<'_>, members: &[&str]) {
     let Some(value) = map.get("x-graph-enum-names") else {
         return;
     };
-    let npointer = child(pointer, "x-graph-enum-names");
+    let npointer = pointer.child("x-graph-enum-names");
     let Some(names) = value.as_object() else {
         cx.expect(
             &npointer,
@@ -590,8 +618,8 @@ fn enum_names(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, members
         return;
     };
     for (version, list) in names {
-        let vpointer = child(&npointer, version);
-        if !cx.versions.is_empty() && !cx.versions.contains(version) {
+        let vpointer = npointer.child(version);
+        if !cx.versions.is_empty() && !cx.versions.contains(&version.as_str()) {
             let message = format!(
                 "`x-graph-enum-names` names version `{version}`, which is not in `info.x-graph-versions` ({})",
                 cx.versions.join(", ")
@@ -615,10 +643,10 @@ fn enum_names(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &str, members
         for (i, n) in list.iter().enumerate() {
             if let Some(j) = list.iter().take(i).position(|m| m.eq_ignore_ascii_case(n)) {
                 cx.err(
-                    &child(&vpointer, i),
+                    &vpointer.child(i),
                     format!(
                         "`{n}` repeats `{}` (case-insensitive)",
-                        list.get(j).map_or("", String::as_str)
+                        list.get(j).copied().unwrap_or("")
                     ),
                 );
             }
