@@ -371,36 +371,32 @@ fn child_method(cx: &Context<'_>, child: &Child, key: &ImplKey) -> TokenStream {
 }
 
 fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
-    let mut text = String::new();
+    let mut paragraphs: Vec<String> = Vec::new();
     let summary = op.summary.trim();
-    text.push_str(if summary.is_empty() {
-        "Sends the request."
+    paragraphs.push(if summary.is_empty() {
+        "Sends the request.".into()
     } else {
-        summary
+        summary.into()
     });
-    text.push_str("\n\n");
     if !op.description.trim().is_empty() {
-        text.push_str(op.description.trim());
-        text.push_str("\n\n");
+        paragraphs.push(op.description.trim().into());
     }
-    for path in &op.paths {
-        text.push_str(&format!("`{} {}`\\\n", op.http.as_str(), path));
-    }
-    text.push_str(&format!(
-        "Success: {}.\n\n",
-        op.success
-            .iter()
-            .map(u16::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-    text.push_str(&format!("Versions: {}.", op.versions.join(", ")));
+    let mut http: Vec<String> = op
+        .paths
+        .iter()
+        .map(|path| format!("`{} {}`\\", op.http.as_str(), path))
+        .collect();
+    let statuses: Vec<String> = op.success.iter().map(u16::to_string).collect();
+    http.push(format!("Success: {}.", statuses.join(", ")));
+    paragraphs.push(http.join("\n"));
+    let mut versions = format!("Versions: {}.", op.versions.join(", "));
     if op.versions.len() < cx.api.versions.len() {
-        text.push_str(" Not available on other versions' builders.");
+        versions.push_str(" Not available on other versions' builders.");
     }
+    paragraphs.push(versions);
     if let Some(d) = &op.deprecated {
-        text.push_str(&format!(
-            "\n\n**Deprecated** in {} since {} (removal planned {}). {}",
+        paragraphs.push(format!(
+            "**Deprecated** in {} since {} (removal planned {}). {}",
             d.versions.join(", "),
             d.date,
             d.removal,
@@ -408,16 +404,18 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
         ));
     }
     if !op.permissions.is_empty() {
-        text.push_str("\n\nPermissions (least privileged first):\n");
-        for line in &op.permissions {
-            text.push_str(&format!("- {line}\n"));
-        }
+        let lines: Vec<String> = op
+            .permissions
+            .iter()
+            .map(|line| format!("- {line}"))
+            .collect();
+        paragraphs.push(format!(
+            "Permissions (least privileged first):\n{}",
+            lines.join("\n")
+        ));
     }
-    text.push_str(&format!(
-        "\n\nOperation: `{}`.",
-        op.operation_ids.join("`, `")
-    ));
-    text
+    paragraphs.push(format!("Operation: `{}`.", op.operation_ids.join("`, `")));
+    paragraphs.join("\n\n")
 }
 
 fn operation(cx: &Context<'_>, _n: &Node, op: &Operation, key: &ImplKey) -> TokenStream {

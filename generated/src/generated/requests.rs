@@ -219,7 +219,6 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.acquireAccessToken`, `servicePrincipals.synchronization.acquireAccessToken`.
     pub fn acquire_access_token(
         &self,
@@ -273,7 +272,6 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.get`.
     pub fn get(&self) -> rt::Request<Synchronization, rt::EntityQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -304,7 +302,6 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.put`.
     pub fn put(&self, body: &Synchronization) -> rt::Request<(), rt::NoQuery> {
@@ -339,7 +336,6 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
     /// - Delegated (work or school account): Synchronization.Read.All (higher: Synchronization.ReadWrite.All)
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.ping`.
     pub fn ping(&self) -> rt::Request<PingResponse, rt::NoQuery> {
@@ -408,7 +404,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.create`.
     pub fn create(
         &self,
@@ -444,7 +439,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.list`.
     pub fn list(
         &self,
@@ -479,7 +473,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.validateCredentials`.
     pub fn validate_credentials(
@@ -548,7 +541,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: SynchronizationData-User.Upload.OwnedBy (higher: SynchronizationData-User.Upload)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.bulkUpload`.
     pub fn bulk_upload(&self, body: &ScimBulkRequest) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -581,7 +573,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.delete`.
     pub fn delete(&self) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -612,7 +603,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.Read.All (higher: Synchronization.ReadWrite.All)
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.get`.
     pub fn get(&self) -> rt::Request<SynchronizationJob, rt::EntityQuery> {
@@ -645,7 +635,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.pause`.
     pub fn pause(&self) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -676,7 +665,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.provisionOnDemand`.
     pub fn provision_on_demand(
@@ -714,7 +702,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipalsByAppId.synchronization.jobs.synchronizationJob.restart`, `servicePrincipals.synchronization.jobs.synchronizationJob.restart`.
     pub fn restart(&self, body: &RestartRequestBody) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -747,7 +734,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.start`.
     pub fn start(&self) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -778,7 +764,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Synchronization.ReadWrite.All
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.update`.
     pub fn update(
@@ -816,7 +801,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.validateCredentials`.
     pub fn validate_credentials(
@@ -885,7 +869,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: CustomSecAttributeProvisioning.ReadWrite.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.delete`.
     pub fn delete(&self) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -916,7 +899,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.filterOperators`.
     pub fn filter_operators(
@@ -951,7 +933,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.functions`.
     pub fn functions(
         &self,
@@ -985,7 +966,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: CustomSecAttributeProvisioning.Read.All, Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.get`.
     pub fn get(&self) -> rt::Request<SynchronizationSchema, rt::EntityQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -1016,7 +996,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.parseExpression`.
     pub fn parse_expression(
@@ -1052,7 +1031,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All (higher: CustomSecAttributeProvisioning.ReadWrite.All)
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: CustomSecAttributeProvisioning.ReadWrite.All, Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.put`.
     pub fn put(&self, body: &SynchronizationSchema) -> rt::Request<(), rt::NoQuery> {
@@ -1146,7 +1124,6 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> 
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Directory.ReadWrite.All)
     ///
-    ///
     /// Operation: `servicePrincipals.synchronization.jobs.synchronizationJob.schema.directories.directoryDefinition.discover`.
     pub fn discover(&self) -> rt::Request<DirectoryDefinition, rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -1203,7 +1180,6 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.secrets.put`.
     pub fn put(
@@ -1277,7 +1253,6 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.templates.list`, `servicePrincipals.synchronization.templates.list`.
     pub fn list(
         &self,
@@ -1344,7 +1319,6 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.get`.
     pub fn get(&self) -> rt::Request<SynchronizationTemplate, rt::EntityQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -1378,7 +1352,6 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.put`.
     pub fn put(&self, body: &SynchronizationTemplate) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -1410,7 +1383,6 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.update`.
     pub fn update(
@@ -1472,7 +1444,6 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.filterOperators`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.filterOperators`.
     pub fn filter_operators(
         &self,
@@ -1506,7 +1477,6 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.functions`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.functions`.
     pub fn functions(
@@ -1542,7 +1512,6 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.get`.
     pub fn get(&self) -> rt::Request<SynchronizationSchema, rt::EntityQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -1576,7 +1545,6 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.delete`.
     pub fn delete(&self) -> rt::Request<(), rt::NoQuery> {
         static OPERATION: rt::Operation = rt::Operation {
@@ -1607,7 +1575,6 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.put`.
     pub fn put(&self, body: &SynchronizationSchema) -> rt::Request<(), rt::NoQuery> {
@@ -1642,7 +1609,6 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<ServicePrincipals, V>
     /// - Delegated (work or school account): Synchronization.ReadWrite.All
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
-    ///
     ///
     /// Operation: `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.parseExpression`.
     pub fn parse_expression(
