@@ -185,3 +185,80 @@ fn unknown_members_and_properties_from_the_service_are_kept() {
     assert_eq!(state.as_str(), "Hibernating");
     assert_eq!(serde_json::to_value(&job).unwrap(), json);
 }
+
+/// Every JSON payload of the inventory (`shared/reference/graph-synchronization-inventory.md`, section 5)
+/// stands verbatim inside an example of the spec, so the round trip above covers it. Trailing commas,
+/// which two of the published payloads carry, are removed first.
+#[test]
+fn trailing_commas_are_removed_outside_strings_only() {
+    assert_eq!(
+        without_trailing_commas(r#"{"a": [1, 2, ], "b": "x\", ]", }"#),
+        r#"{"a": [1, 2 ], "b": "x\", ]" }"#
+    );
+}
+
+#[test]
+fn every_inventory_payload_is_a_spec_example() {
+    let inventory =
+        seeds::workspace().join("../shared/reference/graph-synchronization-inventory.md");
+    let text = std::fs::read_to_string(&inventory).unwrap_or_else(|e| {
+        panic!(
+            "{} is part of the checkout's shared/ folder: {e}",
+            inventory.display()
+        )
+    });
+    let blocks: Vec<&str> = text
+        .split("```json")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    assert!(blocks.len() >= 13, "found {} JSON blocks", blocks.len());
+
+    let examples: Vec<Value> = examples().into_iter().map(|e| e.value).collect();
+    fn contains(haystack: &Value, needle: &Value) -> bool {
+        haystack == needle
+            || match haystack {
+                Value::Array(items) => items.iter().any(|v| contains(v, needle)),
+                Value::Object(map) => map.values().any(|v| contains(v, needle)),
+                _ => false,
+            }
+    }
+    for block in blocks {
+        let strict = without_trailing_commas(block);
+        let payload: Value =
+            serde_json::from_str(&strict).unwrap_or_else(|e| panic!("{e}:\n{block}"));
+        assert!(
+            examples.iter().any(|example| contains(example, &payload)),
+            "this inventory payload is not among the spec's examples:\n{block}"
+        );
+    }
+}
+
+/// Drops commas that directly precede `}` or `]` (outside strings).
+fn without_trailing_commas(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    let chars: Vec<char> = json.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ','
+            && chars[i + 1..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|n| matches!(n, '}' | ']'))
+        {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
