@@ -186,33 +186,23 @@ fn unknown_members_and_properties_from_the_service_are_kept() {
     assert_eq!(serde_json::to_value(&job).unwrap(), json);
 }
 
-/// Every JSON payload of the inventory (`shared/reference/graph-synchronization-inventory.md`, section 5)
-/// stands verbatim inside an example of the spec, so the round trip above covers it. Trailing commas,
-/// which two of the published payloads carry, are removed first.
-#[test]
-fn trailing_commas_are_removed_outside_strings_only() {
-    assert_eq!(
-        without_trailing_commas(r#"{"a": [1, 2, ], "b": "x\", ]", }"#),
-        r#"{"a": [1, 2 ], "b": "x\", ]" }"#
-    );
-}
-
+/// Every JSON payload of the inventory (section 5 of `graph-synchronization-inventory.md`, kept verbatim in
+/// `tests/data/inventory-payloads/`) stands inside an example of the spec, so the round trip above covers
+/// it. Trailing commas, which two of the published payloads carry, are removed first.
 #[test]
 fn every_inventory_payload_is_a_spec_example() {
-    let inventory =
-        seeds::workspace().join("../shared/reference/graph-synchronization-inventory.md");
-    let text = std::fs::read_to_string(&inventory).unwrap_or_else(|e| {
-        panic!(
-            "{} is part of the checkout's shared/ folder: {e}",
-            inventory.display()
-        )
-    });
-    let blocks: Vec<&str> = text
-        .split("```json")
-        .skip(1)
-        .filter_map(|b| b.split("```").next())
+    let dir = seeds::workspace().join("tests/data/inventory-payloads");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
-    assert!(blocks.len() >= 13, "found {} JSON blocks", blocks.len());
+    files.sort();
+    assert_eq!(files.len(), 15, "the inventory has 15 JSON payloads");
+    let blocks: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
 
     let examples: Vec<Value> = examples().into_iter().map(|e| e.value).collect();
     fn contains(haystack: &Value, needle: &Value) -> bool {
@@ -223,7 +213,7 @@ fn every_inventory_payload_is_a_spec_example() {
                 _ => false,
             }
     }
-    for block in blocks {
+    for block in &blocks {
         let strict = without_trailing_commas(block);
         let payload: Value =
             serde_json::from_str(&strict).unwrap_or_else(|e| panic!("{e}:\n{block}"));
@@ -261,4 +251,12 @@ fn without_trailing_commas(json: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[test]
+fn trailing_commas_are_removed_outside_strings_only() {
+    assert_eq!(
+        without_trailing_commas(r#"{"a": [1, 2, ], "b": "x\", ]", }"#),
+        r#"{"a": [1, 2 ], "b": "x\", ]" }"#
+    );
 }
