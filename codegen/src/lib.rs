@@ -103,7 +103,7 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
     lap("validate", &mut stages);
     let api = lower::lower(spec)?;
     lap("lower", &mut stages);
-    let header = format::header(&spec.name, &format::content_hash(&spec.raw));
+    let header = format::header(&spec.name, &api.spec_hash);
     let files = emit_and_format(&api, options, &header)?;
     lap("emit+format", &mut stages);
     let counts = Counts {

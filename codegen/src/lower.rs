@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind,
-    StatusCode, StringFormat, Type as OaType, VariantOrUnknownOrEmpty,
+    IntegerFormat, OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat,
+    Type as OaType, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -202,7 +202,7 @@ impl<'a> Lowering<'a> {
         }
         let mut api = Api {
             spec_name: self.spec.name.clone(),
-            spec_hash: self.spec.hash.clone(),
+            spec_hash: crate::format::content_hash(&self.spec.raw),
             versions: self.versions.clone(),
             objects,
             enums,
@@ -867,10 +867,6 @@ impl<'a> Lowering<'a> {
                     read_only,
                 });
             }
-            let _ = matches!(
-                obj.additional_properties,
-                Some(AdditionalProperties::Any(true))
-            );
             objects.push(Object {
                 name: name.clone(),
                 rust: type_name(name),

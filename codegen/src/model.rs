@@ -8,7 +8,7 @@
 pub struct Api {
     /// Spec file name, for headers.
     pub spec_name: String,
-    /// Spec content hash, for headers.
+    /// Spec content hash ([`crate::format::content_hash`]), for headers.
     pub spec_hash: String,
     /// API versions the spec describes, e.g. `["v1.0", "beta"]`.
     pub versions: Vec<String>,
