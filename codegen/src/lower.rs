@@ -17,7 +17,7 @@ use crate::diagnostic::{SpecError, SpecErrors};
 use crate::load::LoadedSpec;
 use crate::model::{
     AltKey, Api, Body, Child, Deprecation, Enum, Field, HttpMethod, IdType, Member, Node, Object,
-    Operation, Parent, Query, Response, Step, Type,
+    Operation, Parent, Query, Response, Step, Type, UNKNOWN_VARIANT,
 };
 
 /// Enums by schema name.
@@ -43,29 +43,49 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Rust type name for a schema or segment name.
+/// Rust type name for a schema or segment name; see [`usable_ident`].
 fn type_name(name: &str) -> String {
-    name.to_upper_camel_case()
+    usable_ident(ascii_words(name).to_upper_camel_case())
 }
 
-/// Rust field or method name; keywords get a trailing underscore.
+/// Rust field or method name; see [`usable_ident`].
 fn snake_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
-    let snake = cleaned.to_snake_case();
-    if syn::parse_str::<syn::Ident>(&snake).is_err() || snake == "self" || snake == "crate" {
-        format!("{snake}_")
-    } else {
-        snake
-    }
+    usable_ident(ascii_words(name).to_snake_case())
 }
 
-/// Enum variant name for a wire member.
+/// Enum variant name for a wire member; see [`usable_ident`].
 fn variant_name(wire: &str) -> String {
-    let name = wire.to_upper_camel_case();
-    if name == "Self" { "Self_".into() } else { name }
+    usable_ident(ascii_words(wire).to_upper_camel_case())
+}
+
+/// `name` with every character other than an ASCII letter or digit turned into a word break.
+fn ascii_words(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A name made a Rust identifier: a keyword gets a trailing `_` (`type_`), a name that does not start with a
+/// letter gets a leading `_` (`_2fa`), and an empty name becomes `_unnamed`. The name is heck's output from
+/// [`ascii_words`], so it holds only ASCII letters, digits and `_`.
+fn usable_ident(name: String) -> String {
+    const KEYWORDS: &[&str] = &[
+        "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+        "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+        "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
+        "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try",
+        "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    if name.is_empty() {
+        return "_unnamed".to_string();
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return format!("_{name}");
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        return format!("{name}_");
+    }
+    name
 }
 
 /// Singular of a collection segment: `jobs` → `job`, `directories` → `directory`.
@@ -200,6 +220,7 @@ impl<'a> Lowering<'a> {
                 }
             }
         }
+        self.check_type_names(&objects, &enums, &ids, &parents, &nodes);
         let mut api = Api {
             spec_name: self.spec.name.clone(),
             spec_hash: crate::format::content_hash(&self.spec.raw),
@@ -212,6 +233,89 @@ impl<'a> Lowering<'a> {
         };
         canonicalize(&mut api);
         api
+    }
+
+    /// Spec names that would become one Rust name do not compile; each clash is an error at the schema that
+    /// needs renaming. Schemas share a namespace with each other, with the ids and builders they are imported
+    /// beside, and with the standard names the emitted code uses; an enum's members share one with each other
+    /// and, when it is open, with the variant that keeps unknown members.
+    fn check_type_names(
+        &mut self,
+        objects: &[Object],
+        enums: &[Enum],
+        ids: &[IdType],
+        parents: &[Parent],
+        nodes: &[Node],
+    ) {
+        const TAKEN: &[&str] = &[
+            "Api",
+            "Box",
+            "Err",
+            "None",
+            "Ok",
+            "Option",
+            "Parent",
+            "PhantomData",
+            "Result",
+            "Some",
+            "String",
+            "Vec",
+        ];
+        let mut names: BTreeMap<&str, String> = BTreeMap::new();
+        for taken in TAKEN {
+            names.insert(taken, format!("the standard name `{taken}`"));
+        }
+        for id in ids {
+            names.insert(&id.rust, format!("the id type of `{{{}}}`", id.param));
+        }
+        for p in parents {
+            names.insert(&p.marker, format!("the marker of `/{}`", p.set));
+            names.insert(&p.builder, format!("the builder of `/{}/{{id}}`", p.set));
+        }
+        for n in nodes {
+            names.insert(
+                &n.rust,
+                format!("the builder of `…/{}`", n.segments.join("/")),
+            );
+        }
+        let schemas = enums
+            .iter()
+            .map(|e| (&e.name, &e.rust))
+            .chain(objects.iter().map(|o| (&o.name, &o.rust)));
+        for (name, rust) in schemas {
+            let pointer = format!("#/components/schemas/{}", escape(name));
+            match names.get(rust.as_str()) {
+                Some(first) => self.error(
+                    pointer,
+                    format!(
+                        "the schema becomes the Rust type `{rust}`, as {first} does; rename one"
+                    ),
+                ),
+                None => {
+                    names.insert(rust, format!("schema `{name}`"));
+                }
+            }
+        }
+        for e in enums {
+            let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+            if !e.closed && !e.flags {
+                seen.insert(
+                    UNKNOWN_VARIANT,
+                    "the variant that keeps unknown members".into(),
+                );
+            }
+            for (i, m) in e.members.iter().enumerate() {
+                if let Some(first) = seen.insert(&m.rust, format!("`{}`", m.wire)) {
+                    self.error(
+                        format!("#/components/schemas/{}/enum/{i}", escape(&e.name)),
+                        format!(
+                            "the member `{}` becomes the Rust variant `{}`, as {first} does; rename one",
+                            m.wire, m.rust
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     // ----- paths and operations -------------------------------------------------------------
@@ -1389,4 +1493,41 @@ fn canonicalize(api: &mut Api) {
     }
     api.parents = parents;
     api.nodes = nodes;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{snake_name, type_name, variant_name};
+
+    /// Every name the spec can hold becomes a Rust identifier (`Ident::new` panics on anything else).
+    #[test]
+    fn any_wire_name_becomes_a_usable_identifier() {
+        let cases = [
+            ("anchor", "anchor", "Anchor", "Anchor"),
+            ("type", "type_", "Type", "Type"),
+            ("self", "self_", "Self_", "Self_"),
+            ("2fa", "_2fa", "_2fa", "_2fa"),
+            ("@odata.type", "odata_type", "OdataType", "OdataType"),
+            ("", "_unnamed", "_unnamed", "_unnamed"),
+            ("@", "_unnamed", "_unnamed", "_unnamed"),
+            ("Ünïcode", "n_code", "NCode", "NCode"),
+            (
+                "quarantineReason",
+                "quarantine_reason",
+                "QuarantineReason",
+                "QuarantineReason",
+            ),
+        ];
+        for (wire, snake, ty, variant) in cases {
+            assert_eq!(snake_name(wire), snake, "{wire:?} as a field");
+            assert_eq!(type_name(wire), ty, "{wire:?} as a type");
+            assert_eq!(variant_name(wire), variant, "{wire:?} as a variant");
+            for name in [snake_name(wire), type_name(wire), variant_name(wire)] {
+                assert!(
+                    syn::parse_str::<syn::Ident>(&name).is_ok(),
+                    "{wire:?} gave {name:?}, which is not an identifier"
+                );
+            }
+        }
+    }
 }

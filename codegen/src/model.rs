@@ -90,6 +90,9 @@ pub enum Type {
     Array(Box<Type>),
 }
 
+/// Name of the variant of an open enum that keeps members this version of the crate does not know.
+pub const UNKNOWN_VARIANT: &str = "Unrecognized";
+
 /// A string enum or a flag enum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Enum {

@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use msgraph_sync_codegen::diagnostic::{SpecError, SpecErrors};
-use msgraph_sync_codegen::load::{load_file, load_str};
+use msgraph_sync_codegen::load::{self, load_file, load_str};
 use msgraph_sync_codegen::validate::validate;
 
 fn corpus_dir() -> PathBuf {
@@ -23,10 +23,16 @@ fn corpus_dir() -> PathBuf {
         .join("broken-specs")
 }
 
-/// Loads and validates; the errors of whichever stage refused the spec.
+/// Runs the whole generator in memory; the errors of whichever stage refused the spec (lowering refuses what
+/// only shows once names become Rust names, such as two schemas that become one type). A spec it accepts must
+/// generate code that parses.
 fn check(name: &str, text: &str) -> Result<(), SpecErrors> {
     let spec = load_str(name, text)?;
-    validate(&spec)
+    match msgraph_sync_codegen::generate(&spec, &Default::default()) {
+        Ok(_) => Ok(()),
+        Err(msgraph_sync_codegen::Error::Spec(errors)) => Err(errors),
+        Err(other) => panic!("{name}: {other}"),
+    }
 }
 
 struct Expected {
@@ -261,9 +267,8 @@ fn line_of_finds_every_node_on_the_right_line() {
     }
 }
 
-/// Truncations and mutations of the valid base: load + validate must answer, never panic.
-#[test]
-fn mutated_specs_never_panic() {
+/// The valid base, truncated at many places and mutated line by line and byte by byte.
+fn mutated_specs() -> Vec<String> {
     let base = fs::read_to_string(corpus_dir().join("00-valid.yaml")).expect("base");
     let mut inputs: Vec<String> = Vec::new();
     // Truncations at many places (on char boundaries).
@@ -321,6 +326,13 @@ fn mutated_specs_never_panic() {
             inputs.push(format!("{}{noise}{}", &base[..at], &base[at..]));
         }
     }
+    inputs
+}
+
+/// Truncations and mutations of the valid base: load + validate must answer, never panic.
+#[test]
+fn mutated_specs_never_panic() {
+    let inputs = mutated_specs();
     for (i, input) in inputs.iter().enumerate() {
         let result = std::panic::catch_unwind(|| check("mutated.yaml", input));
         assert!(result.is_ok(), "input #{i} panicked:\n{input}");
@@ -333,5 +345,65 @@ fn mutated_specs_never_panic() {
                 assert!(!error.message.is_empty());
             }
         }
+    }
+}
+
+/// The parallel fast paths of loading (YAML parsed section by section, the typed document in parts) give the
+/// one-pass result or step aside, on every mutated spec, on YAML built to trip them, and on the real spec.
+#[test]
+fn parsing_in_sections_and_typing_in_parts_agree_with_one_pass() {
+    let real =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/msgraph-sync.yaml"))
+            .expect("the curated spec is readable");
+    let tricky = [
+        // An alias to an anchor in another section.
+        "openapi: &v 3.0.3\ninfo: {title: t, version: *v}\npaths: {}\n",
+        // A flow mapping and a quoted scalar running over a line break at column 0.
+        "openapi: 3.0.3\ninfo: {title: t,\nversion: '1'}\npaths: {}\n",
+        "openapi: 3.0.3\ninfo:\n  title: \"t\nversion: 1\"\n  version: '1'\npaths: {}\n",
+        // A top-level key given twice, in different sections.
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nopenapi: 3.0.2\n",
+        // Two documents; a tagged root; a root that is a sequence; a plain scalar continued at column 0.
+        "openapi: 3.0.3\n---\npaths: {}\n",
+        "!tag\nopenapi: 3.0.3\npaths: {}\n",
+        "- openapi\n- paths\n",
+        "openapi: 3.0.3 and\nmore\npaths: {}\n",
+        // Comments and blank lines at column 0 between sections.
+        "# head\nopenapi: 3.0.3\n\n# between\ninfo: {title: t, version: '1'}\n# more\npaths: {}\n",
+    ];
+    let mut inputs = mutated_specs();
+    inputs.extend(tricky.iter().map(|t| t.to_string()));
+    inputs.push(real.clone());
+    let mut fast = 0;
+    for (i, input) in inputs.iter().enumerate() {
+        let whole = load::yaml_to_json("mutated.yaml", input);
+        for threads in [2, 3, 8] {
+            if let Some(sections) = load::yaml_to_json_in_sections(input, threads) {
+                fast += 1;
+                let whole = whole.as_ref().unwrap_or_else(|e| {
+                    panic!("input #{i}: sections parsed where one pass fails ({e}):\n{input}")
+                });
+                assert!(
+                    &sections == whole,
+                    "input #{i} ({threads} threads) differs:\n{input}"
+                );
+            }
+        }
+        if let Ok(raw) = &whole {
+            assert_eq!(
+                load::typed(raw).ok(),
+                load::typed_in_one_go(raw).ok(),
+                "input #{i}: typed in parts differs:\n{input}"
+            );
+        }
+    }
+    // The fast path is taken on the real spec, and on a good share of the mutations.
+    assert!(load::yaml_to_json_in_sections(&real, 2).is_some());
+    assert!(fast > inputs.len(), "fast path taken {fast} times");
+    for (n, text) in tricky.iter().enumerate().take(8) {
+        assert!(
+            load::yaml_to_json_in_sections(text, 8).is_none(),
+            "tricky input #{n} must step aside"
+        );
     }
 }
