@@ -3,11 +3,10 @@
 
 use proc_macro2::TokenStream;
 
-/// Formats one file's tokens and prepends the generated-file header.
-pub fn format_file(tokens: TokenStream, header: &str) -> Result<String, syn::Error> {
+/// Formats tokens that make whole items (or a file's inner attributes and items) with prettyplease.
+pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
     let file: syn::File = syn::parse2(tokens)?;
-    let body = prettyplease::unparse(&file);
-    Ok(format!("{header}\n{body}"))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// The header every generated file opens with; `spec_hash` is [`content_hash`] of the spec.
@@ -46,9 +45,7 @@ pub fn content_hash(value: &serde_json::Value) -> String {
             }
             Value::String(s) => {
                 h.write(b"\"");
-                h.write(s.len().to_string().as_bytes());
-                h.write(b":");
-                h.write(s.as_bytes());
+                text(h, s);
             }
             Value::Array(items) => {
                 h.write(b"[");
@@ -58,18 +55,21 @@ pub fn content_hash(value: &serde_json::Value) -> String {
                 h.write(b"]");
             }
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
                 h.write(b"{");
-                for key in keys {
-                    h.write(key.len().to_string().as_bytes());
-                    h.write(b":");
-                    h.write(key.as_bytes());
-                    walk(h, &map[key]);
+                for (key, value) in entries {
+                    text(h, key);
+                    walk(h, value);
                 }
                 h.write(b"}");
             }
         }
+    }
+    // Length-prefixed, so no two different sequences of strings hash the same bytes.
+    fn text(h: &mut Fnv, s: &str) {
+        h.write(&(s.len() as u64).to_le_bytes());
+        h.write(s.as_bytes());
     }
     let mut h = Fnv(0xcbf2_9ce4_8422_2325);
     walk(&mut h, value);

@@ -19,6 +19,7 @@ pub mod write;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub use diagnostic::{SpecError, SpecErrors};
@@ -118,31 +119,68 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
     })
 }
 
-/// Emits and formats each file on its own thread (files are independent; the output does not depend
-/// on scheduling).
+/// Emits and formats every file, part by part (see [`emit::FileEmitter`]), on as many threads as the machine
+/// has; the output does not depend on the number of threads or on scheduling.
 fn emit_and_format(
     api: &model::Api,
     options: &EmitOptions,
     header: &str,
 ) -> Result<Vec<(String, String)>, Error> {
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = emit::FILES
-            .iter()
-            .map(|&(name, emit)| {
-                scope.spawn(move || -> Result<(String, String), syn::Error> {
-                    let tokens = emit(api, options)?;
-                    Ok((name.to_string(), format::format_file(tokens, header)?))
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| match worker.join() {
-                Ok(result) => result.map_err(Error::Emit),
+    // Biggest files first, so the last parts handed out are small and the threads finish together.
+    let mut units: Vec<(usize, usize)> = emit::FILES
+        .iter()
+        .enumerate()
+        .flat_map(|(file, emitter)| (0..(emitter.parts)(api)).map(move |part| (file, part)))
+        .collect();
+    units.sort_by_key(|&(file, _)| std::cmp::Reverse((emit::FILES[file].parts)(api)));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZeroUsize::get)
+        .clamp(1, units.len().max(1));
+    let next = AtomicUsize::new(0);
+    let work = || -> Result<Vec<(usize, String)>, syn::Error> {
+        let cx = emit::Context::new(api, options)?;
+        let mut done = Vec::new();
+        loop {
+            let unit = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(file, part)) = units.get(unit) else {
+                return Ok(done);
+            };
+            let tokens = (emit::FILES[file].part)(&cx, part);
+            done.push((unit, format::unparse(tokens)?));
+        }
+    };
+    let finished = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut finished = vec![work()];
+        for helper in helpers {
+            match helper.join() {
+                Ok(result) => finished.push(result),
                 Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+            }
+        }
+        finished
+    });
+    let mut texts: Vec<Option<String>> = vec![None; units.len()];
+    for result in finished {
+        for (unit, text) in result.map_err(Error::Emit)? {
+            texts[unit] = Some(text);
+        }
+    }
+    let mut files: Vec<String> = emit::FILES
+        .iter()
+        .map(|_| header.to_string() + "\n")
+        .collect();
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&unit| units[unit]);
+    for unit in order {
+        let text = texts[unit].take().expect("every unit was formatted");
+        files[units[unit].0].push_str(&text);
+    }
+    Ok(emit::FILES
+        .iter()
+        .zip(files)
+        .map(|(emitter, text)| (emitter.name.to_string(), text))
+        .collect())
 }
 
 /// A full run's settings.

@@ -81,8 +81,7 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     let raw = parse_json(name, text)?;
     check_version(&raw).map_err(|(p, m)| SpecErrors::one(at(&p, m)))?;
 
-    // Deserialize from a borrow: the document is not copied.
-    let openapi: openapiv3::OpenAPI = match serde::Deserialize::deserialize(&raw) {
+    let openapi = match typed(&raw) {
         Ok(openapi) => openapi,
         Err(e) => {
             let (pointer, message) = locate_typed_error(&raw).unwrap_or_else(|| {
@@ -104,8 +103,155 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
     })
 }
 
+/// The typed document, deserialized from a borrow of the JSON one.
+///
+/// `paths` and `components`, nearly all of a spec, are deserialized on their own (on two threads when the
+/// machine has them) and the rest of the root with an empty `paths`; the fields are then put together.
+/// Besides the thread, this skips a deep copy: `OpenAPI` flattens its extensions, so serde would first buffer
+/// the whole document in its own tree. The result is the one [`typed_in_one_go`] gives, which is what runs
+/// whenever a part fails (so errors are always its errors), and is checked against it in `tests/validate.rs`.
+pub fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, serde_json::Error> {
+    typed_in_parts(raw).map_or_else(|| typed_in_one_go(raw), Ok)
+}
+
+/// `OpenAPI` deserialized from the whole document at once: the reference for [`typed`].
+pub fn typed_in_one_go(raw: &Value) -> Result<openapiv3::OpenAPI, serde_json::Error> {
+    serde::Deserialize::deserialize(raw)
+}
+
+fn typed_in_parts(raw: &Value) -> Option<openapiv3::OpenAPI> {
+    use serde::Deserialize;
+    let root = raw.as_object()?;
+    let paths = root.get("paths")?;
+    let components = root.get("components");
+    let mut rest: serde_json::Map<String, Value> = root
+        .iter()
+        .filter(|(key, _)| !matches!(key.as_str(), "paths" | "components"))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    rest.insert("paths".into(), Value::Object(serde_json::Map::new()));
+    let parallel = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get) > 1;
+    let (paths, components) = std::thread::scope(|scope| {
+        let components = move || components.map(Option::<openapiv3::Components>::deserialize);
+        let helper = parallel.then(|| scope.spawn(components));
+        let paths = openapiv3::Paths::deserialize(paths);
+        let components = match helper {
+            Some(helper) => helper.join().ok()?,
+            None => components(),
+        };
+        Some((paths, components))
+    })?;
+    let mut openapi = openapiv3::OpenAPI::deserialize(&Value::Object(rest)).ok()?;
+    openapi.paths = paths.ok()?;
+    openapi.components = components.transpose().ok()?.flatten();
+    Some(openapi)
+}
+
 /// Parses the YAML text into JSON (see [`Json`]): the YAML error, or every conversion problem, or the document.
+///
+/// A large spec is parsed section by section on several threads ([`yaml_to_json_in_sections`]); whenever that
+/// fast path cannot vouch for its result, the whole text is parsed in one go, which also gives the errors.
 fn parse_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
+    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if workers > 1
+        && text.len() >= SECTIONS_MIN_BYTES
+        && let Some(value) = yaml_to_json_in_sections(text, workers)
+    {
+        return Ok(value);
+    }
+    yaml_to_json(name, text)
+}
+
+/// Below this size a spec is parsed on one thread: starting threads would cost more than they save.
+const SECTIONS_MIN_BYTES: usize = 32 * 1024;
+
+/// The fast path of loading: the top-level sections of the document (`paths:`, `components:`, ...) parsed on up
+/// to `threads` threads and joined, or `None` when the result might differ from parsing the whole text.
+///
+/// A section starts at a line whose first character is a letter, which in a block mapping at the root can only be
+/// a key. Each run of sections must parse cleanly on its own into a mapping, and no key may repeat across runs.
+/// Anything else (a YAML error, a conversion problem, an alias to an anchor in another run, a flow collection or
+/// a quoted scalar that runs over a line break at column 0, a root that is not a block mapping) gives `None`, and
+/// the caller parses the whole text, so errors are always those of the one-pass parse. The result is the same
+/// value the one-pass parse gives (checked against it on every mutated spec in `tests/validate.rs`).
+pub fn yaml_to_json_in_sections(text: &str, threads: usize) -> Option<Value> {
+    let runs = split_sections(text, threads);
+    if runs.len() < 2 {
+        return None;
+    }
+    let parsed: Vec<Option<serde_json::Map<String, Value>>> = std::thread::scope(|scope| {
+        let (first, rest) = runs.split_first()?;
+        let workers: Vec<_> = rest
+            .iter()
+            .map(|run| scope.spawn(move || parse_section(run)))
+            .collect();
+        let mut parsed = vec![parse_section(first)];
+        for worker in workers {
+            parsed.push(worker.join().ok()?);
+        }
+        Some(parsed)
+    })?;
+    let mut root = serde_json::Map::new();
+    for map in parsed {
+        for (key, value) in map? {
+            match root.entry(key) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                Entry::Occupied(_) => return None,
+            }
+        }
+    }
+    Some(Value::Object(root))
+}
+
+/// `text` cut at section starts into at most `runs` runs of about equal size: each cut is the section start
+/// nearest to its share of the text.
+fn split_sections(text: &str, runs: usize) -> Vec<&str> {
+    let starts: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .filter(|&i| text.as_bytes().get(i).is_some_and(u8::is_ascii_alphabetic))
+        .collect();
+    let mut cuts: Vec<usize> = (1..runs)
+        .filter_map(|k| {
+            let share = text.len() * k / runs;
+            starts
+                .iter()
+                .copied()
+                .min_by_key(|&start| start.abs_diff(share))
+        })
+        .collect();
+    cuts.dedup();
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let mut from = 0;
+    for cut in cuts {
+        out.push(&text[from..cut]);
+        from = cut;
+    }
+    out.push(&text[from..]);
+    out
+}
+
+/// One run of sections as a mapping, if it parses with no error and no conversion problem.
+fn parse_section(text: &str) -> Option<serde_json::Map<String, Value>> {
+    let mut clean = true;
+    let value = Json {
+        path: &diagnostic::Path::ROOT,
+        report: true,
+        error: &mut |_: &diagnostic::Path<'_>, _: String| clean = false,
+    }
+    .deserialize(serde_yaml::Deserializer::from_str(text))
+    .ok()?;
+    match value {
+        Value::Object(map) if clean => Some(map),
+        _ => None,
+    }
+}
+
+/// Parses the whole YAML text into JSON in one pass: the YAML error, or every conversion problem, or the
+/// document. This is the reference [`yaml_to_json_in_sections`] must agree with.
+pub fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
     // YAML straight to JSON, without a `serde_yaml::Value` in between; a problem the conversion finds is kept
     // with its pointer and only located (its line) when the YAML itself parses.
     let mut problems: Vec<(String, String)> = Vec::new();

@@ -7,6 +7,11 @@ use std::process::ExitCode;
 
 use msgraph_sync_codegen::{Config, EmitOptions, Error};
 
+// Token streams and syn trees are many small allocations; with the system allocator they took a third
+// of a generator run (see the note on issue #4 and `cargo bench -p msgraph-sync-codegen`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str =
     "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]
        cargo xtask scale-spec [--factor N] [--out PATH]

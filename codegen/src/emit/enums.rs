@@ -4,24 +4,27 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{Context, doc, ident};
-use crate::model::Enum;
+use crate::model::{Api, Enum, UNKNOWN_VARIANT};
 
-/// Name of the variant that keeps members this version of the crate does not know.
-pub(crate) const UNKNOWN_VARIANT: &str = "Unrecognized";
+/// Parts of the file: the head, then one per enum.
+pub(super) fn parts(api: &Api) -> usize {
+    1 + api.enums.len()
+}
 
-pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
-    let import = cx.import_runtime();
-    let items = cx.api.enums.iter().map(|e| {
-        if e.flags {
-            flags(cx, e)
-        } else {
-            string_enum(cx, e)
-        }
-    });
-    quote! {
-        //! String enums and flag sets of the API.
-        #import
-        #(#items)*
+/// Part `i` of the file (see [`parts`]).
+pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
+    let Some(i) = i.checked_sub(1) else {
+        let import = cx.import_runtime();
+        return quote! {
+            //! String enums and flag sets of the API.
+            #import
+        };
+    };
+    let e = &cx.api.enums[i];
+    if e.flags {
+        flags(cx, e)
+    } else {
+        string_enum(cx, e)
     }
 }
 

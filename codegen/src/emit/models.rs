@@ -4,10 +4,22 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, doc, ident};
-use crate::model::{Field, Object, Type};
+use crate::model::{Api, Field, Object, Type};
 
-pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
-    let items = cx.api.objects.iter().map(|o| object(cx, o));
+/// Parts of the file: the head, then one per object.
+pub(super) fn parts(api: &Api) -> usize {
+    1 + api.objects.len()
+}
+
+/// Part `i` of the file (see [`parts`]).
+pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
+    match i.checked_sub(1) {
+        None => head(cx),
+        Some(i) => object(cx, &cx.api.objects[i]),
+    }
+}
+
+fn head(cx: &Context<'_>) -> TokenStream {
     let mut used: Vec<&str> = Vec::new();
     for o in &cx.api.objects {
         for f in &o.fields {
@@ -18,15 +30,14 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
     used.dedup();
     let used = used.into_iter().map(ident);
     let runtime = cx.import_runtime();
-    let imports = quote! { #runtime use super::enums::{#(#used),*}; };
     quote! {
         //! Models: the object schemas of the API.
         //!
         //! Every property is optional because the service sends partial objects. Nullable properties are
         //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
         //! properties this crate does not know are kept in `additional_properties` and sent back.
-        #imports
-        #(#items)*
+        #runtime
+        use super::enums::{#(#used),*};
     }
 }
 

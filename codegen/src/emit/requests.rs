@@ -11,9 +11,26 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{Context, doc, ident};
-use crate::model::{Child, HttpMethod, Node, Operation, Parent, Query, Response, Step};
+use crate::model::{Api, Child, HttpMethod, Node, Operation, Parent, Query, Response, Step};
 
-pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
+/// Parts of the file: the head, a marker per parent, the root, a builder per parent, then one per node.
+pub(super) fn parts(api: &Api) -> usize {
+    2 + 2 * api.parents.len() + api.nodes.len()
+}
+
+/// Part `i` of the file (see [`parts`]).
+pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
+    let parents = cx.api.parents.len();
+    match i {
+        0 => head(cx),
+        i if i <= parents => marker(cx, &cx.api.parents[i - 1]),
+        i if i == parents + 1 => root(cx),
+        i if i <= 2 * parents + 1 => parent_builder(cx, &cx.api.parents[i - parents - 2]),
+        i => node(cx, &cx.api.nodes[i - 2 * parents - 2]),
+    }
+}
+
+fn head(cx: &Context<'_>) -> TokenStream {
     let mut models: Vec<&str> = Vec::new();
     for node in &cx.api.nodes {
         for op in &node.operations {
@@ -30,12 +47,7 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
     models.dedup();
     let models = models.into_iter().map(ident);
     let ids = cx.api.ids.iter().map(|i| ident(&i.rust));
-
     let import = cx.import_runtime();
-    let markers = cx.api.parents.iter().map(|p| marker(cx, p));
-    let root = root(cx);
-    let parent_builders = cx.api.parents.iter().map(|p| parent_builder(cx, p));
-    let nodes = cx.api.nodes.iter().map(|n| node(cx, n));
     quote! {
         //! Request builders: the URL tree of the API as methods.
         use ::core::marker::PhantomData;
@@ -52,11 +64,6 @@ pub(super) fn emit(cx: &Context<'_>) -> TokenStream {
         ///
         /// Sealed: implemented only by the markers of this module.
         pub trait Parent: sealed::Sealed + Send + Sync + 'static {}
-
-        #(#markers)*
-        #root
-        #(#parent_builders)*
-        #(#nodes)*
     }
 }
 
