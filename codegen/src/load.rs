@@ -165,17 +165,19 @@ fn parse_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
 /// Below this size a spec is parsed on one thread: starting threads would cost more than they save.
 const SECTIONS_MIN_BYTES: usize = 32 * 1024;
 
-/// The fast path of loading: the top-level sections of the document (`paths:`, `components:`, ...) parsed on up
-/// to `threads` threads and joined, or `None` when the result might differ from parsing the whole text.
+/// The fast path of loading: the document cut into runs of about equal size, parsed on up to `threads` threads
+/// and joined, or `None` when the result might differ from parsing the whole text.
 ///
-/// A section starts at a line whose first character is a letter, which in a block mapping at the root can only be
-/// a key. Each run of sections must parse cleanly on its own into a mapping, and no key may repeat across runs.
+/// Runs are cut where a line starts a top-level key (a letter at column 0, which in a block mapping at the root
+/// can only be a key), or an entry of a top-level block mapping (`paths:` or `components:` alone on its line,
+/// then a line at its entries' indentation); a run cut inside `paths:` is parsed as `paths:` followed by its
+/// lines. Each run must parse cleanly on its own into a mapping, and no key may repeat where runs join.
 /// Anything else (a YAML error, a conversion problem, an alias to an anchor in another run, a flow collection or
-/// a quoted scalar that runs over a line break at column 0, a root that is not a block mapping) gives `None`, and
-/// the caller parses the whole text, so errors are always those of the one-pass parse. The result is the same
-/// value the one-pass parse gives (checked against it on every mutated spec in `tests/validate.rs`).
+/// a quoted scalar that runs over a cut, a root that is not a block mapping) gives `None`, and the caller parses
+/// the whole text, so errors are always those of the one-pass parse. The result is the value the one-pass parse
+/// gives (checked against it on every mutated spec in `tests/validate.rs`).
 pub fn yaml_to_json_in_sections(text: &str, threads: usize) -> Option<Value> {
-    let runs = split_sections(text, threads);
+    let runs = split_runs(text, threads);
     if runs.len() < 2 {
         return None;
     }
@@ -183,17 +185,38 @@ pub fn yaml_to_json_in_sections(text: &str, threads: usize) -> Option<Value> {
         let (first, rest) = runs.split_first()?;
         let workers: Vec<_> = rest
             .iter()
-            .map(|run| scope.spawn(move || parse_section(run)))
+            .map(|run| scope.spawn(move || run.parse()))
             .collect();
-        let mut parsed = vec![parse_section(first)];
+        let mut parsed = vec![first.parse()];
         for worker in workers {
             parsed.push(worker.join().ok()?);
         }
         Some(parsed)
     })?;
     let mut root = serde_json::Map::new();
-    for map in parsed {
-        for (key, value) in map? {
+    for (run, map) in runs.iter().zip(parsed) {
+        let mut entries = map?.into_iter();
+        if run.continues.is_some() {
+            // The first entry is the rest of the mapping the previous run ended in.
+            let (key, Value::Object(more)) = entries.next()? else {
+                return None;
+            };
+            if root.keys().next_back() != Some(&key) {
+                return None;
+            }
+            let Some(Value::Object(mapping)) = root.get_mut(&key) else {
+                return None;
+            };
+            for (key, value) in more {
+                match mapping.entry(key) {
+                    Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    Entry::Occupied(_) => return None,
+                }
+            }
+        }
+        for (key, value) in entries {
             match root.entry(key) {
                 Entry::Vacant(slot) => {
                     slot.insert(value);
@@ -205,48 +228,101 @@ pub fn yaml_to_json_in_sections(text: &str, threads: usize) -> Option<Value> {
     Some(Value::Object(root))
 }
 
-/// `text` cut at section starts into at most `runs` runs of about equal size: each cut is the section start
-/// nearest to its share of the text.
-fn split_sections(text: &str, runs: usize) -> Vec<&str> {
-    let starts: Vec<usize> = text
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .filter(|&i| text.as_bytes().get(i).is_some_and(u8::is_ascii_alphabetic))
-        .collect();
-    let mut cuts: Vec<usize> = (1..runs)
-        .filter_map(|k| {
-            let share = text.len() * k / runs;
-            starts
-                .iter()
-                .copied()
-                .min_by_key(|&start| start.abs_diff(share))
-        })
-        .collect();
-    cuts.dedup();
-    let mut out = Vec::with_capacity(cuts.len() + 1);
-    let mut from = 0;
-    for cut in cuts {
-        out.push(&text[from..cut]);
-        from = cut;
-    }
-    out.push(&text[from..]);
-    out
+/// One run of the text, parsed on its own thread.
+struct Run<'t> {
+    text: &'t str,
+    /// For a run cut inside a top-level mapping: that mapping's header line (`paths:`).
+    continues: Option<&'t str>,
 }
 
-/// One run of sections as a mapping, if it parses with no error and no conversion problem.
-fn parse_section(text: &str) -> Option<serde_json::Map<String, Value>> {
-    let mut clean = true;
-    let value = Json {
-        path: &diagnostic::Path::ROOT,
-        report: true,
-        error: &mut |_: &diagnostic::Path<'_>, _: String| clean = false,
+impl Run<'_> {
+    /// The run as a mapping, if it parses with no error and no conversion problem.
+    fn parse(&self) -> Option<serde_json::Map<String, Value>> {
+        let owned;
+        let text = match self.continues {
+            Some(header) => {
+                owned = format!("{header}\n{}", self.text);
+                owned.as_str()
+            }
+            None => self.text,
+        };
+        let mut clean = true;
+        let value = Json {
+            path: &diagnostic::Path::ROOT,
+            report: true,
+            error: &mut |_: &diagnostic::Path<'_>, _: String| clean = false,
+        }
+        .deserialize(serde_yaml::Deserializer::from_str(text))
+        .ok()?;
+        match value {
+            Value::Object(map) if clean => Some(map),
+            _ => None,
+        }
     }
-    .deserialize(serde_yaml::Deserializer::from_str(text))
-    .ok()?;
-    match value {
-        Value::Object(map) if clean => Some(map),
-        _ => None,
+}
+
+/// `text` cut into at most `runs` runs of about equal size: each cut is the place nearest to its share of the
+/// text among those [`yaml_to_json_in_sections`] may cut at.
+fn split_runs(text: &str, runs: usize) -> Vec<Run<'_>> {
+    // (offset of a line, header line of the top-level mapping the line is an entry of, if it is one)
+    let mut places: Vec<(usize, Option<&str>)> = Vec::new();
+    let mut header: Option<&str> = None;
+    let mut indent: Option<usize> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let start = at;
+        at += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let body = content.trim_start_matches(' ');
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let depth = content.len() - body.len();
+        if depth == 0 {
+            if start > 0 && body.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                places.push((start, None));
+            }
+            // Only a plain key alone on its line opens a mapping whose entries may start runs.
+            let plain_key = body.starts_with(|c: char| c.is_ascii_alphabetic())
+                && body.ends_with(':')
+                && !body[..body.len() - 1].contains([':', '#', '&', '*', '!', '{', '[', '\'', '"']);
+            header = plain_key.then_some(content);
+            indent = None;
+        } else if let Some(header) = header {
+            // Not before the first entry: a run must not end in a header with no entries.
+            match indent {
+                None => indent = Some(depth),
+                Some(entries) if depth == entries && !body.starts_with(['-', '?', ':', '\t']) => {
+                    places.push((start, Some(header)));
+                }
+                Some(_) => {}
+            }
+        }
     }
+    let mut cuts: Vec<(usize, Option<&str>)> = (1..runs)
+        .filter_map(|k| {
+            let share = text.len() * k / runs;
+            places
+                .iter()
+                .copied()
+                .min_by_key(|&(place, _)| place.abs_diff(share))
+        })
+        .collect();
+    cuts.dedup_by_key(|&mut (place, _)| place);
+    let mut out = Vec::with_capacity(cuts.len() + 1);
+    let (mut from, mut continues) = (0, None);
+    for (cut, header) in cuts {
+        out.push(Run {
+            text: &text[from..cut],
+            continues,
+        });
+        (from, continues) = (cut, header);
+    }
+    out.push(Run {
+        text: &text[from..],
+        continues,
+    });
+    out
 }
 
 /// Parses the whole YAML text into JSON in one pass: the YAML error, or every conversion problem, or the

@@ -1,5 +1,6 @@
 //! Derive macros for Microsoft Graph enums: open string enums ([`GraphEnum`]) and flag sets
-//! ([`GraphFlags`]).
+//! ([`GraphFlags`]); and for the generated client's typed ids ([`GraphId`]) and request builders
+//! ([`RequestBuilder`]).
 //!
 //! The code generator emits these derives for every enum of the Graph synchronization API; users can write
 //! them by hand too. The expansion refers only to `::core`, `::std` and `::serde`, so the crate that uses
@@ -52,8 +53,10 @@
 //! assert_eq!(scope.to_string(), "Escrows, Watermark");
 //! ```
 
+mod builder;
 mod enums;
 mod flags;
+mod id;
 mod internals;
 
 use proc_macro::TokenStream;
@@ -291,6 +294,58 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 pub fn derive_graph_flags(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     flags::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives the API of a typed id, for a newtype over `String`: `new`, `as_str`, `From<&str>`,
+/// `From<String>`, `From<&String>`, `From<&Self>`, `AsRef<str>` and `Display` (the id as given).
+///
+/// ```
+/// use msgraph_sync_derive::GraphId;
+///
+/// /// Id of a synchronization job.
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash, GraphId)]
+/// pub struct JobId(String);
+///
+/// let id = JobId::from("AD2AADProvisioning.e5a1");
+/// assert_eq!(id.as_str(), "AD2AADProvisioning.e5a1");
+/// assert_eq!(JobId::new(String::from("x")), JobId::from(&JobId::from("x")));
+/// assert_eq!(id.to_string(), "AD2AADProvisioning.e5a1");
+/// ```
+#[proc_macro_derive(GraphId)]
+pub fn derive_graph_id(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    id::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `Clone` and `Debug` for a request builder: a struct with named fields, one of them `path`,
+/// whose type parameters are markers only. Unlike `#[derive(Clone, Debug)]` it puts no bounds on the type
+/// parameters; `PhantomData` fields clone into a fresh marker, and `Debug` shows the path alone.
+///
+/// ```
+/// use std::marker::PhantomData;
+/// use msgraph_sync_derive::RequestBuilder;
+///
+/// struct Beta; // neither Clone nor Debug
+///
+/// #[derive(RequestBuilder)]
+/// struct JobRequests<V> {
+///     client: std::sync::Arc<str>,
+///     path: String,
+///     _marker: PhantomData<fn() -> V>,
+/// }
+///
+/// let jobs = JobRequests::<Beta> { client: "c".into(), path: "/jobs".into(), _marker: PhantomData };
+/// let copy = jobs.clone();
+/// assert_eq!(format!("{copy:?}"), r#"JobRequests { path: "/jobs", .. }"#);
+/// ```
+#[proc_macro_derive(RequestBuilder)]
+pub fn derive_request_builder(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    builder::expand(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -62,9 +62,11 @@ fn member_attrs(e: &Enum) -> Vec<TokenStream> {
                 .iter()
                 .filter(|(_, alias)| !alias.eq_ignore_ascii_case(&m.wire))
                 .map(|(_, alias)| quote! { #[graph(alias = #alias)] });
+            // The derive takes the variant's name as the wire name unless told otherwise.
+            let rename = (m.rust != m.wire).then(|| quote! { #[graph(rename = #wire)] });
             quote! {
                 #docs
-                #[graph(rename = #wire)]
+                #rename
                 #(#aliases)*
             }
         })

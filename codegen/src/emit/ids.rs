@@ -14,70 +14,25 @@ pub(super) fn parts(api: &Api) -> usize {
 /// Part `i` of the file (see [`parts`]).
 pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
     let Some(i) = i.checked_sub(1) else {
+        let import = cx.import_runtime();
         return quote! {
             //! Typed ids for the path parameters of the API.
+            #import
         };
     };
-    id_type(&cx.api.ids[i])
+    id_type(cx, &cx.api.ids[i])
 }
 
-fn id_type(id: &IdType) -> TokenStream {
+fn id_type(cx: &Context<'_>, id: &IdType) -> TokenStream {
+    let rt = &cx.rt;
     let name = ident(&id.rust);
     let docs = doc(&format!(
-        "Id of a `{}`: the `{{{}}}` path segment.\n\nConverted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.",
-        id.of, id.param
+        "Typed id for the `{{{}}}` path segment.\n\nMade from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.",
+        id.param
     ));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #rt::GraphId)]
         pub struct #name(String);
-
-        impl #name {
-            /// Wraps an id as given.
-            pub fn new(id: impl Into<String>) -> Self {
-                Self(id.into())
-            }
-
-            /// The id as given, not encoded.
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(id: &str) -> Self {
-                Self(id.to_owned())
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(id: String) -> Self {
-                Self(id)
-            }
-        }
-
-        impl From<&String> for #name {
-            fn from(id: &String) -> Self {
-                Self(id.clone())
-            }
-        }
-
-        impl From<&#name> for #name {
-            fn from(id: &#name) -> Self {
-                id.clone()
-            }
-        }
-
-        impl AsRef<str> for #name {
-            fn as_ref(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl ::core::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
     }
 }

@@ -194,22 +194,11 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
     });
     quote! {
         #docs
+        #[derive(#rt::RequestBuilder)]
         pub struct #name<V> {
             client: #rt::Client,
             path: #rt::PathBuilder,
             _marker: PhantomData<fn() -> V>,
-        }
-
-        impl<V> Clone for #name<V> {
-            fn clone(&self) -> Self {
-                #name { client: self.client.clone(), path: self.path.clone(), _marker: PhantomData }
-            }
-        }
-
-        impl<V> ::core::fmt::Debug for #name<V> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(stringify!(#name)).field("path", &self.path).finish_non_exhaustive()
-            }
         }
 
         impl<V: #rt::Version> #name<V> {
@@ -258,22 +247,11 @@ fn node(cx: &Context<'_>, n: &Node) -> TokenStream {
 
     quote! {
         #docs
+        #[derive(#rt::RequestBuilder)]
         pub struct #name<P, V> {
             client: #rt::Client,
             path: #rt::PathBuilder,
             _marker: PhantomData<fn() -> (P, V)>,
-        }
-
-        impl<P, V> Clone for #name<P, V> {
-            fn clone(&self) -> Self {
-                #name { client: self.client.clone(), path: self.path.clone(), _marker: PhantomData }
-            }
-        }
-
-        impl<P, V> ::core::fmt::Debug for #name<P, V> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(stringify!(#name)).field("path", &self.path).finish_non_exhaustive()
-            }
         }
 
         #(#impls)*
@@ -457,7 +435,7 @@ fn operation(cx: &Context<'_>, _n: &Node, op: &Operation, key: &ImplKey) -> Toke
             let variant = version_variant(v);
             quote! { #rt::ApiVersion::#variant }
         }
-        None => quote! { <V as #rt::Version>::VERSION },
+        None => quote! { V::VERSION },
     };
     let (output, decode) = match &op.response {
         Response::Empty => (quote! { () }, quote! { #rt::decode_empty }),

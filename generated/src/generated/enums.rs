@@ -9,31 +9,22 @@ use crate::runtime as rt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeDefinitionMetadata {
     /// `BaseAttributeName` (CSDL value 0).
-    #[graph(rename = "BaseAttributeName")]
     BaseAttributeName,
     /// `ComplexObjectDefinition` (CSDL value 1).
-    #[graph(rename = "ComplexObjectDefinition")]
     ComplexObjectDefinition,
     /// `IsContainer` (CSDL value 2).
-    #[graph(rename = "IsContainer")]
     IsContainer,
     /// `IsCustomerDefined` (CSDL value 3).
-    #[graph(rename = "IsCustomerDefined")]
     IsCustomerDefined,
     /// `IsDomainQualified` (CSDL value 4).
-    #[graph(rename = "IsDomainQualified")]
     IsDomainQualified,
     /// `LinkPropertyNames` (CSDL value 5).
-    #[graph(rename = "LinkPropertyNames")]
     LinkPropertyNames,
     /// `LinkTypeName` (CSDL value 6).
-    #[graph(rename = "LinkTypeName")]
     LinkTypeName,
     /// `MaximumLength` (CSDL value 7).
-    #[graph(rename = "MaximumLength")]
     MaximumLength,
     /// `ReferencedProperty` (CSDL value 8).
-    #[graph(rename = "ReferencedProperty")]
     ReferencedProperty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -45,10 +36,8 @@ pub enum AttributeDefinitionMetadata {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeFlowBehavior {
     /// `FlowWhenChanged` (CSDL value 0).
-    #[graph(rename = "FlowWhenChanged")]
     FlowWhenChanged,
     /// `FlowAlways` (CSDL value 1).
-    #[graph(rename = "FlowAlways")]
     FlowAlways,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -60,19 +49,14 @@ pub enum AttributeFlowBehavior {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeFlowType {
     /// `Always` (CSDL value 0).
-    #[graph(rename = "Always")]
     Always,
     /// `ObjectAddOnly` (CSDL value 1).
-    #[graph(rename = "ObjectAddOnly")]
     ObjectAddOnly,
     /// `MultiValueAddOnly` (CSDL value 2).
-    #[graph(rename = "MultiValueAddOnly")]
     MultiValueAddOnly,
     /// `ValueAddOnly` (CSDL value 3).
-    #[graph(rename = "ValueAddOnly")]
     ValueAddOnly,
     /// `AttributeAddOnly` (CSDL value 4).
-    #[graph(rename = "AttributeAddOnly")]
     AttributeAddOnly,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -84,13 +68,10 @@ pub enum AttributeFlowType {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeMappingSourceType {
     /// `Attribute` (CSDL value 0).
-    #[graph(rename = "Attribute")]
     Attribute,
     /// `Constant` (CSDL value 1).
-    #[graph(rename = "Constant")]
     Constant,
     /// `Function` (CSDL value 2).
-    #[graph(rename = "Function")]
     Function,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -102,22 +83,16 @@ pub enum AttributeMappingSourceType {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeType {
     /// `String` (CSDL value 0).
-    #[graph(rename = "String")]
     String,
     /// `Integer` (CSDL value 1).
-    #[graph(rename = "Integer")]
     Integer,
     /// `Reference` (CSDL value 2).
-    #[graph(rename = "Reference")]
     Reference,
     /// `Binary` (CSDL value 3).
-    #[graph(rename = "Binary")]
     Binary,
     /// `Boolean` (CSDL value 4).
-    #[graph(rename = "Boolean")]
     Boolean,
     /// `DateTime` (CSDL value 5).
-    #[graph(rename = "DateTime")]
     DateTime,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -130,22 +105,16 @@ pub enum AttributeType {
 #[graph(set = "DirectoryDefinitionDiscoverabilities")]
 pub enum DirectoryDefinitionDiscoverabilitiesFlag {
     /// `None` (CSDL value 0).
-    #[graph(rename = "None")]
     None = 0,
     /// `AttributeNames` (CSDL value 1).
-    #[graph(rename = "AttributeNames")]
     AttributeNames = 1,
     /// `AttributeDataTypes` (CSDL value 2).
-    #[graph(rename = "AttributeDataTypes")]
     AttributeDataTypes = 2,
     /// `AttributeReadOnly` (CSDL value 4).
-    #[graph(rename = "AttributeReadOnly")]
     AttributeReadOnly = 4,
     /// `ReferenceAttributes` (CSDL value 8).
-    #[graph(rename = "ReferenceAttributes")]
     ReferenceAttributes = 8,
     /// `UnknownFutureValue` (CSDL value 16).
-    #[graph(rename = "UnknownFutureValue")]
     UnknownFutureValue = 16,
 }
 /// Whether an attribute can be read, written or only set once.
@@ -154,16 +123,12 @@ pub enum DirectoryDefinitionDiscoverabilitiesFlag {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum Mutability {
     /// `ReadWrite` (CSDL value 0).
-    #[graph(rename = "ReadWrite")]
     ReadWrite,
     /// `ReadOnly` (CSDL value 1).
-    #[graph(rename = "ReadOnly")]
     ReadOnly,
     /// `Immutable` (CSDL value 2).
-    #[graph(rename = "Immutable")]
     Immutable,
     /// `WriteOnly` (CSDL value 3).
-    #[graph(rename = "WriteOnly")]
     WriteOnly,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -175,25 +140,18 @@ pub enum Mutability {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ObjectDefinitionMetadata {
     /// `PropertyNameAccountEnabled` (CSDL value 0).
-    #[graph(rename = "PropertyNameAccountEnabled")]
     PropertyNameAccountEnabled,
     /// `PropertyNameSoftDeleted` (CSDL value 1).
-    #[graph(rename = "PropertyNameSoftDeleted")]
     PropertyNameSoftDeleted,
     /// `IsSoftDeletionSupported` (CSDL value 2).
-    #[graph(rename = "IsSoftDeletionSupported")]
     IsSoftDeletionSupported,
     /// `IsSynchronizeAllSupported` (CSDL value 3).
-    #[graph(rename = "IsSynchronizeAllSupported")]
     IsSynchronizeAllSupported,
     /// `ConnectorDataStorageRequired` (CSDL value 4).
-    #[graph(rename = "ConnectorDataStorageRequired")]
     ConnectorDataStorageRequired,
     /// `Extensions` (CSDL value 5).
-    #[graph(rename = "Extensions")]
     Extensions,
     /// `BaseObjectName` (CSDL value 6).
-    #[graph(rename = "BaseObjectName")]
     BaseObjectName,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -206,16 +164,12 @@ pub enum ObjectDefinitionMetadata {
 #[graph(set = "ObjectFlowTypes")]
 pub enum ObjectFlowTypesFlag {
     /// `None` (CSDL value 0).
-    #[graph(rename = "None")]
     None = 0,
     /// `Add` (CSDL value 1).
-    #[graph(rename = "Add")]
     Add = 1,
     /// `Update` (CSDL value 2).
-    #[graph(rename = "Update")]
     Update = 2,
     /// `Delete` (CSDL value 4).
-    #[graph(rename = "Delete")]
     Delete = 4,
 }
 /// Keys that can appear in the metadata list of an object mapping.
@@ -224,25 +178,18 @@ pub enum ObjectFlowTypesFlag {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ObjectMappingMetadata {
     /// `EscrowBehavior` (CSDL value 0).
-    #[graph(rename = "EscrowBehavior")]
     EscrowBehavior,
     /// `DisableMonitoringForChanges` (CSDL value 1).
-    #[graph(rename = "DisableMonitoringForChanges")]
     DisableMonitoringForChanges,
     /// `OriginalJoiningProperty` (CSDL value 2).
-    #[graph(rename = "OriginalJoiningProperty")]
     OriginalJoiningProperty,
     /// `Disposition` (CSDL value 3).
-    #[graph(rename = "Disposition")]
     Disposition,
     /// `IsCustomerDefined` (CSDL value 4).
-    #[graph(rename = "IsCustomerDefined")]
     IsCustomerDefined,
     /// `ExcludeFromReporting` (CSDL value 5).
-    #[graph(rename = "ExcludeFromReporting")]
     ExcludeFromReporting,
     /// `Unsynchronized` (CSDL value 6).
-    #[graph(rename = "Unsynchronized")]
     Unsynchronized,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -254,28 +201,20 @@ pub enum ObjectMappingMetadata {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum QuarantineReason {
     /// `EncounteredBaseEscrowThreshold` (CSDL value 0).
-    #[graph(rename = "EncounteredBaseEscrowThreshold")]
     EncounteredBaseEscrowThreshold,
     /// `EncounteredTotalEscrowThreshold` (CSDL value 1).
-    #[graph(rename = "EncounteredTotalEscrowThreshold")]
     EncounteredTotalEscrowThreshold,
     /// `EncounteredEscrowProportionThreshold` (CSDL value 2).
-    #[graph(rename = "EncounteredEscrowProportionThreshold")]
     EncounteredEscrowProportionThreshold,
     /// `EncounteredQuarantineException` (CSDL value 4).
-    #[graph(rename = "EncounteredQuarantineException")]
     EncounteredQuarantineException,
     /// `Unknown` (CSDL value 8).
-    #[graph(rename = "Unknown")]
     Unknown,
     /// `QuarantinedOnDemand` (CSDL value 16).
-    #[graph(rename = "QuarantinedOnDemand")]
     QuarantinedOnDemand,
     /// `TooManyDeletes` (CSDL value 32).
-    #[graph(rename = "TooManyDeletes")]
     TooManyDeletes,
     /// `IngestionInterrupted` (CSDL value 64).
-    #[graph(rename = "IngestionInterrupted")]
     IngestionInterrupted,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -287,10 +226,8 @@ pub enum QuarantineReason {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScopeOperatorMultiValuedComparisonType {
     /// `All` (CSDL value 0).
-    #[graph(rename = "All")]
     All,
     /// `Any` (CSDL value 1).
-    #[graph(rename = "Any")]
     Any,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -302,10 +239,8 @@ pub enum ScopeOperatorMultiValuedComparisonType {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScopeOperatorType {
     /// `Binary` (CSDL value 0).
-    #[graph(rename = "Binary")]
     Binary,
     /// `Unary` (CSDL value 1).
-    #[graph(rename = "Unary")]
     Unary,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -318,25 +253,18 @@ pub enum ScopeOperatorType {
 #[graph(set = "SynchronizationJobRestartScope")]
 pub enum SynchronizationJobRestartScopeFlag {
     /// `None` (CSDL value 0).
-    #[graph(rename = "None")]
     None = 0,
     /// `ConnectorDataStore` (CSDL value 1).
-    #[graph(rename = "ConnectorDataStore")]
     ConnectorDataStore = 1,
     /// `Escrows` (CSDL value 2).
-    #[graph(rename = "Escrows")]
     Escrows = 2,
     /// `Watermark` (CSDL value 4).
-    #[graph(rename = "Watermark")]
     Watermark = 4,
     /// `QuarantineState` (CSDL value 8).
-    #[graph(rename = "QuarantineState")]
     QuarantineState = 8,
     /// `Full` (CSDL value 15).
-    #[graph(rename = "Full")]
     Full = 15,
     /// `ForceDeletes` (CSDL value 32).
-    #[graph(rename = "ForceDeletes")]
     ForceDeletes = 32,
 }
 /// Keys that can appear in the metadata list of a synchronization template. Beta spells most members with a lower-case first letter.
@@ -345,31 +273,22 @@ pub enum SynchronizationJobRestartScopeFlag {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationMetadata {
     /// `GalleryApplicationIdentifier` (CSDL value 0). Spelled `galleryApplicationIdentifier` in beta.
-    #[graph(rename = "GalleryApplicationIdentifier")]
     GalleryApplicationIdentifier,
     /// `GalleryApplicationKey` (CSDL value 1). Spelled `galleryApplicationKey` in beta.
-    #[graph(rename = "GalleryApplicationKey")]
     GalleryApplicationKey,
     /// `IsOAuthEnabled` (CSDL value 2). Spelled `isOAuthEnabled` in beta.
-    #[graph(rename = "IsOAuthEnabled")]
     IsOAuthEnabled,
     /// `IsSynchronizationAgentAssignmentRequired` (CSDL value 3).
-    #[graph(rename = "IsSynchronizationAgentAssignmentRequired")]
     IsSynchronizationAgentAssignmentRequired,
     /// `IsSynchronizationAgentRequired` (CSDL value 4). Spelled `isSynchronizationAgentRequired` in beta.
-    #[graph(rename = "IsSynchronizationAgentRequired")]
     IsSynchronizationAgentRequired,
     /// `IsSynchronizationInPreview` (CSDL value 5). Spelled `isSynchronizationInPreview` in beta.
-    #[graph(rename = "IsSynchronizationInPreview")]
     IsSynchronizationInPreview,
     /// `OAuthSettings` (CSDL value 6). Spelled `oAuthSettings` in beta.
-    #[graph(rename = "OAuthSettings")]
     OAuthSettings,
     /// `SynchronizationLearnMoreIbizaFwLink` (CSDL value 7). Spelled `synchronizationLearnMoreIbizaFwLink` in beta.
-    #[graph(rename = "SynchronizationLearnMoreIbizaFwLink")]
     SynchronizationLearnMoreIbizaFwLink,
     /// `ConfigurationFields` (CSDL value 8). Spelled `configurationFields` in beta.
-    #[graph(rename = "ConfigurationFields")]
     ConfigurationFields,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -381,13 +300,10 @@ pub enum SynchronizationMetadata {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationScheduleState {
     /// `Active` (CSDL value 0).
-    #[graph(rename = "Active")]
     Active,
     /// `Disabled` (CSDL value 1).
-    #[graph(rename = "Disabled")]
     Disabled,
     /// `Paused` (CSDL value 2).
-    #[graph(rename = "Paused")]
     Paused,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -399,139 +315,95 @@ pub enum SynchronizationScheduleState {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationSecret {
     /// `None` (CSDL value 0).
-    #[graph(rename = "None")]
     None,
     /// `UserName` (CSDL value 1).
-    #[graph(rename = "UserName")]
     UserName,
     /// `Password` (CSDL value 2).
-    #[graph(rename = "Password")]
     Password,
     /// `SecretToken` (CSDL value 3).
-    #[graph(rename = "SecretToken")]
     SecretToken,
     /// `AppKey` (CSDL value 4).
-    #[graph(rename = "AppKey")]
     AppKey,
     /// `BaseAddress` (CSDL value 5).
-    #[graph(rename = "BaseAddress")]
     BaseAddress,
     /// `ClientIdentifier` (CSDL value 6).
-    #[graph(rename = "ClientIdentifier")]
     ClientIdentifier,
     /// `ClientSecret` (CSDL value 7).
-    #[graph(rename = "ClientSecret")]
     ClientSecret,
     /// `SingleSignOnType` (CSDL value 11).
-    #[graph(rename = "SingleSignOnType")]
     SingleSignOnType,
     /// `Sandbox` (CSDL value 12).
-    #[graph(rename = "Sandbox")]
     Sandbox,
     /// `Url` (CSDL value 13).
-    #[graph(rename = "Url")]
     Url,
     /// `Domain` (CSDL value 14).
-    #[graph(rename = "Domain")]
     Domain,
     /// `ConsumerKey` (CSDL value 15).
-    #[graph(rename = "ConsumerKey")]
     ConsumerKey,
     /// `ConsumerSecret` (CSDL value 16).
-    #[graph(rename = "ConsumerSecret")]
     ConsumerSecret,
     /// `TokenKey` (CSDL value 17).
-    #[graph(rename = "TokenKey")]
     TokenKey,
     /// `TokenExpiration` (CSDL value 18).
-    #[graph(rename = "TokenExpiration")]
     TokenExpiration,
     /// `Oauth2AccessToken` (CSDL value 19).
-    #[graph(rename = "Oauth2AccessToken")]
     Oauth2AccessToken,
     /// `Oauth2AccessTokenCreationTime` (CSDL value 20).
-    #[graph(rename = "Oauth2AccessTokenCreationTime")]
     Oauth2AccessTokenCreationTime,
     /// `Oauth2RefreshToken` (CSDL value 21).
-    #[graph(rename = "Oauth2RefreshToken")]
     Oauth2RefreshToken,
     /// `SyncAll` (CSDL value 22).
-    #[graph(rename = "SyncAll")]
     SyncAll,
     /// `InstanceName` (CSDL value 24).
-    #[graph(rename = "InstanceName")]
     InstanceName,
     /// `Oauth2ClientId` (CSDL value 27).
-    #[graph(rename = "Oauth2ClientId")]
     Oauth2ClientId,
     /// `Oauth2ClientSecret` (CSDL value 28).
-    #[graph(rename = "Oauth2ClientSecret")]
     Oauth2ClientSecret,
     /// `CompanyId` (CSDL value 29).
-    #[graph(rename = "CompanyId")]
     CompanyId,
     /// `UpdateKeyOnSoftDelete` (CSDL value 30).
-    #[graph(rename = "UpdateKeyOnSoftDelete")]
     UpdateKeyOnSoftDelete,
     /// `SynchronizationSchedule` (CSDL value 33).
-    #[graph(rename = "SynchronizationSchedule")]
     SynchronizationSchedule,
     /// `SystemOfRecord` (CSDL value 34).
-    #[graph(rename = "SystemOfRecord")]
     SystemOfRecord,
     /// `SandboxName` (CSDL value 35).
-    #[graph(rename = "SandboxName")]
     SandboxName,
     /// `EnforceDomain` (CSDL value 36).
-    #[graph(rename = "EnforceDomain")]
     EnforceDomain,
     /// `SyncNotificationSettings` (CSDL value 37).
-    #[graph(rename = "SyncNotificationSettings")]
     SyncNotificationSettings,
     /// `SkipOutOfScopeDeletions` (CSDL value 40).
-    #[graph(rename = "SkipOutOfScopeDeletions")]
     SkipOutOfScopeDeletions,
     /// `Oauth2AuthorizationCode` (CSDL value 62).
-    #[graph(rename = "Oauth2AuthorizationCode")]
     Oauth2AuthorizationCode,
     /// `Oauth2RedirectUri` (CSDL value 63).
-    #[graph(rename = "Oauth2RedirectUri")]
     Oauth2RedirectUri,
     /// `ApplicationTemplateIdentifier` (CSDL value 64).
-    #[graph(rename = "ApplicationTemplateIdentifier")]
     ApplicationTemplateIdentifier,
     /// `Oauth2TokenExchangeUri` (CSDL value 65).
-    #[graph(rename = "Oauth2TokenExchangeUri")]
     Oauth2TokenExchangeUri,
     /// `Oauth2AuthorizationUri` (CSDL value 66).
-    #[graph(rename = "Oauth2AuthorizationUri")]
     Oauth2AuthorizationUri,
     /// `AuthenticationType` (CSDL value 67).
-    #[graph(rename = "AuthenticationType")]
     AuthenticationType,
     /// `Server` (CSDL value 70).
-    #[graph(rename = "Server")]
     Server,
     /// `PerformInboundEntitlementGrants` (CSDL value 100).
-    #[graph(rename = "PerformInboundEntitlementGrants")]
     PerformInboundEntitlementGrants,
     /// `HardDeletesEnabled` (CSDL value 101).
-    #[graph(rename = "HardDeletesEnabled")]
     HardDeletesEnabled,
     /// `SyncAgentCompatibilityKey` (CSDL value 102).
-    #[graph(rename = "SyncAgentCompatibilityKey")]
     SyncAgentCompatibilityKey,
     /// `SyncAgentADContainer` (CSDL value 103).
     #[graph(rename = "SyncAgentADContainer")]
     SyncAgentAdContainer,
     /// `ValidateDomain` (CSDL value 206).
-    #[graph(rename = "ValidateDomain")]
     ValidateDomain,
     /// `TestReferences` (CSDL value 207).
-    #[graph(rename = "TestReferences")]
     TestReferences,
     /// `ConnectionString` (CSDL value 250).
-    #[graph(rename = "ConnectionString")]
     ConnectionString,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -543,19 +415,14 @@ pub enum SynchronizationSecret {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationStatusCode {
     /// `NotConfigured` (CSDL value 0).
-    #[graph(rename = "NotConfigured")]
     NotConfigured,
     /// `NotRun` (CSDL value 1).
-    #[graph(rename = "NotRun")]
     NotRun,
     /// `Active` (CSDL value 2).
-    #[graph(rename = "Active")]
     Active,
     /// `Paused` (CSDL value 3).
-    #[graph(rename = "Paused")]
     Paused,
     /// `Quarantine` (CSDL value 4).
-    #[graph(rename = "Quarantine")]
     Quarantine,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -567,13 +434,10 @@ pub enum SynchronizationStatusCode {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationTaskExecutionResult {
     /// `Succeeded` (CSDL value 0).
-    #[graph(rename = "Succeeded")]
     Succeeded,
     /// `Failed` (CSDL value 1).
-    #[graph(rename = "Failed")]
     Failed,
     /// `EntryLevelErrors` (CSDL value 2).
-    #[graph(rename = "EntryLevelErrors")]
     EntryLevelErrors,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]

@@ -2,273 +2,34 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 
 //! Typed ids for the path parameters of the API.
-/// Id of a `appId`: the `{appId}` path segment.
+use crate::runtime as rt;
+/// Typed id for the `{appId}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct AppId(String);
-impl AppId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for AppId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for AppId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for AppId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&AppId> for AppId {
-    fn from(id: &AppId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for AppId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for AppId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-/// Id of a `application`: the `{application-id}` path segment.
+/// Typed id for the `{application-id}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct ApplicationId(String);
-impl ApplicationId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for ApplicationId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for ApplicationId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for ApplicationId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&ApplicationId> for ApplicationId {
-    fn from(id: &ApplicationId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for ApplicationId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for ApplicationId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-/// Id of a `directoryDefinition`: the `{directoryDefinition-id}` path segment.
+/// Typed id for the `{directoryDefinition-id}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct DirectoryDefinitionId(String);
-impl DirectoryDefinitionId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for DirectoryDefinitionId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for DirectoryDefinitionId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for DirectoryDefinitionId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&DirectoryDefinitionId> for DirectoryDefinitionId {
-    fn from(id: &DirectoryDefinitionId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for DirectoryDefinitionId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for DirectoryDefinitionId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-/// Id of a `servicePrincipal`: the `{servicePrincipal-id}` path segment.
+/// Typed id for the `{servicePrincipal-id}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct ServicePrincipalId(String);
-impl ServicePrincipalId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for ServicePrincipalId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for ServicePrincipalId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for ServicePrincipalId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&ServicePrincipalId> for ServicePrincipalId {
-    fn from(id: &ServicePrincipalId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for ServicePrincipalId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for ServicePrincipalId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-/// Id of a `synchronizationJob`: the `{synchronizationJob-id}` path segment.
+/// Typed id for the `{synchronizationJob-id}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct SynchronizationJobId(String);
-impl SynchronizationJobId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for SynchronizationJobId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for SynchronizationJobId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for SynchronizationJobId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&SynchronizationJobId> for SynchronizationJobId {
-    fn from(id: &SynchronizationJobId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for SynchronizationJobId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for SynchronizationJobId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-/// Id of a `synchronizationTemplate`: the `{synchronizationTemplate-id}` path segment.
+/// Typed id for the `{synchronizationTemplate-id}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct SynchronizationTemplateId(String);
-impl SynchronizationTemplateId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for SynchronizationTemplateId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for SynchronizationTemplateId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for SynchronizationTemplateId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&SynchronizationTemplateId> for SynchronizationTemplateId {
-    fn from(id: &SynchronizationTemplateId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for SynchronizationTemplateId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for SynchronizationTemplateId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}

@@ -20,9 +20,10 @@ use super::enums::{
 ///
 /// Spec schema: `acquireAccessTokenRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AcquireAccessTokenRequestBody {
     /// Credentials used to obtain the token.
-    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -33,58 +34,43 @@ pub struct AcquireAccessTokenRequestBody {
 ///
 /// Spec schema: `attributeDefinition`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AttributeDefinition {
     /// True for the attribute that uniquely identifies an object; each object type has exactly one.
-    #[serde(rename = "anchor", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub anchor: Option<bool>,
     /// Expressions the connector uses to read or write the attribute.
-    #[serde(
-        rename = "apiExpressions",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub api_expressions: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// True when values compare case-sensitively.
-    #[serde(rename = "caseExact", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub case_exact: Option<bool>,
     /// Value used when none is supplied.
-    #[serde(
-        rename = "defaultValue",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub default_value: rt::Nullable<String>,
     /// True when null values are exported to the target.
-    #[serde(rename = "flowNullValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_null_values: Option<bool>,
     /// Extra settings of the attribute.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<AttributeDefinitionMetadataEntry>>,
     /// True when the attribute holds several values.
-    #[serde(rename = "multivalued", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multivalued: Option<bool>,
     /// The `mutability` property.
-    #[serde(rename = "mutability", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mutability: Option<Mutability>,
     /// Attribute name, unique within its object type.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// For reference attributes: the object types they may point to.
-    #[serde(
-        rename = "referencedObjects",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub referenced_objects: rt::Nullable<Vec<ReferencedObject>>,
     /// True when every object must have a value.
-    #[serde(rename = "required", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// The `type` property.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -95,12 +81,13 @@ pub struct AttributeDefinition {
 ///
 /// Spec schema: `attributeDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AttributeDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<AttributeDefinitionMetadata>,
     /// Setting value.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -111,43 +98,28 @@ pub struct AttributeDefinitionMetadataEntry {
 ///
 /// Spec schema: `attributeMapping`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AttributeMapping {
     /// Value used when the source expression yields null.
-    #[serde(
-        rename = "defaultValue",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub default_value: rt::Nullable<String>,
     /// Internal switch used by the service.
-    #[serde(
-        rename = "exportMissingReferences",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub export_missing_references: Option<bool>,
     /// The `flowBehavior` property.
-    #[serde(rename = "flowBehavior", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_behavior: Option<AttributeFlowBehavior>,
     /// The `flowType` property.
-    #[serde(rename = "flowType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<AttributeFlowType>,
     /// Greater than zero when the attribute is used to match source and target objects; lower numbers are tried first.
-    #[serde(
-        rename = "matchingPriority",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matching_priority: Option<i32>,
     /// Expression that produces the value.
-    #[serde(rename = "source", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub source: rt::Nullable<AttributeMappingSource>,
     /// Name of the attribute written in the target directory.
-    #[serde(
-        rename = "targetAttributeName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target_attribute_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -158,21 +130,18 @@ pub struct AttributeMapping {
 ///
 /// Spec schema: `attributeMappingFunctionSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AttributeMappingFunctionSchema {
     /// Identifier of the function. Read-only; the service usually leaves it out and sends name instead.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the function, such as Append. Sent by the service although the metadata does not declare it.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Parameters the function accepts.
-    #[serde(
-        rename = "parameters",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parameters: rt::Nullable<Vec<AttributeMappingParameterSchema>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -183,22 +152,19 @@ pub struct AttributeMappingFunctionSchema {
 ///
 /// Spec schema: `attributeMappingParameterSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AttributeMappingParameterSchema {
     /// True when the parameter may be given more than once.
-    #[serde(
-        rename = "allowMultipleOccurrences",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_multiple_occurrences: Option<bool>,
     /// Parameter name.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// True when the parameter must be supplied.
-    #[serde(rename = "required", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// The `type` property.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -209,26 +175,19 @@ pub struct AttributeMappingParameterSchema {
 ///
 /// Spec schema: `attributeMappingSource`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct AttributeMappingSource {
     /// The expression in its textual form.
-    #[serde(
-        rename = "expression",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub expression: rt::Nullable<String>,
     /// Attribute name, constant value or function name, depending on type.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Named arguments of a function node.
-    #[serde(
-        rename = "parameters",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parameters: rt::Nullable<Vec<StringKeyAttributeMappingSourceValuePair>>,
     /// The `type` property.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeMappingSourceType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -239,9 +198,10 @@ pub struct AttributeMappingSource {
 ///
 /// Spec schema: `bulkUpload`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct BulkUpload {
     /// Unique identifier of the object.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -252,13 +212,10 @@ pub struct BulkUpload {
 ///
 /// Spec schema: `containerFilter`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ContainerFilter {
     /// Identifiers of the containers in scope.
-    #[serde(
-        rename = "includedContainers",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub included_containers: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -269,45 +226,30 @@ pub struct ContainerFilter {
 ///
 /// Spec schema: `directoryDefinition`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct DirectoryDefinition {
     /// The `discoverabilities` property.
-    #[serde(
-        rename = "discoverabilities",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
     /// When the directory schema was last discovered.
-    #[serde(
-        rename = "discoveryDateTime",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub discovery_date_time: rt::Nullable<rt::DateTimeOffset>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Directory name; unique within a synchronization schema.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Object types the directory supports.
-    #[serde(
-        rename = "objects",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub objects: rt::Nullable<Vec<ObjectDefinition>>,
     /// True when the directory definition cannot be changed.
-    #[serde(rename = "readOnly", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Version of the directory definition, maintained by the service. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(
-        rename = "version",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -318,20 +260,13 @@ pub struct DirectoryDefinition {
 ///
 /// Spec schema: `expressionInputObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ExpressionInputObject {
     /// Object type the test object belongs to.
-    #[serde(
-        rename = "definition",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub definition: rt::Nullable<ObjectDefinition>,
     /// Attribute values of the test object.
-    #[serde(
-        rename = "properties",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub properties: rt::Nullable<Vec<StringKeyObjectValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -342,23 +277,16 @@ pub struct ExpressionInputObject {
 ///
 /// Spec schema: `filter`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Filter {
     /// Experimental: groups evaluated by category.
-    #[serde(
-        rename = "categoryFilterGroups",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub category_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// The usual scoping groups.
-    #[serde(rename = "groups", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub groups: rt::Nullable<Vec<FilterGroup>>,
     /// Experimental: groups evaluated on input objects.
-    #[serde(
-        rename = "inputFilterGroups",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub input_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -369,27 +297,16 @@ pub struct Filter {
 ///
 /// Spec schema: `filterClause`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct FilterClause {
     /// Name of the operator, as listed by filterOperators.
-    #[serde(
-        rename = "operatorName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub operator_name: rt::Nullable<String>,
     /// Attribute of the source object being tested.
-    #[serde(
-        rename = "sourceOperandName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub source_operand_name: rt::Nullable<String>,
     /// Values the attribute is compared with.
-    #[serde(
-        rename = "targetOperand",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target_operand: rt::Nullable<FilterOperand>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -400,16 +317,13 @@ pub struct FilterClause {
 ///
 /// Spec schema: `filterGroup`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct FilterGroup {
     /// Conditions of the group.
-    #[serde(
-        rename = "clauses",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub clauses: rt::Nullable<Vec<FilterClause>>,
     /// Group name.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -420,9 +334,10 @@ pub struct FilterGroup {
 ///
 /// Spec schema: `filterOperand`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct FilterOperand {
     /// Values to compare with.
-    #[serde(rename = "values", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub values: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -433,29 +348,22 @@ pub struct FilterOperand {
 ///
 /// Spec schema: `filterOperatorSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct FilterOperatorSchema {
     /// The `arity` property.
-    #[serde(rename = "arity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub arity: Option<ScopeOperatorType>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `multivaluedComparisonType` property.
-    #[serde(
-        rename = "multivaluedComparisonType",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
     /// Operator name, such as EQUALS. Sent by the service although the metadata does not declare it.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Attribute types the operator can compare.
-    #[serde(
-        rename = "supportedAttributeTypes",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -466,13 +374,10 @@ pub struct FilterOperatorSchema {
 ///
 /// Spec schema: `groupFilter`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct GroupFilter {
     /// Identifiers of the groups in scope.
-    #[serde(
-        rename = "includedGroups",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub included_groups: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -483,12 +388,13 @@ pub struct GroupFilter {
 ///
 /// Spec schema: `keyValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct KeyValuePair {
     /// Setting name.
-    #[serde(rename = "name", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Setting value.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -499,30 +405,19 @@ pub struct KeyValuePair {
 ///
 /// Spec schema: `objectDefinition`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ObjectDefinition {
     /// Attributes of the object type.
-    #[serde(
-        rename = "attributes",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub attributes: rt::Nullable<Vec<AttributeDefinition>>,
     /// Extra settings of the object type.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<ObjectDefinitionMetadataEntry>>,
     /// Object type name, unique within its directory.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// APIs the connector offers for this object type.
-    #[serde(
-        rename = "supportedApis",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub supported_apis: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -533,12 +428,13 @@ pub struct ObjectDefinition {
 ///
 /// Spec schema: `objectDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ObjectDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<ObjectDefinitionMetadata>,
     /// Setting value.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -549,46 +445,31 @@ pub struct ObjectDefinitionMetadataEntry {
 ///
 /// Spec schema: `objectMapping`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ObjectMapping {
     /// How each target attribute is filled.
-    #[serde(
-        rename = "attributeMappings",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub attribute_mappings: rt::Nullable<Vec<AttributeMapping>>,
     /// False to skip this mapping.
-    #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `flowTypes` property.
-    #[serde(rename = "flowTypes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_types: Option<ObjectFlowTypes>,
     /// Extra settings of the mapping.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<ObjectMappingMetadataEntry>>,
     /// Display name of the mapping.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Scoping filter; objects outside it are not provisioned.
-    #[serde(rename = "scope", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub scope: rt::Nullable<Filter>,
     /// Object type read from the source directory.
-    #[serde(
-        rename = "sourceObjectName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub source_object_name: rt::Nullable<String>,
     /// Object type written to the target directory.
-    #[serde(
-        rename = "targetObjectName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target_object_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -599,12 +480,13 @@ pub struct ObjectMapping {
 ///
 /// Spec schema: `objectMappingMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ObjectMappingMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<ObjectMappingMetadata>,
     /// Setting value.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -615,23 +497,16 @@ pub struct ObjectMappingMetadataEntry {
 ///
 /// Spec schema: `parseExpressionRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ParseExpressionRequestBody {
     /// Expression to parse.
-    #[serde(rename = "expression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Attribute the expression will be mapped to.
-    #[serde(
-        rename = "targetAttributeDefinition",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target_attribute_definition: rt::Nullable<AttributeDefinition>,
     /// Object to evaluate the expression against; leave out to only parse.
-    #[serde(
-        rename = "testInputObject",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub test_input_object: rt::Nullable<ExpressionInputObject>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -642,37 +517,22 @@ pub struct ParseExpressionRequestBody {
 ///
 /// Spec schema: `parseExpressionResponse`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ParseExpressionResponse {
     /// Why parsing or evaluation failed, if it did.
-    #[serde(rename = "error", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub error: rt::Nullable<PublicError>,
     /// Values the expression produced for the test object.
-    #[serde(
-        rename = "evaluationResult",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub evaluation_result: rt::Nullable<Vec<String>>,
     /// True when evaluation against the test object worked.
-    #[serde(
-        rename = "evaluationSucceeded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_succeeded: Option<bool>,
     /// The expression as a tree.
-    #[serde(
-        rename = "parsedExpression",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub parsed_expression: rt::Nullable<AttributeMappingSource>,
     /// True when the expression parsed.
-    #[serde(
-        rename = "parsingSucceeded",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsing_succeeded: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -683,9 +543,10 @@ pub struct ParseExpressionResponse {
 ///
 /// Spec schema: `pingResponse`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PingResponse {
     /// Text returned by the service.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -696,9 +557,10 @@ pub struct PingResponse {
 ///
 /// Spec schema: `provisionOnDemandRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ProvisionOnDemandRequestBody {
     /// Rules and objects to provision now.
-    #[serde(rename = "parameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<SynchronizationJobApplicationParameters>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -709,33 +571,22 @@ pub struct ProvisionOnDemandRequestBody {
 ///
 /// Spec schema: `publicError`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PublicError {
     /// Error code.
-    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Further errors.
-    #[serde(
-        rename = "details",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// More specific error.
-    #[serde(
-        rename = "innerError",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub inner_error: rt::Nullable<PublicInnerError>,
     /// Human-readable message.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(rename = "target", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -746,19 +597,16 @@ pub struct PublicError {
 ///
 /// Spec schema: `publicErrorDetail`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PublicErrorDetail {
     /// Error code.
-    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Human-readable message.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(rename = "target", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -769,26 +617,19 @@ pub struct PublicErrorDetail {
 ///
 /// Spec schema: `publicInnerError`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PublicInnerError {
     /// Error code.
-    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Further errors.
-    #[serde(
-        rename = "details",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// Human-readable message.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(rename = "target", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -799,20 +640,13 @@ pub struct PublicInnerError {
 ///
 /// Spec schema: `referencedObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ReferencedObject {
     /// Name of the referenced object type.
-    #[serde(
-        rename = "referencedObjectName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub referenced_object_name: rt::Nullable<String>,
     /// Attribute of the referenced object that holds the link.
-    #[serde(
-        rename = "referencedProperty",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub referenced_property: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -823,9 +657,10 @@ pub struct ReferencedObject {
 ///
 /// Spec schema: `restartRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct RestartRequestBody {
     /// The `criteria` property.
-    #[serde(rename = "criteria", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub criteria: Option<SynchronizationJobRestartCriteria>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -836,18 +671,19 @@ pub struct RestartRequestBody {
 ///
 /// Spec schema: `scimBulkOperation`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ScimBulkOperation {
     /// Client-chosen identifier of the operation within the request.
-    #[serde(rename = "bulkId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bulk_id: Option<String>,
     /// SCIM resource to apply, with its own schemas list and attributes such as externalId.
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// HTTP method of the operation, such as POST.
-    #[serde(rename = "method", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Resource path of the operation, such as /Users.
-    #[serde(rename = "path", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -858,19 +694,16 @@ pub struct ScimBulkOperation {
 ///
 /// Spec schema: `scimBulkRequest`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ScimBulkRequest {
     /// Operations to run.
-    #[serde(rename = "Operations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Operations", skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<ScimBulkOperation>>,
     /// Number of errors after which the service stops processing the request.
-    #[serde(
-        rename = "failOnErrors",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub fail_on_errors: rt::Nullable<i32>,
     /// Message schema URNs; normally urn:ietf:params:scim:api:messages:2.0:BulkRequest.
-    #[serde(rename = "schemas", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -881,12 +714,13 @@ pub struct ScimBulkRequest {
 ///
 /// Spec schema: `stringKeyAttributeMappingSourceValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// Argument name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Argument expression.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<AttributeMappingSource>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -897,12 +731,13 @@ pub struct StringKeyAttributeMappingSourceValuePair {
 ///
 /// Spec schema: `stringKeyLongValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct StringKeyLongValuePair {
     /// Name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Count.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -913,9 +748,10 @@ pub struct StringKeyLongValuePair {
 ///
 /// Spec schema: `stringKeyObjectValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct StringKeyObjectValuePair {
     /// Name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -926,12 +762,13 @@ pub struct StringKeyObjectValuePair {
 ///
 /// Spec schema: `stringKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct StringKeyStringValuePair {
     /// Name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Value.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -942,26 +779,19 @@ pub struct StringKeyStringValuePair {
 ///
 /// Spec schema: `synchronization`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Synchronization {
     /// Unique identifier of the object.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Provisioning jobs (navigation property).
-    #[serde(rename = "jobs", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub jobs: rt::Nullable<Vec<SynchronizationJob>>,
     /// Stored credentials and connection settings. Deprecated in beta in favour of connectivity parameters.
-    #[serde(
-        rename = "secrets",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub secrets: rt::Nullable<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Templates available for new jobs (navigation property).
-    #[serde(
-        rename = "templates",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub templates: rt::Nullable<Vec<SynchronizationTemplate>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -972,23 +802,16 @@ pub struct Synchronization {
 ///
 /// Spec schema: `synchronizationError`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationError {
     /// Error code.
-    #[serde(rename = "code", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Human-readable message.
-    #[serde(
-        rename = "message",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// True when the tenant administrator can fix the cause.
-    #[serde(
-        rename = "tenantActionable",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tenant_actionable: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -999,47 +822,32 @@ pub struct SynchronizationError {
 ///
 /// Spec schema: `synchronizationJob`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationJob {
     /// Bulk upload endpoint of the job (navigation property).
-    #[serde(
-        rename = "bulkUpload",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub bulk_upload: rt::Nullable<BulkUpload>,
     /// Job identifier, usually the template id followed by a dot and 32 hex digits. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the job runs. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(
-        rename = "schedule",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub schedule: rt::Nullable<SynchronizationSchedule>,
     /// Synchronization schema of the job (navigation property); read it through the schema path.
-    #[serde(rename = "schema", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub schema: rt::Nullable<SynchronizationSchema>,
     /// Current state and run history of the job.
-    #[serde(rename = "status", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub status: rt::Nullable<SynchronizationStatus>,
     /// Job-level settings as name/value pairs.
-    #[serde(
-        rename = "synchronizationJobSettings",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub synchronization_job_settings: rt::Nullable<Vec<KeyValuePair>>,
     /// Identifier of the template the job was created from; the only property needed to create a job.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1050,16 +858,13 @@ pub struct SynchronizationJob {
 ///
 /// Spec schema: `synchronizationJobApplicationParameters`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationJobApplicationParameters {
     /// Identifier of the synchronization rule to run; may end with a suffix such as #V2.
-    #[serde(rename = "ruleId", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub rule_id: rt::Nullable<String>,
     /// Objects to provision.
-    #[serde(
-        rename = "subjects",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub subjects: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1070,13 +875,10 @@ pub struct SynchronizationJobApplicationParameters {
 ///
 /// Spec schema: `synchronizationJobRestartCriteria`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationJobRestartCriteria {
     /// What to clear. Leaving it out behaves like the portal's restart, which resets quarantine state, watermark and escrows.
-    #[serde(
-        rename = "resetScope",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub reset_scope: rt::Nullable<SynchronizationJobRestartScope>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1087,23 +889,16 @@ pub struct SynchronizationJobRestartCriteria {
 ///
 /// Spec schema: `synchronizationJobSubject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationJobSubject {
     /// Related objects to provision together with the subject, such as group members.
-    #[serde(rename = "links", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub links: rt::Nullable<Box<SynchronizationLinkedObjects>>,
     /// Identifier of the object in the source directory: a GUID, or a distinguished name for Active Directory.
-    #[serde(
-        rename = "objectId",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_id: rt::Nullable<String>,
     /// Object type, such as User or Group.
-    #[serde(
-        rename = "objectTypeName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_type_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1114,23 +909,16 @@ pub struct SynchronizationJobSubject {
 ///
 /// Spec schema: `synchronizationLinkedObjects`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationLinkedObjects {
     /// The subject's manager.
-    #[serde(
-        rename = "manager",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub manager: rt::Nullable<Box<SynchronizationJobSubject>>,
     /// Members of a group subject.
-    #[serde(
-        rename = "members",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub members: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Owners of a group subject.
-    #[serde(rename = "owners", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub owners: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1141,12 +929,13 @@ pub struct SynchronizationLinkedObjects {
 ///
 /// Spec schema: `synchronizationMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<SynchronizationMetadata>,
     /// Setting value.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1157,22 +946,19 @@ pub struct SynchronizationMetadataEntry {
 ///
 /// Spec schema: `synchronizationProgress`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationProgress {
     /// Units of work done.
-    #[serde(rename = "completedUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_units: Option<i64>,
     /// When the progress was measured.
-    #[serde(
-        rename = "progressObservationDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progress_observation_date_time: Option<rt::DateTimeOffset>,
     /// Units of work in the cycle.
-    #[serde(rename = "totalUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub total_units: Option<i64>,
     /// What a unit of work counts.
-    #[serde(rename = "units", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub units: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1183,24 +969,25 @@ pub struct SynchronizationProgress {
 ///
 /// Spec schema: `synchronizationQuarantine`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationQuarantine {
     /// When the current quarantine period started.
-    #[serde(rename = "currentBegan", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_began: Option<rt::DateTimeOffset>,
     /// Error that caused the quarantine.
-    #[serde(rename = "error", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub error: rt::Nullable<SynchronizationError>,
     /// When the service will try again.
-    #[serde(rename = "nextAttempt", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_attempt: Option<rt::DateTimeOffset>,
     /// The `reason` property.
-    #[serde(rename = "reason", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<QuarantineReason>,
     /// When the first of a series of consecutive quarantines began.
-    #[serde(rename = "seriesBegan", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub series_began: Option<rt::DateTimeOffset>,
     /// Number of consecutive quarantines in the series.
-    #[serde(rename = "seriesCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub series_count: Option<i64>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1211,60 +998,37 @@ pub struct SynchronizationQuarantine {
 ///
 /// Spec schema: `synchronizationRule`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationRule {
     /// Containers the rule is limited to.
-    #[serde(
-        rename = "containerFilter",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub container_filter: rt::Nullable<ContainerFilter>,
     /// True when the rule can be changed.
-    #[serde(rename = "editable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub editable: Option<bool>,
     /// Groups the rule is limited to.
-    #[serde(
-        rename = "groupFilter",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub group_filter: rt::Nullable<GroupFilter>,
     /// Identifier of the rule (an ordinary property, not a key).
-    #[serde(rename = "id", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub id: rt::Nullable<String>,
     /// Extra settings of the rule.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// Rule name.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Object-type mappings of the rule.
-    #[serde(
-        rename = "objectMappings",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_mappings: rt::Nullable<Vec<ObjectMapping>>,
     /// Order among rules; lower runs first.
-    #[serde(rename = "priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Name of the directory objects are read from.
-    #[serde(
-        rename = "sourceDirectoryName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub source_directory_name: rt::Nullable<String>,
     /// Name of the directory objects are written to.
-    #[serde(
-        rename = "targetDirectoryName",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub target_directory_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1275,19 +1039,16 @@ pub struct SynchronizationRule {
 ///
 /// Spec schema: `synchronizationSchedule`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationSchedule {
     /// When the schedule stops, if ever.
-    #[serde(
-        rename = "expiration",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub expiration: rt::Nullable<rt::DateTimeOffset>,
     /// Time between runs as an ISO 8601 duration; disabled jobs report the largest .NET TimeSpan, P10675199DT2H48M5.4775807S.
-    #[serde(rename = "interval", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<rt::Duration>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<SynchronizationScheduleState>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1298,30 +1059,19 @@ pub struct SynchronizationSchedule {
 ///
 /// Spec schema: `synchronizationSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationSchema {
     /// Directories taking part (navigation property, returned and accepted inline).
-    #[serde(
-        rename = "directories",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub directories: rt::Nullable<Vec<DirectoryDefinition>>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Rules that map objects and attributes between the directories.
-    #[serde(
-        rename = "synchronizationRules",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub synchronization_rules: rt::Nullable<Vec<SynchronizationRule>>,
     /// Schema version; the service updates it on every change.
-    #[serde(
-        rename = "version",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1332,14 +1082,15 @@ pub struct SynchronizationSchema {
 ///
 /// Spec schema: `synchronizationSecretKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// The `key` property.
-    #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<SynchronizationSecret>,
     /// Value of the setting; may be a password or token.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<rt::SecretString>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1350,9 +1101,10 @@ pub struct SynchronizationSecretKeyStringValuePair {
 ///
 /// Spec schema: `synchronizationSecretsRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationSecretsRequestBody {
     /// Settings to store; they replace the stored set.
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1363,84 +1115,45 @@ pub struct SynchronizationSecretsRequestBody {
 ///
 /// Spec schema: `synchronizationStatus`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationStatus {
     /// The `code` property.
-    #[serde(rename = "code", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<SynchronizationStatusCode>,
     /// Number of consecutive failed runs.
-    #[serde(
-        rename = "countSuccessiveCompleteFailures",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_successive_complete_failures: Option<i64>,
     /// True when escrowed changes were dropped.
-    #[serde(rename = "escrowsPruned", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub escrows_pruned: Option<bool>,
     /// The most recent run.
-    #[serde(
-        rename = "lastExecution",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run.
-    #[serde(
-        rename = "lastSuccessfulExecution",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_successful_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run that exported something.
-    #[serde(
-        rename = "lastSuccessfulExecutionWithExports",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_successful_execution_with_exports: rt::Nullable<
         SynchronizationTaskExecution,
     >,
     /// Progress of the current cycle.
-    #[serde(
-        rename = "progress",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub progress: rt::Nullable<Vec<SynchronizationProgress>>,
     /// Quarantine details, when the job is quarantined.
-    #[serde(
-        rename = "quarantine",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub quarantine: rt::Nullable<SynchronizationQuarantine>,
     /// When the job first caught up with all changes.
-    #[serde(
-        rename = "steadyStateFirstAchievedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steady_state_first_achieved_time: Option<rt::DateTimeOffset>,
     /// When the job last caught up with all changes.
-    #[serde(
-        rename = "steadyStateLastAchievedTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub steady_state_last_achieved_time: Option<rt::DateTimeOffset>,
     /// Number of synchronized objects per object-mapping pair.
-    #[serde(
-        rename = "synchronizedEntryCountByType",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub synchronized_entry_count_by_type: rt::Nullable<Vec<StringKeyLongValuePair>>,
     /// Link to troubleshooting help; may be null or empty.
-    #[serde(
-        rename = "troubleshootingUrl",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub troubleshooting_url: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1451,68 +1164,49 @@ pub struct SynchronizationStatus {
 ///
 /// Spec schema: `synchronizationTaskExecution`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the run.
-    #[serde(
-        rename = "activityIdentifier",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub activity_identifier: rt::Nullable<String>,
     /// Objects found in scope.
-    #[serde(rename = "countEntitled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_entitled: Option<i64>,
     /// Objects in scope that qualify for provisioning.
-    #[serde(
-        rename = "countEntitledForProvisioning",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_entitled_for_provisioning: Option<i64>,
     /// Changes held back for retry.
-    #[serde(rename = "countEscrowed", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_escrowed: Option<i64>,
     /// Changes held back for retry, before de-duplication.
-    #[serde(
-        rename = "countEscrowedRaw",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_escrowed_raw: Option<i64>,
     /// Objects exported.
-    #[serde(rename = "countExported", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_exported: Option<i64>,
     /// Export operations issued.
-    #[serde(rename = "countExports", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_exports: Option<i64>,
     /// Objects imported.
-    #[serde(rename = "countImported", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_imported: Option<i64>,
     /// Changes imported.
-    #[serde(
-        rename = "countImportedDeltas",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_imported_deltas: Option<i64>,
     /// Reference changes imported.
-    #[serde(
-        rename = "countImportedReferenceDeltas",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count_imported_reference_deltas: Option<i64>,
     /// Error of the run, if any.
-    #[serde(rename = "error", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub error: rt::Nullable<SynchronizationError>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<SynchronizationTaskExecutionResult>,
     /// When the run started; may be 0001-01-01T00:00:00Z.
-    #[serde(rename = "timeBegan", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_began: Option<rt::DateTimeOffset>,
     /// When the run finished.
-    #[serde(rename = "timeEnded", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub time_ended: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1523,42 +1217,31 @@ pub struct SynchronizationTaskExecution {
 ///
 /// Spec schema: `synchronizationTemplate`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct SynchronizationTemplate {
     /// Identifier of the application the template belongs to.
-    #[serde(rename = "applicationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// True when this is the template recommended for the application.
-    #[serde(rename = "default", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// Free-text description of the template.
-    #[serde(
-        rename = "description",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// True when the template is offered for new jobs.
-    #[serde(rename = "discoverable", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discoverable: Option<bool>,
     /// Identifier of the synchronization engine the template targets.
-    #[serde(
-        rename = "factoryTag",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub factory_tag: rt::Nullable<String>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Extra settings of the template.
-    #[serde(
-        rename = "metadata",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<SynchronizationMetadataEntry>>,
     /// Default schema of jobs created from the template (navigation property, often returned inline).
-    #[serde(rename = "schema", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub schema: rt::Nullable<SynchronizationSchema>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1569,26 +1252,19 @@ pub struct SynchronizationTemplate {
 ///
 /// Spec schema: `validateCredentialsRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct ValidateCredentialsRequestBody {
     /// Identifier of the application whose credentials are tested.
-    #[serde(
-        rename = "applicationIdentifier",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_identifier: Option<String>,
     /// Credentials to test.
-    #[serde(rename = "credentials", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Template whose connector is used for the test.
-    #[serde(rename = "templateId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// True to test the credentials already stored instead of those supplied.
-    #[serde(
-        rename = "useSavedCredentials",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub use_saved_credentials: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.

@@ -108,26 +108,11 @@ impl<V: rt::Version> Api<V> {
     }
 }
 /// Requests on one `application` (`/applications/{application-id}`).
+#[derive(rt::RequestBuilder)]
 pub struct ApplicationRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
-}
-impl<V> Clone for ApplicationRequests<V> {
-    fn clone(&self) -> Self {
-        ApplicationRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<V> ::core::fmt::Debug for ApplicationRequests<V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(ApplicationRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<V: rt::Version> ApplicationRequests<V> {
     /// `…/synchronization`.
@@ -140,26 +125,11 @@ impl<V: rt::Version> ApplicationRequests<V> {
     }
 }
 /// Requests on one `servicePrincipal` (`/servicePrincipals/{servicePrincipal-id}`).
+#[derive(rt::RequestBuilder)]
 pub struct ServicePrincipalRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
-}
-impl<V> Clone for ServicePrincipalRequests<V> {
-    fn clone(&self) -> Self {
-        ServicePrincipalRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<V> ::core::fmt::Debug for ServicePrincipalRequests<V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(ServicePrincipalRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<V: rt::Version> ServicePrincipalRequests<V> {
     /// `…/synchronization`.
@@ -172,26 +142,11 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
     }
 }
 /// Requests on `…/synchronization`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// `…/templates`.
@@ -233,7 +188,7 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("acquireAccessToken"),
                 rt::decode_empty,
@@ -283,7 +238,7 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<Synchronization>,
@@ -314,7 +269,7 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,
@@ -356,26 +311,11 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
     }
 }
 /// Requests on `…/synchronization/jobs`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobsRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobsRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobsRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobsRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// One `synchronizationJob`: `…/{synchronizationJob-id}`.
@@ -418,7 +358,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_json::<SynchronizationJob>,
@@ -452,7 +392,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<rt::Page<SynchronizationJob>>,
@@ -488,7 +428,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("validateCredentials"),
                 rt::decode_empty,
@@ -497,26 +437,11 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// `…/schema`.
@@ -552,7 +477,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("bulkUpload"),
                 rt::decode_empty,
@@ -584,7 +509,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_empty,
@@ -615,7 +540,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<SynchronizationJob>,
@@ -646,7 +571,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("pause"),
             rt::decode_empty,
@@ -680,7 +605,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("provisionOnDemand"),
                 rt::decode_json::<StringKeyStringValuePair>,
@@ -713,7 +638,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("restart"),
                 rt::decode_empty,
@@ -745,7 +670,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("start"),
             rt::decode_empty,
@@ -779,7 +704,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_json_or_empty::<SynchronizationJob>,
@@ -816,7 +741,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("validateCredentials"),
                 rt::decode_empty,
@@ -825,26 +750,11 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}/schema`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobSchemaRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobSchemaRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobSchemaRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobSchemaRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobSchemaRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     /// `…/directories`.
@@ -880,7 +790,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_empty,
@@ -913,7 +823,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("filterOperators"),
             rt::decode_json::<rt::Page<FilterOperatorSchema>>,
@@ -946,7 +856,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("functions"),
             rt::decode_json::<rt::Page<AttributeMappingFunctionSchema>>,
@@ -977,7 +887,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<SynchronizationSchema>,
@@ -1011,7 +921,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("parseExpression"),
                 rt::decode_json::<ParseExpressionResponse>,
@@ -1043,7 +953,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,
@@ -1052,26 +962,11 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}/schema/directories`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobSchemaDirectoriesRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobSchemaDirectoriesRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobSchemaDirectoriesRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobSchemaDirectoriesRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobSchemaDirectoriesRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoriesRequests<P, V> {
     /// One `directoryDefinition`: `…/{directoryDefinition-id}`.
@@ -1088,26 +983,11 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoriesRequests<P, V
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}/schema/directories/{directoryDefinition-id}`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobSchemaDirectoryRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobSchemaDirectoryRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobSchemaDirectoryRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobSchemaDirectoryRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobSchemaDirectoryRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> {
     /// Discover the schema of a directory
@@ -1135,7 +1015,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> 
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("discover"),
             rt::decode_json::<DirectoryDefinition>,
@@ -1143,26 +1023,11 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> 
     }
 }
 /// Requests on `…/synchronization/secrets`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationSecretsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationSecretsRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationSecretsRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationSecretsRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationSecretsRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
     /// Save synchronization secrets
@@ -1195,7 +1060,7 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,
@@ -1204,26 +1069,11 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
     }
 }
 /// Requests on `…/synchronization/templates`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationTemplatesRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationTemplatesRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationTemplatesRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationTemplatesRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationTemplatesRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
     /// One `synchronizationTemplate`: `…/{synchronizationTemplate-id}`.
@@ -1266,7 +1116,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<rt::Page<SynchronizationTemplate>>,
@@ -1274,26 +1124,11 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
     }
 }
 /// Requests on `…/synchronization/templates/{synchronizationTemplate-id}`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationTemplateRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationTemplateRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationTemplateRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationTemplateRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationTemplateRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
     /// `…/schema`.
@@ -1330,7 +1165,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<SynchronizationTemplate>,
@@ -1363,7 +1198,7 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,
@@ -1398,7 +1233,7 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,
@@ -1407,26 +1242,11 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
     }
 }
 /// Requests on `…/synchronization/templates/{synchronizationTemplate-id}/schema`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationTemplateSchemaRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationTemplateSchemaRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationTemplateSchemaRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationTemplateSchemaRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationTemplateSchemaRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// List scoping filter operators
@@ -1457,7 +1277,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("filterOperators"),
             rt::decode_json::<rt::Page<FilterOperatorSchema>>,
@@ -1491,7 +1311,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("functions"),
             rt::decode_json::<rt::Page<AttributeMappingFunctionSchema>>,
@@ -1523,7 +1343,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<SynchronizationSchema>,
@@ -1556,7 +1376,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_empty,
@@ -1587,7 +1407,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,
@@ -1624,7 +1444,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<ServicePrincipals, V>
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone().segment("parseExpression"),
                 rt::decode_json::<ParseExpressionResponse>,

@@ -37,7 +37,7 @@ pub use error::{Error, ErrorDetail, InnerError, ODataError, TransportError};
 /// HTTP types used in errors, re-exported from the `http` crate.
 pub use http::{HeaderMap, StatusCode};
 #[doc(hidden)]
-pub use msgraph_sync_derive::{GraphEnum, GraphFlags};
+pub use msgraph_sync_derive::{GraphEnum, GraphFlags, GraphId, RequestBuilder};
 #[doc(hidden)]
 pub use operation::{Method, Operation};
 pub use page::Page;

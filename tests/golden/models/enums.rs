@@ -9,10 +9,8 @@ use ::msgraph_sync::runtime as rt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum Kind {
     /// `Small` (CSDL value 0). Spelled `small` in beta.
-    #[graph(rename = "Small")]
     Small,
     /// `Large` (CSDL value 1). Spelled `large` in beta.
-    #[graph(rename = "Large")]
     Large,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
@@ -25,10 +23,8 @@ pub enum Kind {
 #[graph(closed)]
 pub enum Mode {
     /// `Strict` (CSDL value 0).
-    #[graph(rename = "Strict")]
     Strict,
     /// `Lenient` (CSDL value 1).
-    #[graph(rename = "Lenient")]
     Lenient,
 }
 /// The `restartScope` enum.
@@ -38,24 +34,17 @@ pub enum Mode {
 #[graph(set = "RestartScope")]
 pub enum RestartScopeFlag {
     /// `None` (CSDL value 0).
-    #[graph(rename = "None")]
     None = 0,
     /// `ConnectorDataStore` (CSDL value 1).
-    #[graph(rename = "ConnectorDataStore")]
     ConnectorDataStore = 1,
     /// `Escrows` (CSDL value 2).
-    #[graph(rename = "Escrows")]
     Escrows = 2,
     /// `Watermark` (CSDL value 4).
-    #[graph(rename = "Watermark")]
     Watermark = 4,
     /// `QuarantineState` (CSDL value 8).
-    #[graph(rename = "QuarantineState")]
     QuarantineState = 8,
     /// `Full` (CSDL value 15).
-    #[graph(rename = "Full")]
     Full = 15,
     /// `ForceDeletes` (CSDL value 32).
-    #[graph(rename = "ForceDeletes")]
     ForceDeletes = 32,
 }

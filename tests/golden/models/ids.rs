@@ -2,48 +2,9 @@
 // Do not edit: change the spec or the generator and run `cargo xtask codegen`.
 
 //! Typed ids for the path parameters of the API.
-/// Id of a `servicePrincipal`: the `{servicePrincipal-id}` path segment.
+use ::msgraph_sync::runtime as rt;
+/// Typed id for the `{servicePrincipal-id}` path segment.
 ///
-/// Converted from `&str` or `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Made from a `&str` or a `String`. It is percent-encoded as exactly one path segment when a request is sent; an empty id, `.` or `..` is refused before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, rt::GraphId)]
 pub struct ServicePrincipalId(String);
-impl ServicePrincipalId {
-    /// Wraps an id as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-    /// The id as given, not encoded.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-impl From<&str> for ServicePrincipalId {
-    fn from(id: &str) -> Self {
-        Self(id.to_owned())
-    }
-}
-impl From<String> for ServicePrincipalId {
-    fn from(id: String) -> Self {
-        Self(id)
-    }
-}
-impl From<&String> for ServicePrincipalId {
-    fn from(id: &String) -> Self {
-        Self(id.clone())
-    }
-}
-impl From<&ServicePrincipalId> for ServicePrincipalId {
-    fn from(id: &ServicePrincipalId) -> Self {
-        id.clone()
-    }
-}
-impl AsRef<str> for ServicePrincipalId {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-impl ::core::fmt::Display for ServicePrincipalId {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(&self.0)
-    }
-}

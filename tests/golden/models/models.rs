@@ -12,16 +12,13 @@ use super::enums::{Kind, Mode, RestartScope};
 ///
 /// Spec schema: `linkedObjects`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct LinkedObjects {
     /// The `manager` property.
-    #[serde(
-        rename = "manager",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub manager: rt::Nullable<Box<Subject>>,
     /// The `members` property.
-    #[serde(rename = "members", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Subject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -32,54 +29,51 @@ pub struct LinkedObjects {
 ///
 /// Spec schema: `sample`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Sample {
     /// The `applicationId` property.
-    #[serde(rename = "applicationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// The `bag` property.
-    #[serde(rename = "bag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub bag: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The `count` property.
-    #[serde(rename = "count", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// A non-null boolean.
-    #[serde(rename = "enabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `interval` property.
-    #[serde(rename = "interval", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<rt::Duration>,
     /// The `kind` property.
-    #[serde(rename = "kind", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub kind: rt::Nullable<Kind>,
     /// The `mode` property.
-    #[serde(rename = "mode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// A nullable string.
-    #[serde(rename = "name", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// The `priority` property.
-    #[serde(rename = "priority", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// The `scope` property.
-    #[serde(rename = "scope", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<RestartScope>,
     /// A secret.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(rename = "secret", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub secret: rt::Nullable<rt::SecretString>,
     /// The `subject` property.
-    #[serde(
-        rename = "subject",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub subject: rt::Nullable<Subject>,
     /// The `tags` property.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `when` property.
-    #[serde(rename = "when", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -90,16 +84,13 @@ pub struct Sample {
 ///
 /// Spec schema: `subject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Subject {
     /// The `links` property.
-    #[serde(rename = "links", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub links: rt::Nullable<Box<LinkedObjects>>,
     /// The `objectId` property.
-    #[serde(
-        rename = "objectId",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.

@@ -70,26 +70,11 @@ impl<V: rt::Version> Api<V> {
     }
 }
 /// Requests on one `servicePrincipal` (`/servicePrincipals/{servicePrincipal-id}`).
+#[derive(rt::RequestBuilder)]
 pub struct ServicePrincipalRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
-}
-impl<V> Clone for ServicePrincipalRequests<V> {
-    fn clone(&self) -> Self {
-        ServicePrincipalRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<V> ::core::fmt::Debug for ServicePrincipalRequests<V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(ServicePrincipalRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<V: rt::Version> ServicePrincipalRequests<V> {
     /// `…/synchronization`.
@@ -102,26 +87,11 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
     }
 }
 /// Requests on `…/synchronization`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// `…/secrets`.
@@ -134,26 +104,11 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     }
 }
 /// Requests on `…/synchronization/secrets`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationSecretsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationSecretsRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationSecretsRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationSecretsRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationSecretsRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
     /// Replaces the secrets.
@@ -176,7 +131,7 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_empty,

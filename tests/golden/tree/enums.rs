@@ -9,13 +9,10 @@ use ::msgraph_sync::runtime as rt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScheduleState {
     /// `Active` (CSDL value 0).
-    #[graph(rename = "Active")]
     Active,
     /// `Disabled` (CSDL value 1).
-    #[graph(rename = "Disabled")]
     Disabled,
     /// `Paused` (CSDL value 2).
-    #[graph(rename = "Paused")]
     Paused,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]

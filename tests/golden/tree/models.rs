@@ -12,21 +12,18 @@ use super::enums::ScheduleState;
 ///
 /// Spec schema: `job`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct Job {
     /// Job id.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `state` property.
-    #[serde(rename = "state", default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<ScheduleState>,
     /// Template the job was made from.
-    #[serde(
-        rename = "templateId",
-        default,
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -37,9 +34,10 @@ pub struct Job {
 ///
 /// Spec schema: `pingResponse`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct PingResponse {
     /// The `value` property.
-    #[serde(rename = "value", default, skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.

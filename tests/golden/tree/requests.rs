@@ -98,26 +98,11 @@ impl<V: rt::Version> Api<V> {
     }
 }
 /// Requests on one `application` (`/applications/{application-id}`).
+#[derive(rt::RequestBuilder)]
 pub struct ApplicationRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
-}
-impl<V> Clone for ApplicationRequests<V> {
-    fn clone(&self) -> Self {
-        ApplicationRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<V> ::core::fmt::Debug for ApplicationRequests<V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(ApplicationRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<V: rt::Version> ApplicationRequests<V> {
     /// `…/synchronization`.
@@ -130,26 +115,11 @@ impl<V: rt::Version> ApplicationRequests<V> {
     }
 }
 /// Requests on one `servicePrincipal` (`/servicePrincipals/{servicePrincipal-id}`).
+#[derive(rt::RequestBuilder)]
 pub struct ServicePrincipalRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> V>,
-}
-impl<V> Clone for ServicePrincipalRequests<V> {
-    fn clone(&self) -> Self {
-        ServicePrincipalRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<V> ::core::fmt::Debug for ServicePrincipalRequests<V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(ServicePrincipalRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<V: rt::Version> ServicePrincipalRequests<V> {
     /// `…/synchronization`.
@@ -162,26 +132,11 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
     }
 }
 /// Requests on `…/synchronization`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// `…/jobs`.
@@ -220,26 +175,11 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
     }
 }
 /// Requests on `…/synchronization/jobs`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobsRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobsRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobsRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobsRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
     /// One `synchronizationJob`: `…/{synchronizationJob-id}`.
@@ -274,7 +214,7 @@ impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
         };
         rt::Request::new(
                 &self.client,
-                <V as rt::Version>::VERSION,
+                V::VERSION,
                 &OPERATION,
                 self.path.clone(),
                 rt::decode_json::<Job>,
@@ -299,7 +239,7 @@ impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone(),
             rt::decode_json::<rt::Page<Job>>,
@@ -307,26 +247,11 @@ impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
     }
 }
 /// Requests on `…/synchronization/jobs/{synchronizationJob-id}`.
+#[derive(rt::RequestBuilder)]
 pub struct SynchronizationJobRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
     _marker: PhantomData<fn() -> (P, V)>,
-}
-impl<P, V> Clone for SynchronizationJobRequests<P, V> {
-    fn clone(&self) -> Self {
-        SynchronizationJobRequests {
-            client: self.client.clone(),
-            path: self.path.clone(),
-            _marker: PhantomData,
-        }
-    }
-}
-impl<P, V> ::core::fmt::Debug for SynchronizationJobRequests<P, V> {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.debug_struct(stringify!(SynchronizationJobRequests))
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// Starts a job of an application.
@@ -349,7 +274,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         };
         rt::Request::new(
             &self.client,
-            <V as rt::Version>::VERSION,
+            V::VERSION,
             &OPERATION,
             self.path.clone().segment("start"),
             rt::decode_empty,
