@@ -101,10 +101,12 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
         clock = now;
     };
     // Lowering only reads the spec, so it runs beside validation; its result counts only when the spec is
-    // valid (validation's errors explain whatever lowering may trip over in an invalid spec).
-    let (validated, lowered) = std::thread::scope(|scope| {
+    // valid (validation's errors explain whatever lowering may trip over in an invalid spec). The content
+    // hash for the headers is worked out on the validating side too.
+    let ((validated, hash), lowered) = std::thread::scope(|scope| {
         let lowering = scope.spawn(|| lower::lower(spec));
-        (validate::validate(spec), lowering.join())
+        let checked = (validate::validate(spec), format::content_hash(&spec.raw));
+        (checked, lowering.join())
     });
     validated?;
     let api = match lowered {
@@ -112,7 +114,7 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
         Err(panic) => std::panic::resume_unwind(panic),
     };
     lap("validate+lower", &mut stages);
-    let header = format::header(&spec.name, &api.spec_hash);
+    let header = format::header(&spec.name, &hash);
     let files = emit_and_format(&api, options, &header)?;
     lap("emit+format", &mut stages);
     let counts = Counts {

@@ -223,7 +223,6 @@ impl<'a> Lowering<'a> {
         self.check_type_names(&objects, &enums, &ids, &parents, &nodes);
         let mut api = Api {
             spec_name: self.spec.name.clone(),
-            spec_hash: crate::format::content_hash(&self.spec.raw),
             versions: self.versions.clone(),
             objects,
             enums,

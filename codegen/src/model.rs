@@ -8,8 +8,6 @@
 pub struct Api {
     /// Spec file name, for headers.
     pub spec_name: String,
-    /// Spec content hash ([`crate::format::content_hash`]), for headers.
-    pub spec_hash: String,
     /// API versions the spec describes, e.g. `["v1.0", "beta"]`.
     pub versions: Vec<String>,
     /// Object schemas (entities, complex types, bodies).
