@@ -100,3 +100,37 @@ fn formatting_parts_apart_equals_formatting_the_whole_file() {
         }
     }
 }
+
+/// Every model field spells out its wire name (`#[serde(rename = "...")]`), never leaving serde to derive it
+/// from the Rust name.
+#[test]
+fn every_model_field_names_its_wire_name() {
+    let files = files_of(&spec_text());
+    let (_, models) = files
+        .iter()
+        .find(|(name, _)| name == "models.rs")
+        .expect("models.rs is generated");
+    let file = syn::parse_file(models).expect("models.rs parses");
+    let mut fields = 0;
+    for item in &file.items {
+        let syn::Item::Struct(item) = item else {
+            continue;
+        };
+        for field in &item.fields {
+            let name = field.ident.as_ref().expect("named field").to_string();
+            if name == "additional_properties" {
+                continue;
+            }
+            let renamed = field.attrs.iter().any(|attr| {
+                attr.path().is_ident("serde")
+                    && attr
+                        .meta
+                        .require_list()
+                        .is_ok_and(|list| list.tokens.to_string().starts_with("rename = \""))
+            });
+            assert!(renamed, "{}::{name} has no explicit wire name", item.ident);
+            fields += 1;
+        }
+    }
+    assert!(fields > 100, "only {fields} fields seen");
+}

@@ -53,7 +53,7 @@ fn object(cx: &Context<'_>, o: &Object) -> TokenStream {
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(rename_all = "camelCase", default)]
+        #[serde(default)]
         pub struct #name {
             #(#fields)*
             /// Properties this version of the crate does not know, kept so that nothing is lost when the
@@ -81,43 +81,20 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
     }
     let docs = doc(&text);
     let inner = value_type(cx, &f.ty);
-    // `rename_all = "camelCase"` on the struct names most fields; the others say their wire name.
-    let rename = (serde_camel_case(&f.rust) != *wire).then(|| quote! { rename = #wire, });
+    // The wire name is always spelled out, never derived from the Rust name.
     if f.nullable {
         let skip = format!("{}::Nullable::is_absent", cx.rt_text);
         quote! {
             #docs
-            #[serde(#rename skip_serializing_if = #skip)]
+            #[serde(rename = #wire, skip_serializing_if = #skip)]
             pub #name: #rt::Nullable<#inner>,
         }
     } else {
         quote! {
             #docs
-            #[serde(#rename skip_serializing_if = "Option::is_none")]
+            #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
             pub #name: Option<#inner>,
         }
-    }
-}
-
-/// The wire name serde gives a field under `rename_all = "camelCase"`: each `_` dropped and the letter after
-/// it upper-cased, then the first letter lower-cased (serde_derive's rule, to the letter).
-fn serde_camel_case(field: &str) -> String {
-    let mut out = String::with_capacity(field.len());
-    let mut capitalize = false;
-    for ch in field.chars() {
-        if ch == '_' {
-            capitalize = true;
-        } else if capitalize {
-            out.push(ch.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    // serde upper-cases the first letter (Pascal case) and then lower-cases it again.
-    match out.get(..1) {
-        Some(first) => first.to_ascii_lowercase() + &out[1..],
-        None => out,
     }
 }
 
@@ -156,26 +133,5 @@ fn collect_enums<'a>(ty: &'a Type, out: &mut Vec<&'a str>) {
         Type::Enum(name) | Type::Flags(name) => out.push(name),
         Type::Array(inner) => collect_enums(inner, out),
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::serde_camel_case;
-
-    #[test]
-    fn camel_case_follows_serde() {
-        for (field, wire) in [
-            ("anchor", "anchor"),
-            ("case_exact", "caseExact"),
-            ("type_", "type"),
-            ("odata_type", "odataType"),
-            ("_2fa", "2fa"),
-            ("_unnamed", "unnamed"),
-            ("a__b", "aB"),
-            ("object_id_2", "objectId2"),
-        ] {
-            assert_eq!(serde_camel_case(field), wire, "{field}");
-        }
     }
 }

@@ -20,10 +20,10 @@ use super::enums::{
 ///
 /// Spec schema: `acquireAccessTokenRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AcquireAccessTokenRequestBody {
     /// Credentials used to obtain the token.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "credentials", skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -34,43 +34,46 @@ pub struct AcquireAccessTokenRequestBody {
 ///
 /// Spec schema: `attributeDefinition`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AttributeDefinition {
     /// True for the attribute that uniquely identifies an object; each object type has exactly one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "anchor", skip_serializing_if = "Option::is_none")]
     pub anchor: Option<bool>,
     /// Expressions the connector uses to read or write the attribute.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "apiExpressions", skip_serializing_if = "rt::Nullable::is_absent")]
     pub api_expressions: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// True when values compare case-sensitively.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "caseExact", skip_serializing_if = "Option::is_none")]
     pub case_exact: Option<bool>,
     /// Value used when none is supplied.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "defaultValue", skip_serializing_if = "rt::Nullable::is_absent")]
     pub default_value: rt::Nullable<String>,
     /// True when null values are exported to the target.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flowNullValues", skip_serializing_if = "Option::is_none")]
     pub flow_null_values: Option<bool>,
     /// Extra settings of the attribute.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<AttributeDefinitionMetadataEntry>>,
     /// True when the attribute holds several values.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "multivalued", skip_serializing_if = "Option::is_none")]
     pub multivalued: Option<bool>,
     /// The `mutability` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "mutability", skip_serializing_if = "Option::is_none")]
     pub mutability: Option<Mutability>,
     /// Attribute name, unique within its object type.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// For reference attributes: the object types they may point to.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "referencedObjects",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub referenced_objects: rt::Nullable<Vec<ReferencedObject>>,
     /// True when every object must have a value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "required", skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// The `type` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -81,13 +84,13 @@ pub struct AttributeDefinition {
 ///
 /// Spec schema: `attributeDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AttributeDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<AttributeDefinitionMetadata>,
     /// Setting value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -98,28 +101,31 @@ pub struct AttributeDefinitionMetadataEntry {
 ///
 /// Spec schema: `attributeMapping`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AttributeMapping {
     /// Value used when the source expression yields null.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "defaultValue", skip_serializing_if = "rt::Nullable::is_absent")]
     pub default_value: rt::Nullable<String>,
     /// Internal switch used by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "exportMissingReferences", skip_serializing_if = "Option::is_none")]
     pub export_missing_references: Option<bool>,
     /// The `flowBehavior` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flowBehavior", skip_serializing_if = "Option::is_none")]
     pub flow_behavior: Option<AttributeFlowBehavior>,
     /// The `flowType` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flowType", skip_serializing_if = "Option::is_none")]
     pub flow_type: Option<AttributeFlowType>,
     /// Greater than zero when the attribute is used to match source and target objects; lower numbers are tried first.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "matchingPriority", skip_serializing_if = "Option::is_none")]
     pub matching_priority: Option<i32>,
     /// Expression that produces the value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "source", skip_serializing_if = "rt::Nullable::is_absent")]
     pub source: rt::Nullable<AttributeMappingSource>,
     /// Name of the attribute written in the target directory.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "targetAttributeName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub target_attribute_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -130,18 +136,18 @@ pub struct AttributeMapping {
 ///
 /// Spec schema: `attributeMappingFunctionSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AttributeMappingFunctionSchema {
     /// Identifier of the function. Read-only; the service usually leaves it out and sends name instead.
     ///
     /// Read-only: set by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the function, such as Append. Sent by the service although the metadata does not declare it.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Parameters the function accepts.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "parameters", skip_serializing_if = "rt::Nullable::is_absent")]
     pub parameters: rt::Nullable<Vec<AttributeMappingParameterSchema>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -152,19 +158,22 @@ pub struct AttributeMappingFunctionSchema {
 ///
 /// Spec schema: `attributeMappingParameterSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AttributeMappingParameterSchema {
     /// True when the parameter may be given more than once.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "allowMultipleOccurrences",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_multiple_occurrences: Option<bool>,
     /// Parameter name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// True when the parameter must be supplied.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "required", skip_serializing_if = "Option::is_none")]
     pub required: Option<bool>,
     /// The `type` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -175,19 +184,19 @@ pub struct AttributeMappingParameterSchema {
 ///
 /// Spec schema: `attributeMappingSource`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct AttributeMappingSource {
     /// The expression in its textual form.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "expression", skip_serializing_if = "rt::Nullable::is_absent")]
     pub expression: rt::Nullable<String>,
     /// Attribute name, constant value or function name, depending on type.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Named arguments of a function node.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "parameters", skip_serializing_if = "rt::Nullable::is_absent")]
     pub parameters: rt::Nullable<Vec<StringKeyAttributeMappingSourceValuePair>>,
     /// The `type` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<AttributeMappingSourceType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -198,10 +207,10 @@ pub struct AttributeMappingSource {
 ///
 /// Spec schema: `bulkUpload`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct BulkUpload {
     /// Unique identifier of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -212,10 +221,13 @@ pub struct BulkUpload {
 ///
 /// Spec schema: `containerFilter`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ContainerFilter {
     /// Identifiers of the containers in scope.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "includedContainers",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub included_containers: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -226,30 +238,33 @@ pub struct ContainerFilter {
 ///
 /// Spec schema: `directoryDefinition`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct DirectoryDefinition {
     /// The `discoverabilities` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "discoverabilities", skip_serializing_if = "Option::is_none")]
     pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
     /// When the directory schema was last discovered.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "discoveryDateTime",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub discovery_date_time: rt::Nullable<rt::DateTimeOffset>,
     /// Unique identifier of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Directory name; unique within a synchronization schema.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Object types the directory supports.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "objects", skip_serializing_if = "rt::Nullable::is_absent")]
     pub objects: rt::Nullable<Vec<ObjectDefinition>>,
     /// True when the directory definition cannot be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
     pub read_only: Option<bool>,
     /// Version of the directory definition, maintained by the service. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "version", skip_serializing_if = "rt::Nullable::is_absent")]
     pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -260,13 +275,13 @@ pub struct DirectoryDefinition {
 ///
 /// Spec schema: `expressionInputObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ExpressionInputObject {
     /// Object type the test object belongs to.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "definition", skip_serializing_if = "rt::Nullable::is_absent")]
     pub definition: rt::Nullable<ObjectDefinition>,
     /// Attribute values of the test object.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "properties", skip_serializing_if = "rt::Nullable::is_absent")]
     pub properties: rt::Nullable<Vec<StringKeyObjectValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -277,16 +292,22 @@ pub struct ExpressionInputObject {
 ///
 /// Spec schema: `filter`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct Filter {
     /// Experimental: groups evaluated by category.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "categoryFilterGroups",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub category_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// The usual scoping groups.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "groups", skip_serializing_if = "rt::Nullable::is_absent")]
     pub groups: rt::Nullable<Vec<FilterGroup>>,
     /// Experimental: groups evaluated on input objects.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "inputFilterGroups",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub input_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -297,16 +318,19 @@ pub struct Filter {
 ///
 /// Spec schema: `filterClause`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct FilterClause {
     /// Name of the operator, as listed by filterOperators.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "operatorName", skip_serializing_if = "rt::Nullable::is_absent")]
     pub operator_name: rt::Nullable<String>,
     /// Attribute of the source object being tested.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "sourceOperandName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub source_operand_name: rt::Nullable<String>,
     /// Values the attribute is compared with.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "targetOperand", skip_serializing_if = "rt::Nullable::is_absent")]
     pub target_operand: rt::Nullable<FilterOperand>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -317,13 +341,13 @@ pub struct FilterClause {
 ///
 /// Spec schema: `filterGroup`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct FilterGroup {
     /// Conditions of the group.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "clauses", skip_serializing_if = "rt::Nullable::is_absent")]
     pub clauses: rt::Nullable<Vec<FilterClause>>,
     /// Group name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -334,10 +358,10 @@ pub struct FilterGroup {
 ///
 /// Spec schema: `filterOperand`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct FilterOperand {
     /// Values to compare with.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "values", skip_serializing_if = "rt::Nullable::is_absent")]
     pub values: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -348,22 +372,25 @@ pub struct FilterOperand {
 ///
 /// Spec schema: `filterOperatorSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct FilterOperatorSchema {
     /// The `arity` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "arity", skip_serializing_if = "Option::is_none")]
     pub arity: Option<ScopeOperatorType>,
     /// Unique identifier of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `multivaluedComparisonType` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "multivaluedComparisonType",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
     /// Operator name, such as EQUALS. Sent by the service although the metadata does not declare it.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Attribute types the operator can compare.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "supportedAttributeTypes", skip_serializing_if = "Option::is_none")]
     pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -374,10 +401,10 @@ pub struct FilterOperatorSchema {
 ///
 /// Spec schema: `groupFilter`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct GroupFilter {
     /// Identifiers of the groups in scope.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "includedGroups", skip_serializing_if = "rt::Nullable::is_absent")]
     pub included_groups: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -388,13 +415,13 @@ pub struct GroupFilter {
 ///
 /// Spec schema: `keyValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct KeyValuePair {
     /// Setting name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Setting value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -405,19 +432,19 @@ pub struct KeyValuePair {
 ///
 /// Spec schema: `objectDefinition`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ObjectDefinition {
     /// Attributes of the object type.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "attributes", skip_serializing_if = "rt::Nullable::is_absent")]
     pub attributes: rt::Nullable<Vec<AttributeDefinition>>,
     /// Extra settings of the object type.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<ObjectDefinitionMetadataEntry>>,
     /// Object type name, unique within its directory.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// APIs the connector offers for this object type.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "supportedApis", skip_serializing_if = "rt::Nullable::is_absent")]
     pub supported_apis: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -428,13 +455,13 @@ pub struct ObjectDefinition {
 ///
 /// Spec schema: `objectDefinitionMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ObjectDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<ObjectDefinitionMetadata>,
     /// Setting value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -445,31 +472,40 @@ pub struct ObjectDefinitionMetadataEntry {
 ///
 /// Spec schema: `objectMapping`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ObjectMapping {
     /// How each target attribute is filled.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "attributeMappings",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub attribute_mappings: rt::Nullable<Vec<AttributeMapping>>,
     /// False to skip this mapping.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `flowTypes` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "flowTypes", skip_serializing_if = "Option::is_none")]
     pub flow_types: Option<ObjectFlowTypes>,
     /// Extra settings of the mapping.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<ObjectMappingMetadataEntry>>,
     /// Display name of the mapping.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Scoping filter; objects outside it are not provisioned.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "scope", skip_serializing_if = "rt::Nullable::is_absent")]
     pub scope: rt::Nullable<Filter>,
     /// Object type read from the source directory.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "sourceObjectName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub source_object_name: rt::Nullable<String>,
     /// Object type written to the target directory.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "targetObjectName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub target_object_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -480,13 +516,13 @@ pub struct ObjectMapping {
 ///
 /// Spec schema: `objectMappingMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ObjectMappingMetadataEntry {
     /// Setting name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<ObjectMappingMetadata>,
     /// Setting value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -497,16 +533,19 @@ pub struct ObjectMappingMetadataEntry {
 ///
 /// Spec schema: `parseExpressionRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ParseExpressionRequestBody {
     /// Expression to parse.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "expression", skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
     /// Attribute the expression will be mapped to.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "targetAttributeDefinition",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub target_attribute_definition: rt::Nullable<AttributeDefinition>,
     /// Object to evaluate the expression against; leave out to only parse.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "testInputObject", skip_serializing_if = "rt::Nullable::is_absent")]
     pub test_input_object: rt::Nullable<ExpressionInputObject>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -517,22 +556,28 @@ pub struct ParseExpressionRequestBody {
 ///
 /// Spec schema: `parseExpressionResponse`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ParseExpressionResponse {
     /// Why parsing or evaluation failed, if it did.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "error", skip_serializing_if = "rt::Nullable::is_absent")]
     pub error: rt::Nullable<PublicError>,
     /// Values the expression produced for the test object.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "evaluationResult",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub evaluation_result: rt::Nullable<Vec<String>>,
     /// True when evaluation against the test object worked.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "evaluationSucceeded", skip_serializing_if = "Option::is_none")]
     pub evaluation_succeeded: Option<bool>,
     /// The expression as a tree.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "parsedExpression",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub parsed_expression: rt::Nullable<AttributeMappingSource>,
     /// True when the expression parsed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "parsingSucceeded", skip_serializing_if = "Option::is_none")]
     pub parsing_succeeded: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -543,10 +588,10 @@ pub struct ParseExpressionResponse {
 ///
 /// Spec schema: `pingResponse`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct PingResponse {
     /// Text returned by the service.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -557,10 +602,10 @@ pub struct PingResponse {
 ///
 /// Spec schema: `provisionOnDemandRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ProvisionOnDemandRequestBody {
     /// Rules and objects to provision now.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "parameters", skip_serializing_if = "Option::is_none")]
     pub parameters: Option<Vec<SynchronizationJobApplicationParameters>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -571,22 +616,22 @@ pub struct ProvisionOnDemandRequestBody {
 ///
 /// Spec schema: `publicError`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct PublicError {
     /// Error code.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Further errors.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "details", skip_serializing_if = "rt::Nullable::is_absent")]
     pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// More specific error.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "innerError", skip_serializing_if = "rt::Nullable::is_absent")]
     pub inner_error: rt::Nullable<PublicInnerError>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "target", skip_serializing_if = "rt::Nullable::is_absent")]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -597,16 +642,16 @@ pub struct PublicError {
 ///
 /// Spec schema: `publicErrorDetail`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct PublicErrorDetail {
     /// Error code.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "target", skip_serializing_if = "rt::Nullable::is_absent")]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -617,19 +662,19 @@ pub struct PublicErrorDetail {
 ///
 /// Spec schema: `publicInnerError`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct PublicInnerError {
     /// Error code.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Further errors.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "details", skip_serializing_if = "rt::Nullable::is_absent")]
     pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "target", skip_serializing_if = "rt::Nullable::is_absent")]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -640,13 +685,19 @@ pub struct PublicInnerError {
 ///
 /// Spec schema: `referencedObject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ReferencedObject {
     /// Name of the referenced object type.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "referencedObjectName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub referenced_object_name: rt::Nullable<String>,
     /// Attribute of the referenced object that holds the link.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "referencedProperty",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub referenced_property: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -657,10 +708,10 @@ pub struct ReferencedObject {
 ///
 /// Spec schema: `restartRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct RestartRequestBody {
     /// The `criteria` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "criteria", skip_serializing_if = "Option::is_none")]
     pub criteria: Option<SynchronizationJobRestartCriteria>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -671,19 +722,19 @@ pub struct RestartRequestBody {
 ///
 /// Spec schema: `scimBulkOperation`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ScimBulkOperation {
     /// Client-chosen identifier of the operation within the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bulkId", skip_serializing_if = "Option::is_none")]
     pub bulk_id: Option<String>,
     /// SCIM resource to apply, with its own schemas list and attributes such as externalId.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
     pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// HTTP method of the operation, such as POST.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "method", skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
     /// Resource path of the operation, such as /Users.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -694,16 +745,16 @@ pub struct ScimBulkOperation {
 ///
 /// Spec schema: `scimBulkRequest`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ScimBulkRequest {
     /// Operations to run.
     #[serde(rename = "Operations", skip_serializing_if = "Option::is_none")]
     pub operations: Option<Vec<ScimBulkOperation>>,
     /// Number of errors after which the service stops processing the request.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "failOnErrors", skip_serializing_if = "rt::Nullable::is_absent")]
     pub fail_on_errors: rt::Nullable<i32>,
     /// Message schema URNs; normally urn:ietf:params:scim:api:messages:2.0:BulkRequest.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "schemas", skip_serializing_if = "Option::is_none")]
     pub schemas: Option<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -714,13 +765,13 @@ pub struct ScimBulkRequest {
 ///
 /// Spec schema: `stringKeyAttributeMappingSourceValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// Argument name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Argument expression.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<AttributeMappingSource>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -731,13 +782,13 @@ pub struct StringKeyAttributeMappingSourceValuePair {
 ///
 /// Spec schema: `stringKeyLongValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct StringKeyLongValuePair {
     /// Name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Count.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<i64>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -748,10 +799,10 @@ pub struct StringKeyLongValuePair {
 ///
 /// Spec schema: `stringKeyObjectValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct StringKeyObjectValuePair {
     /// Name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -762,13 +813,13 @@ pub struct StringKeyObjectValuePair {
 ///
 /// Spec schema: `stringKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct StringKeyStringValuePair {
     /// Name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<String>,
     /// Value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -779,19 +830,19 @@ pub struct StringKeyStringValuePair {
 ///
 /// Spec schema: `synchronization`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct Synchronization {
     /// Unique identifier of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Provisioning jobs (navigation property).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "jobs", skip_serializing_if = "rt::Nullable::is_absent")]
     pub jobs: rt::Nullable<Vec<SynchronizationJob>>,
     /// Stored credentials and connection settings. Deprecated in beta in favour of connectivity parameters.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "secrets", skip_serializing_if = "rt::Nullable::is_absent")]
     pub secrets: rt::Nullable<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Templates available for new jobs (navigation property).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "templates", skip_serializing_if = "rt::Nullable::is_absent")]
     pub templates: rt::Nullable<Vec<SynchronizationTemplate>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -802,16 +853,16 @@ pub struct Synchronization {
 ///
 /// Spec schema: `synchronizationError`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationError {
     /// Error code.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
     pub code: rt::Nullable<String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
     pub message: rt::Nullable<String>,
     /// True when the tenant administrator can fix the cause.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tenantActionable", skip_serializing_if = "Option::is_none")]
     pub tenant_actionable: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -822,32 +873,35 @@ pub struct SynchronizationError {
 ///
 /// Spec schema: `synchronizationJob`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationJob {
     /// Bulk upload endpoint of the job (navigation property).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "bulkUpload", skip_serializing_if = "rt::Nullable::is_absent")]
     pub bulk_upload: rt::Nullable<BulkUpload>,
     /// Job identifier, usually the template id followed by a dot and 32 hex digits. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// When the job runs. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "schedule", skip_serializing_if = "rt::Nullable::is_absent")]
     pub schedule: rt::Nullable<SynchronizationSchedule>,
     /// Synchronization schema of the job (navigation property); read it through the schema path.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "schema", skip_serializing_if = "rt::Nullable::is_absent")]
     pub schema: rt::Nullable<SynchronizationSchema>,
     /// Current state and run history of the job.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "status", skip_serializing_if = "rt::Nullable::is_absent")]
     pub status: rt::Nullable<SynchronizationStatus>,
     /// Job-level settings as name/value pairs.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "synchronizationJobSettings",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub synchronization_job_settings: rt::Nullable<Vec<KeyValuePair>>,
     /// Identifier of the template the job was created from; the only property needed to create a job.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "templateId", skip_serializing_if = "rt::Nullable::is_absent")]
     pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -858,13 +912,13 @@ pub struct SynchronizationJob {
 ///
 /// Spec schema: `synchronizationJobApplicationParameters`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationJobApplicationParameters {
     /// Identifier of the synchronization rule to run; may end with a suffix such as #V2.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "ruleId", skip_serializing_if = "rt::Nullable::is_absent")]
     pub rule_id: rt::Nullable<String>,
     /// Objects to provision.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "subjects", skip_serializing_if = "rt::Nullable::is_absent")]
     pub subjects: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -875,10 +929,10 @@ pub struct SynchronizationJobApplicationParameters {
 ///
 /// Spec schema: `synchronizationJobRestartCriteria`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationJobRestartCriteria {
     /// What to clear. Leaving it out behaves like the portal's restart, which resets quarantine state, watermark and escrows.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "resetScope", skip_serializing_if = "rt::Nullable::is_absent")]
     pub reset_scope: rt::Nullable<SynchronizationJobRestartScope>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -889,16 +943,16 @@ pub struct SynchronizationJobRestartCriteria {
 ///
 /// Spec schema: `synchronizationJobSubject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationJobSubject {
     /// Related objects to provision together with the subject, such as group members.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "links", skip_serializing_if = "rt::Nullable::is_absent")]
     pub links: rt::Nullable<Box<SynchronizationLinkedObjects>>,
     /// Identifier of the object in the source directory: a GUID, or a distinguished name for Active Directory.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "objectId", skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_id: rt::Nullable<String>,
     /// Object type, such as User or Group.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "objectTypeName", skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_type_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -909,16 +963,16 @@ pub struct SynchronizationJobSubject {
 ///
 /// Spec schema: `synchronizationLinkedObjects`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationLinkedObjects {
     /// The subject's manager.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "manager", skip_serializing_if = "rt::Nullable::is_absent")]
     pub manager: rt::Nullable<Box<SynchronizationJobSubject>>,
     /// Members of a group subject.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "members", skip_serializing_if = "rt::Nullable::is_absent")]
     pub members: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Owners of a group subject.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "owners", skip_serializing_if = "rt::Nullable::is_absent")]
     pub owners: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -929,13 +983,13 @@ pub struct SynchronizationLinkedObjects {
 ///
 /// Spec schema: `synchronizationMetadataEntry`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationMetadataEntry {
     /// Setting name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
     pub key: rt::Nullable<SynchronizationMetadata>,
     /// Setting value.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -946,19 +1000,22 @@ pub struct SynchronizationMetadataEntry {
 ///
 /// Spec schema: `synchronizationProgress`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationProgress {
     /// Units of work done.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "completedUnits", skip_serializing_if = "Option::is_none")]
     pub completed_units: Option<i64>,
     /// When the progress was measured.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "progressObservationDateTime",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress_observation_date_time: Option<rt::DateTimeOffset>,
     /// Units of work in the cycle.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "totalUnits", skip_serializing_if = "Option::is_none")]
     pub total_units: Option<i64>,
     /// What a unit of work counts.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "units", skip_serializing_if = "rt::Nullable::is_absent")]
     pub units: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -969,25 +1026,25 @@ pub struct SynchronizationProgress {
 ///
 /// Spec schema: `synchronizationQuarantine`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationQuarantine {
     /// When the current quarantine period started.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "currentBegan", skip_serializing_if = "Option::is_none")]
     pub current_began: Option<rt::DateTimeOffset>,
     /// Error that caused the quarantine.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "error", skip_serializing_if = "rt::Nullable::is_absent")]
     pub error: rt::Nullable<SynchronizationError>,
     /// When the service will try again.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "nextAttempt", skip_serializing_if = "Option::is_none")]
     pub next_attempt: Option<rt::DateTimeOffset>,
     /// The `reason` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "reason", skip_serializing_if = "Option::is_none")]
     pub reason: Option<QuarantineReason>,
     /// When the first of a series of consecutive quarantines began.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "seriesBegan", skip_serializing_if = "Option::is_none")]
     pub series_began: Option<rt::DateTimeOffset>,
     /// Number of consecutive quarantines in the series.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "seriesCount", skip_serializing_if = "Option::is_none")]
     pub series_count: Option<i64>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -998,37 +1055,43 @@ pub struct SynchronizationQuarantine {
 ///
 /// Spec schema: `synchronizationRule`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationRule {
     /// Containers the rule is limited to.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "containerFilter", skip_serializing_if = "rt::Nullable::is_absent")]
     pub container_filter: rt::Nullable<ContainerFilter>,
     /// True when the rule can be changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "editable", skip_serializing_if = "Option::is_none")]
     pub editable: Option<bool>,
     /// Groups the rule is limited to.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "groupFilter", skip_serializing_if = "rt::Nullable::is_absent")]
     pub group_filter: rt::Nullable<GroupFilter>,
     /// Identifier of the rule (an ordinary property, not a key).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "id", skip_serializing_if = "rt::Nullable::is_absent")]
     pub id: rt::Nullable<String>,
     /// Extra settings of the rule.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// Rule name.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// Object-type mappings of the rule.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "objectMappings", skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_mappings: rt::Nullable<Vec<ObjectMapping>>,
     /// Order among rules; lower runs first.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// Name of the directory objects are read from.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "sourceDirectoryName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub source_directory_name: rt::Nullable<String>,
     /// Name of the directory objects are written to.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "targetDirectoryName",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub target_directory_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1039,16 +1102,16 @@ pub struct SynchronizationRule {
 ///
 /// Spec schema: `synchronizationSchedule`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationSchedule {
     /// When the schedule stops, if ever.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "expiration", skip_serializing_if = "rt::Nullable::is_absent")]
     pub expiration: rt::Nullable<rt::DateTimeOffset>,
     /// Time between runs as an ISO 8601 duration; disabled jobs report the largest .NET TimeSpan, P10675199DT2H48M5.4775807S.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
     pub interval: Option<rt::Duration>,
     /// The `state` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<SynchronizationScheduleState>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1059,19 +1122,22 @@ pub struct SynchronizationSchedule {
 ///
 /// Spec schema: `synchronizationSchema`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationSchema {
     /// Directories taking part (navigation property, returned and accepted inline).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "directories", skip_serializing_if = "rt::Nullable::is_absent")]
     pub directories: rt::Nullable<Vec<DirectoryDefinition>>,
     /// Unique identifier of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Rules that map objects and attributes between the directories.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "synchronizationRules",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub synchronization_rules: rt::Nullable<Vec<SynchronizationRule>>,
     /// Schema version; the service updates it on every change.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "version", skip_serializing_if = "rt::Nullable::is_absent")]
     pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1082,15 +1148,15 @@ pub struct SynchronizationSchema {
 ///
 /// Spec schema: `synchronizationSecretKeyStringValuePair`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// The `key` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
     pub key: Option<SynchronizationSecret>,
     /// Value of the setting; may be a password or token.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<rt::SecretString>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1101,10 +1167,10 @@ pub struct SynchronizationSecretKeyStringValuePair {
 ///
 /// Spec schema: `synchronizationSecretsRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationSecretsRequestBody {
     /// Settings to store; they replace the stored set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
     pub value: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1115,45 +1181,66 @@ pub struct SynchronizationSecretsRequestBody {
 ///
 /// Spec schema: `synchronizationStatus`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationStatus {
     /// The `code` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
     pub code: Option<SynchronizationStatusCode>,
     /// Number of consecutive failed runs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "countSuccessiveCompleteFailures",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_successive_complete_failures: Option<i64>,
     /// True when escrowed changes were dropped.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "escrowsPruned", skip_serializing_if = "Option::is_none")]
     pub escrows_pruned: Option<bool>,
     /// The most recent run.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "lastExecution", skip_serializing_if = "rt::Nullable::is_absent")]
     pub last_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "lastSuccessfulExecution",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub last_successful_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run that exported something.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "lastSuccessfulExecutionWithExports",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub last_successful_execution_with_exports: rt::Nullable<
         SynchronizationTaskExecution,
     >,
     /// Progress of the current cycle.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "progress", skip_serializing_if = "rt::Nullable::is_absent")]
     pub progress: rt::Nullable<Vec<SynchronizationProgress>>,
     /// Quarantine details, when the job is quarantined.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "quarantine", skip_serializing_if = "rt::Nullable::is_absent")]
     pub quarantine: rt::Nullable<SynchronizationQuarantine>,
     /// When the job first caught up with all changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "steadyStateFirstAchievedTime",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub steady_state_first_achieved_time: Option<rt::DateTimeOffset>,
     /// When the job last caught up with all changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "steadyStateLastAchievedTime",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub steady_state_last_achieved_time: Option<rt::DateTimeOffset>,
     /// Number of synchronized objects per object-mapping pair.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "synchronizedEntryCountByType",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub synchronized_entry_count_by_type: rt::Nullable<Vec<StringKeyLongValuePair>>,
     /// Link to troubleshooting help; may be null or empty.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "troubleshootingUrl",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub troubleshooting_url: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1164,49 +1251,58 @@ pub struct SynchronizationStatus {
 ///
 /// Spec schema: `synchronizationTaskExecution`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the run.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(
+        rename = "activityIdentifier",
+        skip_serializing_if = "rt::Nullable::is_absent"
+    )]
     pub activity_identifier: rt::Nullable<String>,
     /// Objects found in scope.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countEntitled", skip_serializing_if = "Option::is_none")]
     pub count_entitled: Option<i64>,
     /// Objects in scope that qualify for provisioning.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "countEntitledForProvisioning",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_entitled_for_provisioning: Option<i64>,
     /// Changes held back for retry.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countEscrowed", skip_serializing_if = "Option::is_none")]
     pub count_escrowed: Option<i64>,
     /// Changes held back for retry, before de-duplication.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countEscrowedRaw", skip_serializing_if = "Option::is_none")]
     pub count_escrowed_raw: Option<i64>,
     /// Objects exported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countExported", skip_serializing_if = "Option::is_none")]
     pub count_exported: Option<i64>,
     /// Export operations issued.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countExports", skip_serializing_if = "Option::is_none")]
     pub count_exports: Option<i64>,
     /// Objects imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countImported", skip_serializing_if = "Option::is_none")]
     pub count_imported: Option<i64>,
     /// Changes imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "countImportedDeltas", skip_serializing_if = "Option::is_none")]
     pub count_imported_deltas: Option<i64>,
     /// Reference changes imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "countImportedReferenceDeltas",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub count_imported_reference_deltas: Option<i64>,
     /// Error of the run, if any.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "error", skip_serializing_if = "rt::Nullable::is_absent")]
     pub error: rt::Nullable<SynchronizationError>,
     /// The `state` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<SynchronizationTaskExecutionResult>,
     /// When the run started; may be 0001-01-01T00:00:00Z.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeBegan", skip_serializing_if = "Option::is_none")]
     pub time_began: Option<rt::DateTimeOffset>,
     /// When the run finished.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "timeEnded", skip_serializing_if = "Option::is_none")]
     pub time_ended: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1217,31 +1313,31 @@ pub struct SynchronizationTaskExecution {
 ///
 /// Spec schema: `synchronizationTemplate`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct SynchronizationTemplate {
     /// Identifier of the application the template belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "applicationId", skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// True when this is the template recommended for the application.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "default", skip_serializing_if = "Option::is_none")]
     pub default: Option<bool>,
     /// Free-text description of the template.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "description", skip_serializing_if = "rt::Nullable::is_absent")]
     pub description: rt::Nullable<String>,
     /// True when the template is offered for new jobs.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "discoverable", skip_serializing_if = "Option::is_none")]
     pub discoverable: Option<bool>,
     /// Identifier of the synchronization engine the template targets.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "factoryTag", skip_serializing_if = "rt::Nullable::is_absent")]
     pub factory_tag: rt::Nullable<String>,
     /// Unique identifier of the object.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Extra settings of the template.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
     pub metadata: rt::Nullable<Vec<SynchronizationMetadataEntry>>,
     /// Default schema of jobs created from the template (navigation property, often returned inline).
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "schema", skip_serializing_if = "rt::Nullable::is_absent")]
     pub schema: rt::Nullable<SynchronizationSchema>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -1252,19 +1348,19 @@ pub struct SynchronizationTemplate {
 ///
 /// Spec schema: `validateCredentialsRequestBody`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct ValidateCredentialsRequestBody {
     /// Identifier of the application whose credentials are tested.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "applicationIdentifier", skip_serializing_if = "Option::is_none")]
     pub application_identifier: Option<String>,
     /// Credentials to test.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "credentials", skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Template whose connector is used for the test.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// True to test the credentials already stored instead of those supplied.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "useSavedCredentials", skip_serializing_if = "Option::is_none")]
     pub use_saved_credentials: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.

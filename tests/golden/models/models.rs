@@ -12,13 +12,13 @@ use super::enums::{Kind, Mode, RestartScope};
 ///
 /// Spec schema: `linkedObjects`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct LinkedObjects {
     /// The `manager` property.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "manager", skip_serializing_if = "rt::Nullable::is_absent")]
     pub manager: rt::Nullable<Box<Subject>>,
     /// The `members` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "members", skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Subject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -29,51 +29,51 @@ pub struct LinkedObjects {
 ///
 /// Spec schema: `sample`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct Sample {
     /// The `applicationId` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "applicationId", skip_serializing_if = "Option::is_none")]
     pub application_id: Option<String>,
     /// The `bag` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "bag", skip_serializing_if = "Option::is_none")]
     pub bag: Option<::serde_json::Map<String, ::serde_json::Value>>,
     /// The `count` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
     /// A non-null boolean.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The `interval` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
     pub interval: Option<rt::Duration>,
     /// The `kind` property.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "kind", skip_serializing_if = "rt::Nullable::is_absent")]
     pub kind: rt::Nullable<Kind>,
     /// The `mode` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
     pub mode: Option<Mode>,
     /// A nullable string.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
     pub name: rt::Nullable<String>,
     /// The `priority` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "priority", skip_serializing_if = "Option::is_none")]
     pub priority: Option<i32>,
     /// The `scope` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "scope", skip_serializing_if = "Option::is_none")]
     pub scope: Option<RestartScope>,
     /// A secret.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "secret", skip_serializing_if = "rt::Nullable::is_absent")]
     pub secret: rt::Nullable<rt::SecretString>,
     /// The `subject` property.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "subject", skip_serializing_if = "rt::Nullable::is_absent")]
     pub subject: rt::Nullable<Subject>,
     /// The `tags` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The `when` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "when", skip_serializing_if = "Option::is_none")]
     pub when: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -84,13 +84,13 @@ pub struct Sample {
 ///
 /// Spec schema: `subject`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct Subject {
     /// The `links` property.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "links", skip_serializing_if = "rt::Nullable::is_absent")]
     pub links: rt::Nullable<Box<LinkedObjects>>,
     /// The `objectId` property.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "objectId", skip_serializing_if = "rt::Nullable::is_absent")]
     pub object_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.

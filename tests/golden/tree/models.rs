@@ -12,18 +12,18 @@ use super::enums::ScheduleState;
 ///
 /// Spec schema: `job`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct Job {
     /// Job id.
     ///
     /// Read-only: set by the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The `state` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
     pub state: Option<ScheduleState>,
     /// Template the job was made from.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "templateId", skip_serializing_if = "rt::Nullable::is_absent")]
     pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
@@ -34,10 +34,10 @@ pub struct Job {
 ///
 /// Spec schema: `pingResponse`.
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(default)]
 pub struct PingResponse {
     /// The `value` property.
-    #[serde(skip_serializing_if = "rt::Nullable::is_absent")]
+    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
