@@ -249,15 +249,19 @@ impl<'a> Lowering<'a> {
         const TAKEN: &[&str] = &[
             "Api",
             "Box",
+            "Deserialize",
             "Err",
+            "Map",
             "None",
             "Ok",
             "Option",
             "Parent",
             "PhantomData",
             "Result",
+            "Serialize",
             "Some",
             "String",
+            "Value",
             "Vec",
         ];
         let mut names: BTreeMap<&str, String> = BTreeMap::new();

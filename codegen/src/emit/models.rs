@@ -36,6 +36,8 @@ fn head(cx: &Context<'_>) -> TokenStream {
         //! Every property is optional because the service sends partial objects. Nullable properties are
         //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
         //! properties this crate does not know are kept in `additional_properties` and sent back.
+        use ::serde::{Deserialize, Serialize};
+        use ::serde_json::{Map, Value};
         #runtime
         use super::enums::{#(#used),*};
     }
@@ -52,14 +54,14 @@ fn object(cx: &Context<'_>, o: &Object) -> TokenStream {
     let fields = o.fields.iter().map(|f| field(cx, f));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
         #[serde(default)]
         pub struct #name {
             #(#fields)*
             /// Properties this version of the crate does not know, kept so that nothing is lost when the
             /// object is sent back.
             #[serde(flatten)]
-            pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+            pub additional_properties: Map<String, Value>,
         }
     }
 }
@@ -108,7 +110,7 @@ fn value_type(cx: &Context<'_>, ty: &Type) -> TokenStream {
         Type::I64 => quote! { i64 },
         Type::DateTime => quote! { #rt::DateTimeOffset },
         Type::Duration => quote! { #rt::Duration },
-        Type::JsonObject => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        Type::JsonObject => quote! { Map<String, Value> },
         Type::Object { rust, boxed } => {
             let name = ident(rust);
             if *boxed {

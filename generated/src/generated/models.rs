@@ -6,6 +6,8 @@
 //! Every property is optional because the service sends partial objects. Nullable properties are
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties` and sent back.
+use ::serde::{Deserialize, Serialize};
+use ::serde_json::{Map, Value};
 use crate::runtime as rt;
 use super::enums::{
     AttributeDefinitionMetadata, AttributeFlowBehavior, AttributeFlowType,
@@ -19,7 +21,7 @@ use super::enums::{
 /// Body of the acquireAccessToken action.
 ///
 /// Spec schema: `acquireAccessTokenRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AcquireAccessTokenRequestBody {
     /// Credentials used to obtain the token.
@@ -28,12 +30,12 @@ pub struct AcquireAccessTokenRequestBody {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes one attribute of an object type in a directory.
 ///
 /// Spec schema: `attributeDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeDefinition {
     /// True for the attribute that uniquely identifies an object; each object type has exactly one.
@@ -78,12 +80,12 @@ pub struct AttributeDefinition {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One metadata setting of an attribute definition.
 ///
 /// Spec schema: `attributeDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeDefinitionMetadataEntry {
     /// Setting name.
@@ -95,12 +97,12 @@ pub struct AttributeDefinitionMetadataEntry {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Says how one target attribute gets its value.
 ///
 /// Spec schema: `attributeMapping`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeMapping {
     /// Value used when the source expression yields null.
@@ -130,12 +132,12 @@ pub struct AttributeMapping {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes one built-in function that attribute-mapping expressions can call.
 ///
 /// Spec schema: `attributeMappingFunctionSchema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeMappingFunctionSchema {
     /// Identifier of the function. Read-only; the service usually leaves it out and sends name instead.
@@ -152,12 +154,12 @@ pub struct AttributeMappingFunctionSchema {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes one parameter of an attribute-mapping function.
 ///
 /// Spec schema: `attributeMappingParameterSchema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeMappingParameterSchema {
     /// True when the parameter may be given more than once.
@@ -178,12 +180,12 @@ pub struct AttributeMappingParameterSchema {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A node of an attribute-mapping expression: an attribute, a constant or a function call whose arguments are nested nodes.
 ///
 /// Spec schema: `attributeMappingSource`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AttributeMappingSource {
     /// The expression in its textual form.
@@ -201,12 +203,12 @@ pub struct AttributeMappingSource {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Media entity behind a job's bulkUpload endpoint. Uploads are posted as SCIM bulk requests (see scimBulkRequest), not as this type.
 ///
 /// Spec schema: `bulkUpload`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BulkUpload {
     /// Unique identifier of the object.
@@ -215,12 +217,12 @@ pub struct BulkUpload {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Limits provisioning to objects inside the listed containers.
 ///
 /// Spec schema: `containerFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ContainerFilter {
     /// Identifiers of the containers in scope.
@@ -232,12 +234,12 @@ pub struct ContainerFilter {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes one directory taking part in synchronization (for example Microsoft Entra ID or a SaaS application) and the object types it holds. The discoverabilities and version properties are maintained by the service (read-only).
 ///
 /// Spec schema: `directoryDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DirectoryDefinition {
     /// The `discoverabilities` property.
@@ -269,12 +271,12 @@ pub struct DirectoryDefinition {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Test object an expression is evaluated against by parseExpression.
 ///
 /// Spec schema: `expressionInputObject`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ExpressionInputObject {
     /// Object type the test object belongs to.
@@ -286,12 +288,12 @@ pub struct ExpressionInputObject {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Scoping filter. A group is satisfied when all of its clauses are; a list of groups is satisfied when any group is.
 ///
 /// Spec schema: `filter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Filter {
     /// Experimental: groups evaluated by category.
@@ -312,12 +314,12 @@ pub struct Filter {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One condition of a scoping filter group.
 ///
 /// Spec schema: `filterClause`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FilterClause {
     /// Name of the operator, as listed by filterOperators.
@@ -335,12 +337,12 @@ pub struct FilterClause {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A named set of clauses that must all hold.
 ///
 /// Spec schema: `filterGroup`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FilterGroup {
     /// Conditions of the group.
@@ -352,12 +354,12 @@ pub struct FilterGroup {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Right-hand side of a filter clause.
 ///
 /// Spec schema: `filterOperand`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FilterOperand {
     /// Values to compare with.
@@ -366,12 +368,12 @@ pub struct FilterOperand {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes one operator that scoping filters can use.
 ///
 /// Spec schema: `filterOperatorSchema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct FilterOperatorSchema {
     /// The `arity` property.
@@ -395,12 +397,12 @@ pub struct FilterOperatorSchema {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Limits provisioning to members of the listed groups.
 ///
 /// Spec schema: `groupFilter`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GroupFilter {
     /// Identifiers of the groups in scope.
@@ -409,12 +411,12 @@ pub struct GroupFilter {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A name and a string value.
 ///
 /// Spec schema: `keyValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct KeyValuePair {
     /// Setting name.
@@ -426,12 +428,12 @@ pub struct KeyValuePair {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes one object type of a directory, such as User or Group.
 ///
 /// Spec schema: `objectDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ObjectDefinition {
     /// Attributes of the object type.
@@ -449,12 +451,12 @@ pub struct ObjectDefinition {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One metadata setting of an object definition.
 ///
 /// Spec schema: `objectDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ObjectDefinitionMetadataEntry {
     /// Setting name.
@@ -466,12 +468,12 @@ pub struct ObjectDefinitionMetadataEntry {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Maps one source object type to one target object type, attribute by attribute.
 ///
 /// Spec schema: `objectMapping`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ObjectMapping {
     /// How each target attribute is filled.
@@ -510,12 +512,12 @@ pub struct ObjectMapping {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One metadata setting of an object mapping.
 ///
 /// Spec schema: `objectMappingMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ObjectMappingMetadataEntry {
     /// Setting name.
@@ -527,12 +529,12 @@ pub struct ObjectMappingMetadataEntry {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Body of the parseExpression action.
 ///
 /// Spec schema: `parseExpressionRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ParseExpressionRequestBody {
     /// Expression to parse.
@@ -550,12 +552,12 @@ pub struct ParseExpressionRequestBody {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Result of parsing, and optionally evaluating, an attribute-mapping expression.
 ///
 /// Spec schema: `parseExpressionResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ParseExpressionResponse {
     /// Why parsing or evaluation failed, if it did.
@@ -582,12 +584,12 @@ pub struct ParseExpressionResponse {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Result of the beta Ping function: a single string wrapped in value.
 ///
 /// Spec schema: `pingResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PingResponse {
     /// Text returned by the service.
@@ -596,12 +598,12 @@ pub struct PingResponse {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Body of the provisionOnDemand action.
 ///
 /// Spec schema: `provisionOnDemandRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProvisionOnDemandRequestBody {
     /// Rules and objects to provision now.
@@ -610,12 +612,12 @@ pub struct ProvisionOnDemandRequestBody {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Error reported inside a parseExpression result (not the HTTP error body).
 ///
 /// Spec schema: `publicError`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PublicError {
     /// Error code.
@@ -636,12 +638,12 @@ pub struct PublicError {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One detail entry of a publicError.
 ///
 /// Spec schema: `publicErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PublicErrorDetail {
     /// Error code.
@@ -656,12 +658,12 @@ pub struct PublicErrorDetail {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Nested error of a publicError. Open type: it may carry extra members.
 ///
 /// Spec schema: `publicInnerError`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PublicInnerError {
     /// Error code.
@@ -679,12 +681,12 @@ pub struct PublicInnerError {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Object type a reference attribute may point to.
 ///
 /// Spec schema: `referencedObject`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ReferencedObject {
     /// Name of the referenced object type.
@@ -702,12 +704,12 @@ pub struct ReferencedObject {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Body of the restart action.
 ///
 /// Spec schema: `restartRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RestartRequestBody {
     /// The `criteria` property.
@@ -716,12 +718,12 @@ pub struct RestartRequestBody {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One operation of a SCIM bulk request.
 ///
 /// Spec schema: `scimBulkOperation`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScimBulkOperation {
     /// Client-chosen identifier of the operation within the request.
@@ -729,7 +731,7 @@ pub struct ScimBulkOperation {
     pub bulk_id: Option<String>,
     /// SCIM resource to apply, with its own schemas list and attributes such as externalId.
     #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
-    pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    pub data: Option<Map<String, Value>>,
     /// HTTP method of the operation, such as POST.
     #[serde(rename = "method", skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
@@ -739,12 +741,12 @@ pub struct ScimBulkOperation {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// SCIM 2.0 BulkRequest (RFC 7644) sent to bulkUpload with content type application/scim+json. At most 50 operations per request.
 ///
 /// Spec schema: `scimBulkRequest`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ScimBulkRequest {
     /// Operations to run.
@@ -759,12 +761,12 @@ pub struct ScimBulkRequest {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A named argument of a function node in an expression tree.
 ///
 /// Spec schema: `stringKeyAttributeMappingSourceValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// Argument name.
@@ -776,12 +778,12 @@ pub struct StringKeyAttributeMappingSourceValuePair {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A name with a 64-bit count.
 ///
 /// Spec schema: `stringKeyLongValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StringKeyLongValuePair {
     /// Name.
@@ -793,12 +795,12 @@ pub struct StringKeyLongValuePair {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A name with a value of any JSON type. Open type: only key is declared; the value arrives as a dynamic member, possibly with an @odata.type annotation.
 ///
 /// Spec schema: `stringKeyObjectValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StringKeyObjectValuePair {
     /// Name.
@@ -807,12 +809,12 @@ pub struct StringKeyObjectValuePair {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A name with a string value. In the provisionOnDemand result both fields carry string-encoded JSON.
 ///
 /// Spec schema: `stringKeyStringValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StringKeyStringValuePair {
     /// Name.
@@ -824,12 +826,12 @@ pub struct StringKeyStringValuePair {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// The provisioning container of a service principal or application: its jobs, the templates it can create jobs from, and stored secrets. Updated as a whole with PUT.
 ///
 /// Spec schema: `synchronization`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Synchronization {
     /// Unique identifier of the object.
@@ -847,12 +849,12 @@ pub struct Synchronization {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Error that stopped a synchronization run or put a job into quarantine.
 ///
 /// Spec schema: `synchronizationError`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationError {
     /// Error code.
@@ -867,12 +869,12 @@ pub struct SynchronizationError {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A provisioning job: it periodically reads changes from a source directory and applies them to a target directory according to its schema.
 ///
 /// Spec schema: `synchronizationJob`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationJob {
     /// Bulk upload endpoint of the job (navigation property).
@@ -906,12 +908,12 @@ pub struct SynchronizationJob {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Input of provisionOnDemand: which rule to apply to which objects.
 ///
 /// Spec schema: `synchronizationJobApplicationParameters`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationJobApplicationParameters {
     /// Identifier of the synchronization rule to run; may end with a suffix such as #V2.
@@ -923,12 +925,12 @@ pub struct SynchronizationJobApplicationParameters {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Options of a job restart.
 ///
 /// Spec schema: `synchronizationJobRestartCriteria`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationJobRestartCriteria {
     /// What to clear. Leaving it out behaves like the portal's restart, which resets quarantine state, watermark and escrows.
@@ -937,12 +939,12 @@ pub struct SynchronizationJobRestartCriteria {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// An object to provision on demand.
 ///
 /// Spec schema: `synchronizationJobSubject`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationJobSubject {
     /// Related objects to provision together with the subject, such as group members.
@@ -957,12 +959,12 @@ pub struct SynchronizationJobSubject {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Objects linked to an on-demand subject.
 ///
 /// Spec schema: `synchronizationLinkedObjects`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationLinkedObjects {
     /// The subject's manager.
@@ -977,12 +979,12 @@ pub struct SynchronizationLinkedObjects {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One metadata setting of a synchronization template.
 ///
 /// Spec schema: `synchronizationMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationMetadataEntry {
     /// Setting name.
@@ -994,12 +996,12 @@ pub struct SynchronizationMetadataEntry {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Progress of a running synchronization cycle.
 ///
 /// Spec schema: `synchronizationProgress`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationProgress {
     /// Units of work done.
@@ -1020,12 +1022,12 @@ pub struct SynchronizationProgress {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Quarantine details of a job. Documentation samples send empty strings for the time and reason members.
 ///
 /// Spec schema: `synchronizationQuarantine`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationQuarantine {
     /// When the current quarantine period started.
@@ -1049,12 +1051,12 @@ pub struct SynchronizationQuarantine {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Describes how objects flow from one directory to another.
 ///
 /// Spec schema: `synchronizationRule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationRule {
     /// Containers the rule is limited to.
@@ -1096,12 +1098,12 @@ pub struct SynchronizationRule {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// When a job runs.
 ///
 /// Spec schema: `synchronizationSchedule`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationSchedule {
     /// When the schedule stops, if ever.
@@ -1116,12 +1118,12 @@ pub struct SynchronizationSchedule {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Rules and directory definitions that decide which objects a job provisions and how their attributes are mapped.
 ///
 /// Spec schema: `synchronizationSchema`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationSchema {
     /// Directories taking part (navigation property, returned and accepted inline).
@@ -1142,12 +1144,12 @@ pub struct SynchronizationSchema {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A stored credential or connection setting. Deprecated in beta together with the secrets API.
 ///
 /// Spec schema: `synchronizationSecretKeyStringValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// The `key` property.
@@ -1161,12 +1163,12 @@ pub struct SynchronizationSecretKeyStringValuePair {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Body of PUT secrets. The reference page calls the parameter credentials, but the wire name is value.
 ///
 /// Spec schema: `synchronizationSecretsRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationSecretsRequestBody {
     /// Settings to store; they replace the stored set.
@@ -1175,12 +1177,12 @@ pub struct SynchronizationSecretsRequestBody {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// State and run history of a job. Timestamps that never happened are sent as 0001-01-01T00:00:00Z.
 ///
 /// Spec schema: `synchronizationStatus`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationStatus {
     /// The `code` property.
@@ -1245,12 +1247,12 @@ pub struct SynchronizationStatus {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Counters and outcome of one run of a job.
 ///
 /// Spec schema: `synchronizationTaskExecution`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the run.
@@ -1307,12 +1309,12 @@ pub struct SynchronizationTaskExecution {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// A preconfigured starting point for jobs of one application, including a default schema.
 ///
 /// Spec schema: `synchronizationTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SynchronizationTemplate {
     /// Identifier of the application the template belongs to.
@@ -1342,12 +1344,12 @@ pub struct SynchronizationTemplate {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// Body of both validateCredentials actions (job-bound and collection-bound).
 ///
 /// Spec schema: `validateCredentialsRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ValidateCredentialsRequestBody {
     /// Identifier of the application whose credentials are tested.
@@ -1365,5 +1367,5 @@ pub struct ValidateCredentialsRequestBody {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }

@@ -6,12 +6,14 @@
 //! Every property is optional because the service sends partial objects. Nullable properties are
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties` and sent back.
+use ::serde::{Deserialize, Serialize};
+use ::serde_json::{Map, Value};
 use ::msgraph_sync::runtime as rt;
 use super::enums::{Kind, Mode, RestartScope};
 /// The `linkedObjects` type.
 ///
 /// Spec schema: `linkedObjects`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LinkedObjects {
     /// The `manager` property.
@@ -23,12 +25,12 @@ pub struct LinkedObjects {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// One property of every kind the generator supports.
 ///
 /// Spec schema: `sample`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Sample {
     /// The `applicationId` property.
@@ -36,7 +38,7 @@ pub struct Sample {
     pub application_id: Option<String>,
     /// The `bag` property.
     #[serde(rename = "bag", skip_serializing_if = "Option::is_none")]
-    pub bag: Option<::serde_json::Map<String, ::serde_json::Value>>,
+    pub bag: Option<Map<String, Value>>,
     /// The `count` property.
     #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
@@ -78,12 +80,12 @@ pub struct Sample {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// The `subject` type.
 ///
 /// Spec schema: `subject`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Subject {
     /// The `links` property.
@@ -95,5 +97,5 @@ pub struct Subject {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }

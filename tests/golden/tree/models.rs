@@ -6,12 +6,14 @@
 //! Every property is optional because the service sends partial objects. Nullable properties are
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties` and sent back.
+use ::serde::{Deserialize, Serialize};
+use ::serde_json::{Map, Value};
 use ::msgraph_sync::runtime as rt;
 use super::enums::ScheduleState;
 /// A job.
 ///
 /// Spec schema: `job`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Job {
     /// Job id.
@@ -28,12 +30,12 @@ pub struct Job {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
 /// The answer to a ping.
 ///
 /// Spec schema: `pingResponse`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct PingResponse {
     /// The `value` property.
@@ -42,5 +44,5 @@ pub struct PingResponse {
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<String, ::serde_json::Value>,
+    pub additional_properties: Map<String, Value>,
 }
