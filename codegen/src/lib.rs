@@ -143,9 +143,7 @@ fn emit_and_format(
         .flat_map(|(file, emitter)| (0..(emitter.parts)(api)).map(move |part| (file, part)))
         .collect();
     units.sort_by_key(|&(file, _)| std::cmp::Reverse((emit::FILES[file].parts)(api)));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .clamp(1, units.len().max(1));
+    let threads = cores().clamp(1, units.len().max(1));
     let next = AtomicUsize::new(0);
     let work = || -> Result<Vec<(usize, String)>, syn::Error> {
         let cx = emit::Context::new(api, options)?;
@@ -170,20 +168,17 @@ fn emit_and_format(
         }
         finished
     });
-    let mut texts: Vec<Option<String>> = vec![None; units.len()];
+    let mut formatted: Vec<(usize, String)> = Vec::with_capacity(units.len());
     for result in finished {
-        for (unit, text) in result.map_err(Error::Emit)? {
-            texts[unit] = Some(text);
-        }
+        formatted.extend(result.map_err(Error::Emit)?);
     }
+    // Back in file and part order.
+    formatted.sort_unstable_by_key(|&(unit, _)| units[unit]);
     let mut files: Vec<String> = emit::FILES
         .iter()
         .map(|_| header.to_string() + "\n")
         .collect();
-    let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_by_key(|&unit| units[unit]);
-    for unit in order {
-        let text = texts[unit].take().expect("every unit was formatted");
+    for (unit, text) in formatted {
         files[units[unit].0].push_str(&text);
     }
     Ok(emit::FILES
@@ -191,6 +186,11 @@ fn emit_and_format(
         .zip(files)
         .map(|(emitter, text)| (emitter.name.to_string(), text))
         .collect())
+}
+
+/// How many threads the stages that work in parallel use: one per core (1 when that cannot be told).
+pub(crate) fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
 }
 
 /// A full run's settings.

@@ -130,7 +130,7 @@ fn typed_in_parts(raw: &Value) -> Option<openapiv3::OpenAPI> {
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     rest.insert("paths".into(), Value::Object(serde_json::Map::new()));
-    let parallel = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get) > 1;
+    let parallel = crate::cores() > 1;
     let (paths, components) = std::thread::scope(|scope| {
         let components = move || components.map(Option::<openapiv3::Components>::deserialize);
         let helper = parallel.then(|| scope.spawn(components));
@@ -152,7 +152,7 @@ fn typed_in_parts(raw: &Value) -> Option<openapiv3::OpenAPI> {
 /// A large spec is parsed section by section on several threads ([`yaml_to_json_in_sections`]); whenever that
 /// fast path cannot vouch for its result, the whole text is parsed in one go, which also gives the errors.
 fn parse_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
-    let workers = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let workers = crate::cores();
     if workers > 1
         && text.len() >= SECTIONS_MIN_BYTES
         && let Some(value) = yaml_to_json_in_sections(text, workers)
@@ -207,25 +207,27 @@ pub fn yaml_to_json_in_sections(text: &str, threads: usize) -> Option<Value> {
             let Some(Value::Object(mapping)) = root.get_mut(&key) else {
                 return None;
             };
-            for (key, value) in more {
-                match mapping.entry(key) {
-                    Entry::Vacant(slot) => {
-                        slot.insert(value);
-                    }
-                    Entry::Occupied(_) => return None,
-                }
-            }
+            join_new(mapping, more)?;
         }
-        for (key, value) in entries {
-            match root.entry(key) {
-                Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                Entry::Occupied(_) => return None,
-            }
-        }
+        join_new(&mut root, entries)?;
     }
     Some(Value::Object(root))
+}
+
+/// Adds `entries` to `map`, or `None` when a key is in both (one pass would have refused or merged it).
+fn join_new(
+    map: &mut serde_json::Map<String, Value>,
+    entries: impl IntoIterator<Item = (String, Value)>,
+) -> Option<()> {
+    for (key, value) in entries {
+        match map.entry(key) {
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+            Entry::Occupied(_) => return None,
+        }
+    }
+    Some(())
 }
 
 /// One run of the text, parsed on its own thread.

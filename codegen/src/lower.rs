@@ -17,7 +17,7 @@ use crate::diagnostic::{SpecError, SpecErrors};
 use crate::load::LoadedSpec;
 use crate::model::{
     AltKey, Api, Body, Child, Deprecation, Enum, Field, HttpMethod, IdType, Member, Node, Object,
-    Operation, Parent, Query, Response, Step, Type, UNKNOWN_VARIANT,
+    Operation, Parent, Query, Response, Root, Step, Type, UNKNOWN_VARIANT,
 };
 
 /// Enums by schema name.
@@ -1332,7 +1332,10 @@ fn ensure_node(
         match current {
             None => {
                 if links.roots.insert((parent, ix)) {
-                    parents[parent].children.push(ix);
+                    parents[parent].children.push(Root {
+                        node: ix,
+                        method: snake_name(clean_segment(segment)),
+                    });
                 }
             }
             Some(up) => {
@@ -1465,9 +1468,9 @@ fn canonicalize(api: &mut Api) {
         .collect();
     for parent in &mut parents {
         for c in parent.children.iter_mut() {
-            *c = node_new[*c];
+            c.node = node_new[c.node];
         }
-        parent.children.sort_unstable();
+        parent.children.sort_unstable_by_key(|c| c.node);
         parent.keys.sort_by(|a, b| a.key.cmp(&b.key));
     }
     let mut nodes: Vec<Node> = node_order.iter().map(|&i| api.nodes[i].clone()).collect();

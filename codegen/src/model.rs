@@ -147,8 +147,17 @@ pub struct Parent {
     pub id: IdType,
     /// Alternate keys (`appId`), each with its method and id type.
     pub keys: Vec<AltKey>,
-    /// First-level nodes under this parent, by node index.
-    pub children: Vec<usize>,
+    /// First-level nodes under this parent.
+    pub children: Vec<Root>,
+}
+
+/// A first-level node under a parent: the node and the method that reaches it (`synchronization`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Root {
+    /// Node index.
+    pub node: usize,
+    /// Method name.
+    pub method: String,
 }
 
 /// An alternate key of a parent: `servicePrincipals(appId='...')`.

@@ -179,11 +179,11 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
         p.set,
         p.id.param
     ));
-    let children = p.children.iter().map(|&ix| {
-        let child = &cx.api.nodes[ix];
+    let children = p.children.iter().map(|root| {
+        let child = &cx.api.nodes[root.node];
         let ty = ident(&child.rust);
         let segment = child.segments.last().map(String::as_str).unwrap_or_default();
-        let method = child_method_name(segment);
+        let method = ident(&root.method);
         let docs = doc(&format!("`…/{segment}`."));
         quote! {
             #docs
@@ -205,13 +205,6 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
             #(#children)*
         }
     }
-}
-
-fn child_method_name(segment: &str) -> syn::Ident {
-    let cleaned = segment.strip_prefix("microsoft.graph.").unwrap_or(segment);
-    ident(&heck::ToSnakeCase::to_snake_case(
-        cleaned.trim_end_matches("()"),
-    ))
 }
 
 /// Which `impl` block a method goes in: `None` means generic over that parameter.
