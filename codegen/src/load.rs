@@ -25,8 +25,6 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// The same document as JSON, for pointer look-ups and vendor extensions.
     pub raw: Value,
-    /// FNV-1a 64 of the text, 16 lower-case hex digits.
-    pub hash: String,
 }
 
 impl LoadedSpec {
@@ -51,7 +49,6 @@ impl std::fmt::Debug for LoadedSpec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoadedSpec")
             .field("name", &self.name)
-            .field("hash", &self.hash)
             .finish_non_exhaustive()
     }
 }
@@ -99,7 +96,6 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
         text: text.to_string(),
         openapi,
         raw,
-        hash: fnv1a64_hex(text),
     })
 }
 
@@ -417,18 +413,6 @@ fn duplicate_key(
         [first, second] => Some((key, *first, *second)),
         _ => None,
     }
-}
-
-/// FNV-1a 64 of `text`, as 16 lower-case hex digits.
-pub fn fnv1a64_hex(text: &str) -> String {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut hash = OFFSET;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(PRIME);
-    }
-    format!("{hash:016x}")
 }
 
 /// Deserializes YAML into JSON, refusing what JSON cannot say (tags, complex keys, non-finite numbers) and keys
@@ -1652,11 +1636,5 @@ paths:
                 same_as_reference(&with(&[&quoted]));
             }
         }
-    }
-
-    #[test]
-    fn fnv_matches_reference_values() {
-        assert_eq!(fnv1a64_hex(""), "cbf29ce484222325");
-        assert_eq!(fnv1a64_hex("a"), "af63dc4c8601ec8c");
     }
 }

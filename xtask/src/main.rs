@@ -101,8 +101,14 @@ fn codegen(args: &[String]) -> ExitCode {
                 return ExitCode::FAILURE;
             }
             if timings {
+                let width = summary
+                    .stages
+                    .iter()
+                    .map(|(stage, _)| stage.len())
+                    .max()
+                    .unwrap_or(0);
                 for (stage, time) in &summary.stages {
-                    println!("  {stage:<11} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    println!("  {stage:<width$} {:>6.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
             let verb = if config.check { "checked" } else { "wrote" };

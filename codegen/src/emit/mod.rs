@@ -125,18 +125,37 @@ impl<'a> Context<'a> {
     }
 }
 
-/// `#[doc = r"..."]` attributes, one per line of `text`.
+/// `#[doc = r"..."]` attributes, one per line of `text`, for interpolating with `#docs` in `quote!`.
 ///
 /// Each line is a raw string literal: building and re-reading a raw literal is a byte scan, where an
 /// ordinary literal is escaped here and unescaped again by syn (a third of emitting used to go there).
 /// The formatted output is the same `///` line either way.
-pub(crate) fn doc(text: &str) -> TokenStream {
-    let lines = text.trim().lines().map(|line| {
-        let line = line.trim_end();
-        let literal = raw_literal(if line.is_empty() { "" } else { " " }, line);
-        quote! { #[doc = #literal] }
-    });
-    quote! { #(#lines)* }
+pub(crate) fn doc(text: &str) -> Doc {
+    Doc(text.to_string())
+}
+
+/// Doc attributes that write their tokens straight into the stream they are interpolated in, instead of
+/// building a stream of their own that `quote!` would then copy token by token.
+pub(crate) struct Doc(String);
+
+impl quote::ToTokens for Doc {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenTree};
+        use quote::TokenStreamExt;
+        for line in self.0.trim().lines() {
+            let line = line.trim_end();
+            let literal = raw_literal(if line.is_empty() { "" } else { " " }, line);
+            tokens.append(Punct::new('#', Spacing::Alone));
+            let inner: TokenStream = [
+                TokenTree::Ident(proc_macro2::Ident::new("doc", Span::call_site())),
+                TokenTree::Punct(Punct::new('=', Spacing::Alone)),
+                TokenTree::Literal(literal),
+            ]
+            .into_iter()
+            .collect();
+            tokens.append(Group::new(Delimiter::Bracket, inner));
+        }
+    }
 }
 
 /// The raw string literal `r#"{lead}{text}"#`, with as many `#` as `text` needs.
