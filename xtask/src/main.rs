@@ -13,7 +13,7 @@ use msgraph_sync_codegen::{Config, EmitOptions, Error};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const USAGE: &str =
-    "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH]
+    "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH] [--timings]
        cargo xtask scale-spec [--factor N] [--out PATH]
 
   --check          compare only; exit 1 naming stale files
@@ -65,6 +65,10 @@ fn codegen(args: &[String]) -> ExitCode {
             None => Err(format!("{flag} needs a value")),
         };
         let result = match arg.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
             "--check" => {
                 config.check = true;
                 Ok(())
@@ -144,6 +148,10 @@ fn scale_spec(args: &[String]) -> ExitCode {
     let mut out: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
+        if matches!(arg.as_str(), "-h" | "--help") {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         match (arg.as_str(), it.next()) {
             ("--factor", Some(v)) => match v.parse() {
                 Ok(n) if n >= 1 => factor = n,
