@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(spec) = load::load_str("fuzz.yaml", text) {
         // Either the files or a typed error; a generator bug (emitted code that does not parse) is a
         // failure as much as a panic is.
-        if let Err(msgraph_sync_codegen::Error::Emit(e)) = generate(&spec, &EmitOptions::default()) {
+        if let Err(msgraph_sync_codegen::Error::Emit(e)) = generate(&spec, &EmitOptions::default())
+        {
             panic!("emitted code does not parse: {e}");
         }
     }
