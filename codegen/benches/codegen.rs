@@ -3,10 +3,16 @@
 //!
 //! Run with `cargo bench -p msgraph-sync-codegen`. Goals (issue #4): full run under 100 ms and at most
 //! twice the YAML parse; the 50x spec at most 60 times the 1x time.
+//!
+//! The `stage_*` benchmarks take the pipeline apart on one thread, so each stage's share can be weighed
+//! against the parse: `validate`, `lower`, and for every part of every file `quote!` alone, `quote!` then
+//! syn's parse, and the whole emit + format.
 
 use std::sync::LazyLock;
 
-use msgraph_sync_codegen::{EmitOptions, generate, load, scale};
+use msgraph_sync_codegen::{
+    EmitOptions, emit, format, generate, load, lower, model, scale, validate,
+};
 
 // The allocator `cargo xtask codegen` runs with, for the baseline as much as for the generator.
 #[global_allocator]
@@ -21,6 +27,11 @@ static SPEC: LazyLock<String> = LazyLock::new(|| {
     ))
     .expect("curated spec is readable")
 });
+
+static LOADED: LazyLock<load::LoadedSpec> =
+    LazyLock::new(|| load::load_str(NAME, &SPEC).expect("spec loads"));
+
+static API: LazyLock<model::Api> = LazyLock::new(|| lower::lower(&LOADED).expect("spec lowers"));
 
 static SPEC_X50: LazyLock<String> =
     LazyLock::new(|| scale::scale_spec(NAME, &SPEC, 50).expect("the curated spec scales"));
@@ -68,4 +79,45 @@ fn parse_yaml_into_openapi_x50() -> openapiv3::OpenAPI {
 #[divan::bench(sample_count = 10)]
 fn generate_all_x50() -> usize {
     full(divan::black_box(&SPEC_X50))
+}
+
+#[divan::bench]
+fn stage_validate() -> bool {
+    validate::validate(divan::black_box(&LOADED)).is_ok()
+}
+
+#[divan::bench]
+fn stage_lower() -> model::Api {
+    lower::lower(divan::black_box(&LOADED)).expect("spec lowers")
+}
+
+/// Runs `each` on the tokens of every part of every file, on this thread.
+fn each_part(mut each: impl FnMut(proc_macro2::TokenStream) -> usize) -> usize {
+    let api = divan::black_box(&*API);
+    let cx = emit::Context::new(api, &EmitOptions::default()).expect("runtime path parses");
+    let mut total = 0;
+    for file in emit::FILES {
+        for part in 0..(file.parts)(api) {
+            total += each((file.part)(&cx, part));
+        }
+    }
+    total
+}
+
+#[divan::bench]
+fn stage_emit_quote_only() -> usize {
+    each_part(|tokens| tokens.into_iter().count())
+}
+
+#[divan::bench]
+fn stage_emit_quote_and_syn_parse() -> usize {
+    each_part(|tokens| {
+        let file: syn::File = syn::parse2(tokens).expect("emitted code parses");
+        file.items.len()
+    })
+}
+
+#[divan::bench]
+fn stage_emit_and_format() -> usize {
+    each_part(|tokens| format::unparse(tokens).expect("emitted code parses").len())
 }
