@@ -15,6 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str =
     "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH] [--timings]
        cargo xtask scale-spec [--factor N] [--out PATH]
+       cargo xtask parse-only [--spec PATH]
 
   --check          compare only; exit 1 naming stale files
   --spec PATH      spec to read (default: spec/msgraph-sync.yaml)
@@ -23,13 +24,17 @@ const USAGE: &str =
   --timings        also print the time of each pipeline stage
 
 scale-spec writes a spec N times larger than the curated one (default 50, to target/spec-x50.yaml),
-for measuring how the generator scales.";
+for measuring how the generator scales.
+
+parse-only reads the spec and parses its YAML with serde_yaml, nothing else: the baseline of the
+generator's speed goal (at most twice this), timed in the same process setting as `codegen`.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => codegen(&args[1..]),
         Some("scale-spec") => scale_spec(&args[1..]),
+        Some("parse-only") => parse_only(&args[1..]),
         Some("-h" | "--help") | None => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -181,6 +186,42 @@ fn scale_spec(args: &[String]) -> ExitCode {
     match result {
         Ok(()) => {
             println!("scale-spec: wrote {} ({factor}x)", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn parse_only(args: &[String]) -> ExitCode {
+    let mut spec = workspace_root().join("spec/msgraph-sync.yaml");
+    match args {
+        [] => {}
+        [flag, path] if flag == "--spec" => spec = PathBuf::from(path),
+        [flag] if matches!(flag.as_str(), "-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("error: unexpected arguments {args:?}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let start = std::time::Instant::now();
+    let parsed = std::fs::read_to_string(&spec)
+        .map_err(|e| format!("cannot read {}: {e}", spec.display()))
+        .and_then(|text| {
+            serde_yaml::from_str::<serde_yaml::Value>(&text).map_err(|e| e.to_string())
+        });
+    match parsed {
+        Ok(_) => {
+            println!(
+                "parse-only: parsed {} in {:.1} ms",
+                spec.display(),
+                start.elapsed().as_secs_f64() * 1000.0
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -183,6 +183,7 @@ fn usage_errors_exit_with_2_and_help_with_0() {
         &["codegen", "--frobnicate"][..],
         &["codegen", "--spec"][..],
         &["scale-spec", "--factor", "0"][..],
+        &["parse-only", "--frobnicate"][..],
         &["no-such-task"][..],
     ] {
         let run = xtask(args);
@@ -216,4 +217,15 @@ fn timings_list_every_stage() {
         ["load", "validate+lower", "emit+format", "write"],
         "{text}"
     );
+}
+
+#[test]
+fn parse_only_parses_the_spec_and_refuses_a_broken_one() {
+    let run = xtask(&["parse-only"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    assert_contains(&stdout(&run), "parse-only: parsed ");
+    let broken = workspace().join("codegen/tests/broken-specs/01-yaml-syntax.yaml");
+    let run = xtask(&["parse-only", "--spec", broken.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert_contains(&stderr(&run), "mapping values are not allowed");
 }
