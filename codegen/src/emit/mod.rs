@@ -94,7 +94,7 @@ fn module_root() -> TokenStream {
 
 /// What every emitter needs: the model and the runtime path.
 ///
-/// Emitted files that use the runtime import it once as `rt` ([`Context::import_runtime`]) and write
+/// Emitted files that use the runtime import it once as `rt` (`Context::import_runtime`) and write
 /// `rt::Request`, not the full path at every use.
 pub struct Context<'a> {
     pub(crate) api: &'a Api,
