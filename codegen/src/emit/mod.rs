@@ -140,20 +140,10 @@ pub(crate) struct Doc(String);
 
 impl quote::ToTokens for Doc {
     fn to_tokens(&self, tokens: &mut TokenStream) {
-        use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenTree};
-        use quote::TokenStreamExt;
         for line in self.0.trim().lines() {
             let line = line.trim_end();
             let literal = raw_literal(if line.is_empty() { "" } else { " " }, line);
-            tokens.append(Punct::new('#', Spacing::Alone));
-            let inner: TokenStream = [
-                TokenTree::Ident(proc_macro2::Ident::new("doc", Span::call_site())),
-                TokenTree::Punct(Punct::new('=', Spacing::Alone)),
-                TokenTree::Literal(literal),
-            ]
-            .into_iter()
-            .collect();
-            tokens.append(Group::new(Delimiter::Bracket, inner));
+            tokens.extend([quote! { #[doc = #literal] }]);
         }
     }
 }
