@@ -189,8 +189,12 @@ fn emit_and_format(
 }
 
 /// How many threads the stages that work in parallel use: one per core (1 when that cannot be told).
+///
+/// Asked once per process: on Linux the answer reads the cgroup's CPU quota from three files.
 pub(crate) fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES
+        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
 /// A full run's settings.
