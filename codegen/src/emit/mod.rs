@@ -134,8 +134,9 @@ pub(crate) fn doc(text: &str) -> Doc {
     Doc(text.to_string())
 }
 
-/// Doc attributes that write their tokens straight into the stream they are interpolated in, instead of
-/// building a stream of their own that `quote!` would then copy token by token.
+/// Doc attributes that add themselves to the stream they are interpolated in: each line's `#[doc = ...]`
+/// is built with `quote!` and moved in, where a `TokenStream` interpolated as `#docs` is copied token by
+/// token.
 pub(crate) struct Doc(String);
 
 impl quote::ToTokens for Doc {
