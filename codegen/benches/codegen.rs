@@ -5,8 +5,8 @@
 //! twice the YAML parse; the 50x spec at most 60 times the 1x time.
 //!
 //! The `stage_*` benchmarks take the pipeline apart on one thread, so each stage's share can be weighed
-//! against the parse: `validate`, `lower`, and for every part of every file `quote!` alone, `quote!` then
-//! syn's parse, and the whole emit + format.
+//! against the parse: `validate`, `lower`, building the syntax trees of every part of every file, and
+//! building and formatting them (in all, and file by file).
 
 use std::sync::LazyLock;
 
@@ -91,33 +91,36 @@ fn stage_lower() -> model::Api {
     lower::lower(divan::black_box(&LOADED)).expect("spec lowers")
 }
 
-/// Runs `each` on the tokens of every part of every file, on this thread.
-fn each_part(mut each: impl FnMut(proc_macro2::TokenStream) -> usize) -> usize {
+/// Runs `each` on the syntax tree of every part of every file, on this thread.
+fn each_part(mut each: impl FnMut(syn::File) -> usize) -> usize {
     let api = divan::black_box(&*API);
     let cx = emit::Context::new(api, &EmitOptions::default()).expect("runtime path parses");
     let mut total = 0;
     for file in emit::FILES {
         for part in 0..(file.parts)(api) {
-            total += each((file.part)(&cx, part));
+            total += each((file.part)(&cx, part).expect("part emits"));
         }
     }
     total
 }
 
 #[divan::bench]
-fn stage_emit_quote_only() -> usize {
-    each_part(|tokens| tokens.into_iter().count())
-}
-
-#[divan::bench]
-fn stage_emit_quote_and_syn_parse() -> usize {
-    each_part(|tokens| {
-        let file: syn::File = syn::parse2(tokens).expect("emitted code parses");
-        file.items.len()
-    })
+fn stage_emit() -> usize {
+    each_part(|tree| tree.items.len())
 }
 
 #[divan::bench]
 fn stage_emit_and_format() -> usize {
-    each_part(|tokens| format::unparse(tokens).expect("emitted code parses").len())
+    each_part(|tree| format::unparse(&tree).len())
+}
+
+/// `stage_emit_and_format` for one file at a time (the argument is its index in `emit::FILES`).
+#[divan::bench(args = [1, 2, 3, 4])]
+fn stage_emit_and_format_file(file: usize) -> usize {
+    let api = divan::black_box(&*API);
+    let cx = emit::Context::new(api, &EmitOptions::default()).expect("runtime path parses");
+    let emitter = emit::FILES[file];
+    (0..(emitter.parts)(api))
+        .map(|part| format::unparse(&(emitter.part)(&cx, part).expect("part emits")).len())
+        .sum()
 }

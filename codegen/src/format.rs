@@ -1,12 +1,9 @@
 //! Formatting: tokens become source text with prettyplease alone, so output never depends on the
 //! installed rustfmt, and each file gets the do-not-edit header.
 
-use proc_macro2::TokenStream;
-
-/// Formats tokens that make whole items (or a file's inner attributes and items) with prettyplease.
-pub fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(tokens)?;
-    Ok(prettyplease::unparse(&file))
+/// Formats a syntax tree (a whole file or a part of one) with prettyplease.
+pub fn unparse(file: &syn::File) -> String {
+    prettyplease::unparse(file)
 }
 
 /// The header every generated file opens with; `spec_hash` is [`content_hash`] of the spec.

@@ -153,8 +153,8 @@ fn emit_and_format(
             let Some(&(file, part)) = units.get(unit) else {
                 return Ok(done);
             };
-            let tokens = (emit::FILES[file].part)(&cx, part);
-            done.push((unit, format::unparse(tokens)?));
+            let tree = (emit::FILES[file].part)(&cx, part)?;
+            done.push((unit, format::unparse(&tree)));
         }
     };
     let finished = std::thread::scope(|scope| {

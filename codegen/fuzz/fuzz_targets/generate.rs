@@ -9,11 +9,18 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(spec) = load::load_str("fuzz.yaml", text) {
-        // Either the files or a typed error; a generator bug (emitted code that does not parse) is a
-        // failure as much as a panic is.
-        if let Err(msgraph_sync_codegen::Error::Emit(e)) = generate(&spec, &EmitOptions::default())
-        {
-            panic!("emitted code does not parse: {e}");
+        // Either the files or a typed error; a generator bug (emitted code that does not parse, or
+        // printed files that are not Rust) is a failure as much as a panic is.
+        match generate(&spec, &EmitOptions::default()) {
+            Ok(generated) => {
+                for (name, text) in &generated.files {
+                    if let Err(e) = syn::parse_file(text) {
+                        panic!("{name} is not Rust: {e}");
+                    }
+                }
+            }
+            Err(msgraph_sync_codegen::Error::Emit(e)) => panic!("emitted code does not parse: {e}"),
+            Err(_) => {}
         }
     }
 });

@@ -1,9 +1,9 @@
 //! `enums.rs`: string enums and flag sets, each one derive line on top of `msgraph-sync-derive`.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::Literal;
 use quote::quote;
 
-use super::{Context, doc, ident};
+use super::{Context, items, parse, syntax};
 use crate::model::{Api, Enum, UNKNOWN_VARIANT};
 
 /// Parts of the file: the head, then one per enum.
@@ -12,20 +12,20 @@ pub(super) fn parts(api: &Api) -> usize {
 }
 
 /// Part `i` of the file (see [`parts`]).
-pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
+pub(super) fn part(cx: &Context<'_>, i: usize) -> Result<syn::File, syn::Error> {
     let Some(i) = i.checked_sub(1) else {
         let import = cx.import_runtime();
-        return quote! {
+        return parse(quote! {
             //! String enums and flag sets of the API.
             #import
-        };
+        });
     };
     let e = &cx.api.enums[i];
-    if e.flags {
+    Ok(items(vec![if e.flags {
         flags(cx, e)
     } else {
         string_enum(cx, e)
-    }
+    }]))
 }
 
 fn enum_doc(e: &Enum) -> String {
@@ -46,7 +46,7 @@ fn enum_doc(e: &Enum) -> String {
     format!("{base}\n\n{wire} Spec schema: `{}`.", e.name)
 }
 
-fn member_attrs(e: &Enum) -> Vec<TokenStream> {
+fn member_attrs(e: &Enum) -> Vec<Vec<syn::Attribute>> {
     e.members
         .iter()
         .map(|m| {
@@ -54,75 +54,76 @@ fn member_attrs(e: &Enum) -> Vec<TokenStream> {
             for (version, alias) in &m.aliases {
                 text.push_str(&format!(" Spelled `{alias}` in {version}."));
             }
-            let docs = doc(&text);
-            let wire = &m.wire;
-            // Parsing ignores case already; only a spelling that differs otherwise needs an alias.
-            let aliases = m
-                .aliases
-                .iter()
-                .filter(|(_, alias)| !alias.eq_ignore_ascii_case(&m.wire))
-                .map(|(_, alias)| quote! { #[graph(alias = #alias)] });
+            let mut attrs = syntax::docs(&text);
             // The derive takes the variant's name as the wire name unless told otherwise.
-            let rename = (m.rust != m.wire).then(|| quote! { #[graph(rename = #wire)] });
-            quote! {
-                #docs
-                #rename
-                #(#aliases)*
+            if m.rust != m.wire {
+                let wire = &m.wire;
+                attrs.push(syntax::attr("graph", quote! { rename = #wire }));
             }
+            // Parsing ignores case already; only a spelling that differs otherwise needs an alias.
+            for (_, alias) in &m.aliases {
+                if !alias.eq_ignore_ascii_case(&m.wire) {
+                    attrs.push(syntax::attr("graph", quote! { alias = #alias }));
+                }
+            }
+            attrs
         })
         .collect()
 }
 
-fn string_enum(cx: &Context<'_>, e: &Enum) -> TokenStream {
+fn string_enum(cx: &Context<'_>, e: &Enum) -> syn::Item {
     let rt = &cx.rt;
-    let name = ident(&e.rust);
-    let docs = doc(&enum_doc(e));
-    let attrs = member_attrs(e);
-    let variants = e.members.iter().zip(attrs).map(|(m, attrs)| {
-        let v = ident(&m.rust);
-        quote! { #attrs #v, }
-    });
-    let (container, unknown) = if e.closed {
-        (quote! { #[graph(closed)] }, quote! {})
+    let mut attrs = syntax::docs(&enum_doc(e));
+    attrs.push(syntax::attr(
+        "derive",
+        quote! { Debug, Clone, PartialEq, Eq, Hash, #rt::GraphEnum },
+    ));
+    let mut variants: Vec<syn::Variant> = e
+        .members
+        .iter()
+        .zip(member_attrs(e))
+        .map(|(m, attrs)| syntax::variant(attrs, &m.rust, syn::Fields::Unit, None))
+        .collect();
+    if e.closed {
+        attrs.push(syntax::attr("graph", quote! { closed }));
     } else {
-        let v = ident(UNKNOWN_VARIANT);
-        (
-            quote! {},
-            quote! {
-                /// A member this version of the crate does not know; the wire text is kept as received.
-                #[graph(unknown)]
-                #v(String),
-            },
-        )
-    };
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, #rt::GraphEnum)]
-        #container
-        pub enum #name {
-            #(#variants)*
-            #unknown
-        }
+        let mut attrs = syntax::docs(
+            "A member this version of the crate does not know; the wire text is kept as received.",
+        );
+        attrs.push(syntax::attr("graph", quote! { unknown }));
+        let text = syntax::field(
+            Vec::new(),
+            syn::Visibility::Inherited,
+            None,
+            syntax::ty(&["String"]),
+        );
+        variants.push(syntax::variant(
+            attrs,
+            UNKNOWN_VARIANT,
+            syntax::tuple_fields([text]),
+            None,
+        ));
     }
+    syntax::item_enum(attrs, &e.rust, variants)
 }
 
-fn flags(cx: &Context<'_>, e: &Enum) -> TokenStream {
+fn flags(cx: &Context<'_>, e: &Enum) -> syn::Item {
     let rt = &cx.rt;
-    let member_enum = ident(&format!("{}Flag", e.rust));
     let set = &e.rust;
-    let docs = doc(&enum_doc(e));
-    let attrs = member_attrs(e);
-    let variants = e.members.iter().zip(attrs).map(|(m, attrs)| {
-        let v = ident(&m.rust);
-        let value = Literal::i64_unsuffixed(m.value);
-        quote! { #attrs #v = #value, }
-    });
-    quote! {
-        #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, #rt::GraphFlags)]
-        #[graph(set = #set)]
-        pub enum #member_enum {
-            #(#variants)*
-        }
-    }
+    let mut attrs = syntax::docs(&enum_doc(e));
+    attrs.push(syntax::attr(
+        "derive",
+        quote! { Debug, Clone, Copy, PartialEq, Eq, Hash, #rt::GraphFlags },
+    ));
+    attrs.push(syntax::attr("graph", quote! { set = #set }));
+    let variants = e
+        .members
+        .iter()
+        .zip(member_attrs(e))
+        .map(|(m, attrs)| {
+            let value = syntax::lit(Literal::i64_unsuffixed(m.value));
+            syntax::variant(attrs, &m.rust, syn::Fields::Unit, Some(value))
+        })
+        .collect();
+    syntax::item_enum(attrs, &format!("{}Flag", e.rust), variants)
 }

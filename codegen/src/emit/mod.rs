@@ -1,12 +1,19 @@
 //! Emitting: the API model becomes Rust token streams, one per generated file.
 //!
-//! Each submodule emits one file. Code is built with `quote!`; names come from the model, never from
-//! re-deriving wire names, and nothing here reads the OpenAPI document.
+//! Each submodule emits one file. Names come from the model, never from re-deriving wire names, and
+//! nothing here reads the OpenAPI document. Code is never glued from strings:
+//!
+//! - code written once per file (imports, the root builder, the parent markers) is built with `quote!`
+//!   and parsed by syn;
+//! - code repeated for every schema, enum member, id, node and operation is built as syn values with the
+//!   constructors in [`syntax`], with `quote!` for the token lists of attributes. Parsing `quote!` output
+//!   was over half of the generator's time; values cost nothing to parse and print the same.
 
 mod enums;
 mod ids;
 mod models;
 mod requests;
+mod syntax;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -32,17 +39,18 @@ impl Default for EmitOptions {
 /// One generated file, emitted in parts.
 ///
 /// A part is a run of whole items (part 0 is the file's head: inner docs and imports). Parts are emitted and
-/// formatted independently, on any thread (token streams are not `Send`, so a part's tokens never leave the
-/// thread that made them), and the formatted parts joined in order are the formatted file: prettyplease prints
-/// a file as its inner attributes followed by its items, each ending its own line.
+/// formatted independently, on any thread (syntax trees are not `Send`, so a part never leaves the thread
+/// that made it), and the formatted parts joined in order are the formatted file: prettyplease prints a
+/// file as its inner attributes followed by its items, each ending its own line.
 #[derive(Clone, Copy)]
 pub struct FileEmitter {
     /// File name inside the output folder, e.g. `models.rs`.
     pub name: &'static str,
     /// How many parts the file has for an API.
     pub parts: fn(&Api) -> usize,
-    /// Emits part `i` (`i < parts(api)`).
-    pub part: fn(&Context<'_>, usize) -> TokenStream,
+    /// Emits part `i` (`i < parts(api)`); fails only if code written with `quote!` does not parse (a
+    /// generator bug).
+    pub part: fn(&Context<'_>, usize) -> Result<syn::File, syn::Error>,
 }
 
 impl std::fmt::Debug for FileEmitter {
@@ -58,7 +66,7 @@ pub const FILES: [FileEmitter; 5] = [
     FileEmitter {
         name: "mod.rs",
         parts: |_| 1,
-        part: |_, _| module_root(),
+        part: |_, _| parse(module_root()),
     },
     FileEmitter {
         name: "enums.rs",
@@ -104,17 +112,26 @@ pub struct Context<'a> {
     pub(crate) rt_text: &'static str,
     /// The runtime's full path.
     runtime: syn::Path,
+    /// The fields every node builder has (`client`, `path`, `_marker`), parsed once.
+    pub(crate) node_fields: syn::Fields,
 }
 
 impl<'a> Context<'a> {
-    /// The context for `api`; fails only when `options.runtime` is not a Rust path.
+    /// The context for `api`; fails only when `options.runtime` is not a Rust path (or on a generator bug).
     pub fn new(api: &'a Api, options: &EmitOptions) -> Result<Self, syn::Error> {
         let runtime: syn::Path = syn::parse_str(&options.runtime)?;
+        let rt = format_ident!("rt");
+        let node_fields = syn::parse2::<syn::FieldsNamed>(quote! {{
+            client: #rt::Client,
+            path: #rt::PathBuilder,
+            _marker: PhantomData<fn() -> (P, V)>,
+        }})?;
         Ok(Context {
             api,
-            rt: format_ident!("rt"),
+            rt,
             rt_text: "rt",
             runtime,
+            node_fields: syn::Fields::Named(node_fields),
         })
     }
 
@@ -125,31 +142,23 @@ impl<'a> Context<'a> {
     }
 }
 
-/// `#[doc = r"..."]` attributes, one per line of `text`, for interpolating with `#docs` in `quote!`.
-///
-/// Each line is a raw string literal: building and re-reading a raw literal is a byte scan, where an
-/// ordinary literal is escaped here and unescaped again by syn (a third of emitting used to go there).
-/// The formatted output is the same `///` line either way.
-pub(crate) fn doc(text: &str) -> Doc {
-    Doc(text.to_string())
+/// Code written with `quote!`, parsed into the part it is.
+fn parse(tokens: TokenStream) -> Result<syn::File, syn::Error> {
+    syn::parse2(tokens)
 }
 
-/// Doc attributes that add themselves to the stream they are interpolated in: each line's `#[doc = ...]`
-/// is built with `quote!` and moved in, where a `TokenStream` interpolated as `#docs` is copied token by
-/// token.
-pub(crate) struct Doc(String);
-
-impl quote::ToTokens for Doc {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        for line in self.0.trim().lines() {
-            let line = line.trim_end();
-            let literal = raw_literal(if line.is_empty() { "" } else { " " }, line);
-            tokens.extend([quote! { #[doc = #literal] }]);
-        }
+/// A part made of items built as values.
+fn items(items: Vec<syn::Item>) -> syn::File {
+    syn::File {
+        shebang: None,
+        frontmatter: None,
+        attrs: Vec::new(),
+        items,
     }
 }
 
-/// The raw string literal `r#"{lead}{text}"#`, with as many `#` as `text` needs.
+/// The raw string literal `r#"{lead}{text}"#`, with as many `#` as `text` needs: printed as a `///` line
+/// like an ordinary literal, and no escaping on the way.
 fn raw_literal(lead: &str, text: &str) -> proc_macro2::Literal {
     // Enough hashes that `"` followed by them never occurs in the text.
     let mut hashes = 0;
@@ -157,13 +166,24 @@ fn raw_literal(lead: &str, text: &str) -> proc_macro2::Literal {
         let run = text[i + 1..].bytes().take_while(|&b| b == b'#').count();
         hashes = hashes.max(run + 1);
     }
-    let fence = "#".repeat(hashes);
-    let repr = format!("r{fence}\"{lead}{text}\"{fence}");
+    let mut repr = String::with_capacity(lead.len() + text.len() + 2 * hashes + 3);
+    repr.push('r');
+    repr.extend(std::iter::repeat_n('#', hashes));
+    repr.push('"');
+    repr.push_str(lead);
+    repr.push_str(text);
+    repr.push('"');
+    repr.extend(std::iter::repeat_n('#', hashes));
     repr.parse()
         .unwrap_or_else(|_| proc_macro2::Literal::string(&format!("{lead}{text}")))
 }
 
-/// An identifier, raw if it is a keyword.
+/// An identifier. Lowering has made every name a Rust identifier already (a keyword gets a trailing `_`);
+/// a name spelled `r#...` becomes a raw identifier.
 pub(crate) fn ident(name: &str) -> syn::Ident {
-    format_ident!("{}", name)
+    let span = proc_macro2::Span::call_site();
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, span),
+        None => syn::Ident::new(name, span),
+    }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Context, doc, ident};
+use super::{Context, ident, items, parse, syntax};
 use crate::model::{Api, Field, Object, Type};
 
 /// Parts of the file: the head, then one per object.
@@ -12,10 +12,10 @@ pub(super) fn parts(api: &Api) -> usize {
 }
 
 /// Part `i` of the file (see [`parts`]).
-pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
+pub(super) fn part(cx: &Context<'_>, i: usize) -> Result<syn::File, syn::Error> {
     match i.checked_sub(1) {
-        None => head(cx),
-        Some(i) => object(cx, &cx.api.objects[i]),
+        None => parse(head(cx)),
+        Some(i) => Ok(items(vec![object(cx, &cx.api.objects[i])])),
     }
 }
 
@@ -43,32 +43,39 @@ fn head(cx: &Context<'_>) -> TokenStream {
     }
 }
 
-fn object(cx: &Context<'_>, o: &Object) -> TokenStream {
-    let name = ident(&o.rust);
+fn object(cx: &Context<'_>, o: &Object) -> syn::Item {
     let base = if o.doc.trim().is_empty() {
         format!("The `{}` type.", o.name)
     } else {
         o.doc.trim().to_string()
     };
-    let docs = doc(&format!("{base}\n\nSpec schema: `{}`.", o.name));
-    let fields = o.fields.iter().map(|f| field(cx, f));
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(default)]
-        pub struct #name {
-            #(#fields)*
-            /// Properties this version of the crate does not know, kept so that nothing is lost when the
-            /// object is sent back.
-            #[serde(flatten)]
-            pub additional_properties: Map<String, Value>,
-        }
-    }
+    let mut attrs = syntax::docs(&format!("{base}\n\nSpec schema: `{}`.", o.name));
+    attrs.push(syntax::attr(
+        "derive",
+        quote! { Debug, Clone, PartialEq, Default, Serialize, Deserialize },
+    ));
+    attrs.push(syntax::attr("serde", quote! { default }));
+    let mut extra = syntax::docs(
+        "Properties this version of the crate does not know, kept so that nothing is lost when the\n\
+         object is sent back.",
+    );
+    extra.push(syntax::attr("serde", quote! { flatten }));
+    let extra = syntax::field(
+        extra,
+        syntax::public(),
+        Some("additional_properties"),
+        json_object(),
+    );
+    let fields = o.fields.iter().map(|f| field(cx, f)).chain([extra]);
+    syntax::item_struct(
+        attrs,
+        &o.rust,
+        syn::Generics::default(),
+        syntax::named_fields(fields),
+    )
 }
 
-fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
-    let rt = &cx.rt;
-    let name = ident(&f.rust);
+fn field(cx: &Context<'_>, f: &Field) -> syn::Field {
     let wire = &f.wire;
     let mut text = if f.doc.trim().is_empty() {
         format!("The `{}` property.", f.wire)
@@ -81,52 +88,55 @@ fn field(cx: &Context<'_>, f: &Field) -> TokenStream {
     if f.ty == Type::Secret {
         text.push_str("\n\nSecret: redacted in `Debug` output.");
     }
-    let docs = doc(&text);
+    let mut attrs = syntax::docs(&text);
     let inner = value_type(cx, &f.ty);
     // The wire name is always spelled out, never derived from the Rust name.
-    if f.nullable {
+    let ty = if f.nullable {
         let skip = format!("{}::Nullable::is_absent", cx.rt_text);
-        quote! {
-            #docs
-            #[serde(rename = #wire, skip_serializing_if = #skip)]
-            pub #name: #rt::Nullable<#inner>,
-        }
+        attrs.push(syntax::attr(
+            "serde",
+            quote! { rename = #wire, skip_serializing_if = #skip },
+        ));
+        syntax::generic_ty(&[cx.rt_text, "Nullable"], vec![inner])
     } else {
-        quote! {
-            #docs
-            #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
-            pub #name: Option<#inner>,
-        }
-    }
+        attrs.push(syntax::attr(
+            "serde",
+            quote! { rename = #wire, skip_serializing_if = "Option::is_none" },
+        ));
+        syntax::generic_ty(&["Option"], vec![inner])
+    };
+    syntax::field(attrs, syntax::public(), Some(&f.rust), ty)
 }
 
-fn value_type(cx: &Context<'_>, ty: &Type) -> TokenStream {
-    let rt = &cx.rt;
+/// `Map<String, Value>`.
+fn json_object() -> syn::Type {
+    syntax::generic_ty(
+        &["Map"],
+        vec![syntax::ty(&["String"]), syntax::ty(&["Value"])],
+    )
+}
+
+fn value_type(cx: &Context<'_>, ty: &Type) -> syn::Type {
+    let rt = cx.rt_text;
     match ty {
-        Type::String | Type::Uuid => quote! { String },
-        Type::Secret => quote! { #rt::SecretString },
-        Type::Bool => quote! { bool },
-        Type::I32 => quote! { i32 },
-        Type::I64 => quote! { i64 },
-        Type::DateTime => quote! { #rt::DateTimeOffset },
-        Type::Duration => quote! { #rt::Duration },
-        Type::JsonObject => quote! { Map<String, Value> },
+        Type::String | Type::Uuid => syntax::ty(&["String"]),
+        Type::Secret => syntax::ty(&[rt, "SecretString"]),
+        Type::Bool => syntax::ty(&["bool"]),
+        Type::I32 => syntax::ty(&["i32"]),
+        Type::I64 => syntax::ty(&["i64"]),
+        Type::DateTime => syntax::ty(&[rt, "DateTimeOffset"]),
+        Type::Duration => syntax::ty(&[rt, "Duration"]),
+        Type::JsonObject => json_object(),
         Type::Object { rust, boxed } => {
-            let name = ident(rust);
+            let name = syntax::ty(&[rust]);
             if *boxed {
-                quote! { Box<#name> }
+                syntax::generic_ty(&["Box"], vec![name])
             } else {
-                quote! { #name }
+                name
             }
         }
-        Type::Enum(rust) | Type::Flags(rust) => {
-            let name = ident(rust);
-            quote! { #name }
-        }
-        Type::Array(inner) => {
-            let inner = value_type(cx, inner);
-            quote! { Vec<#inner> }
-        }
+        Type::Enum(rust) | Type::Flags(rust) => syntax::ty(&[rust]),
+        Type::Array(inner) => syntax::generic_ty(&["Vec"], vec![value_type(cx, inner)]),
     }
 }
 

@@ -8,9 +8,9 @@
 use std::collections::BTreeMap;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{Context, doc, ident};
+use super::{Context, ident, items, parse, syntax};
 use crate::model::{Api, Child, HttpMethod, Node, Operation, Parent, Query, Response, Step};
 
 /// Parts of the file: the head, a marker per parent, the root, a builder per parent, then one per node.
@@ -19,14 +19,14 @@ pub(super) fn parts(api: &Api) -> usize {
 }
 
 /// Part `i` of the file (see [`parts`]).
-pub(super) fn part(cx: &Context<'_>, i: usize) -> TokenStream {
+pub(super) fn part(cx: &Context<'_>, i: usize) -> Result<syn::File, syn::Error> {
     let parents = cx.api.parents.len();
     match i {
-        0 => head(cx),
-        i if i <= parents => marker(cx, &cx.api.parents[i - 1]),
-        i if i == parents + 1 => root(cx),
-        i if i <= 2 * parents + 1 => parent_builder(cx, &cx.api.parents[i - parents - 2]),
-        i => node(cx, &cx.api.nodes[i - 2 * parents - 2]),
+        0 => parse(head(cx)),
+        i if i <= parents => parse(marker(cx, &cx.api.parents[i - 1])),
+        i if i == parents + 1 => parse(root(cx)),
+        i if i <= 2 * parents + 1 => parse(parent_builder(cx, &cx.api.parents[i - parents - 2])),
+        i => Ok(items(node(cx, &cx.api.nodes[i - 2 * parents - 2]))),
     }
 }
 
@@ -69,9 +69,9 @@ fn head(cx: &Context<'_>) -> TokenStream {
 
 fn marker(_cx: &Context<'_>, p: &Parent) -> TokenStream {
     let name = ident(&p.marker);
-    let docs = doc(&format!("Marker for builders reached from `/{}`.", p.set));
+    let docs = syntax::docs(&format!("Marker for builders reached from `/{}`.", p.set));
     quote! {
-        #docs
+        #(#docs)*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct #name;
         impl sealed::Sealed for #name {}
@@ -87,18 +87,18 @@ fn root(cx: &Context<'_>) -> TokenStream {
         let id_ty = ident(&p.id.rust);
         let set = &p.set;
         let param = &p.id.param;
-        let docs = doc(&format!("The `{}` addressed by its id: `/{set}/{{{param}}}`.", singular_set(set)));
+        let docs = syntax::docs(&format!("The `{}` addressed by its id: `/{set}/{{{param}}}`.", singular_set(set)));
         let keys = p.keys.iter().map(|k| {
             let method = ident(&k.method);
             let key_ty = ident(&k.id.rust);
             let key = &k.key;
-            let docs = doc(&format!(
+            let docs = syntax::docs(&format!(
                 "The `{}` addressed by its alternate key: `/{set}({key}='{{{}}}')`; quotes in the value are doubled.",
                 singular_set(set),
                 k.id.param
             ));
             quote! {
-                #docs
+                #(#docs)*
                 pub fn #method(&self, #method: impl Into<#key_ty>) -> #builder<V> {
                     let key = #method.into();
                     #builder {
@@ -110,7 +110,7 @@ fn root(cx: &Context<'_>) -> TokenStream {
             }
         });
         quote! {
-            #docs
+            #(#docs)*
             pub fn #method(&self, id: impl Into<#id_ty>) -> #builder<V> {
                 let id = id.into();
                 #builder {
@@ -173,7 +173,7 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
     let rt = &cx.rt;
     let name = ident(&p.builder);
     let marker = ident(&p.marker);
-    let docs = doc(&format!(
+    let docs = syntax::docs(&format!(
         "Requests on one `{}` (`/{}/{{{}}}`).",
         singular_set(&p.set),
         p.set,
@@ -184,16 +184,16 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
         let ty = ident(&child.rust);
         let segment = child.segments.last().map(String::as_str).unwrap_or_default();
         let method = ident(&root.method);
-        let docs = doc(&format!("`…/{segment}`."));
+        let docs = syntax::docs(&format!("`…/{segment}`."));
         quote! {
-            #docs
+            #(#docs)*
             pub fn #method(&self) -> #ty<#marker, V> {
                 #ty { client: self.client.clone(), path: self.path.clone().segment(#segment), _marker: PhantomData }
             }
         }
     });
     quote! {
-        #docs
+        #(#docs)*
         #[derive(#rt::RequestBuilder)]
         pub struct #name<V> {
             client: #rt::Client,
@@ -210,12 +210,9 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
 /// Which `impl` block a method goes in: `None` means generic over that parameter.
 type ImplKey = (Option<usize>, Option<String>);
 
-fn node(cx: &Context<'_>, n: &Node) -> TokenStream {
-    let rt = &cx.rt;
-    let name = ident(&n.rust);
-    let docs = doc(&n.doc);
-    let mut groups: BTreeMap<ImplKey, Vec<TokenStream>> = BTreeMap::new();
-
+fn node(cx: &Context<'_>, n: &Node) -> Vec<syn::Item> {
+    let rt = cx.rt_text;
+    let mut groups: BTreeMap<ImplKey, Vec<syn::ImplItem>> = BTreeMap::new();
     for child in &n.children {
         for key in impl_keys(cx, n, &child.parents, &child.versions) {
             let item = child_method(cx, child, &key);
@@ -224,31 +221,45 @@ fn node(cx: &Context<'_>, n: &Node) -> TokenStream {
     }
     for op in &n.operations {
         for key in impl_keys(cx, n, &op.parents, &op.versions) {
-            let item = operation(cx, n, op, &key);
+            let item = operation(cx, op, &key);
             groups.entry(key).or_default().push(item);
         }
     }
 
-    let impls = groups.into_iter().map(|((parent, version), items)| {
-        let (generics, p, v) = impl_params(cx, parent, version.as_deref());
-        quote! {
-            impl #generics #name<#p, #v> {
-                #(#items)*
-            }
-        }
-    });
-
-    quote! {
-        #docs
-        #[derive(#rt::RequestBuilder)]
-        pub struct #name<P, V> {
-            client: #rt::Client,
-            path: #rt::PathBuilder,
-            _marker: PhantomData<fn() -> (P, V)>,
-        }
-
-        #(#impls)*
-    }
+    let mut attrs = syntax::docs(&n.doc);
+    attrs.push(syntax::attr("derive", {
+        let rt = &cx.rt;
+        quote! { #rt::RequestBuilder }
+    }));
+    let generics = syntax::generics(vec![("P", None), ("V", None)]);
+    let mut items = vec![syntax::item_struct(
+        attrs,
+        &n.rust,
+        generics,
+        cx.node_fields.clone(),
+    )];
+    items.extend(groups.into_iter().map(|(key, methods)| {
+        let (p, v) = key_args(cx, &key);
+        let generics = syntax::generics(
+            [
+                key.0
+                    .is_none()
+                    .then(|| ("P", Some(syntax::path(&["Parent"])))),
+                key.1
+                    .is_none()
+                    .then(|| ("V", Some(syntax::path(&[rt, "Version"])))),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        );
+        syntax::inherent_impl(
+            generics,
+            syntax::generic_ty(&[&n.rust], vec![p, v]),
+            methods,
+        )
+    }));
+    items
 }
 
 /// The impl blocks a method belongs to, given where it exists.
@@ -272,78 +283,78 @@ fn impl_keys(cx: &Context<'_>, n: &Node, parents: &[usize], versions: &[String])
     keys
 }
 
-/// `(generics, P argument, V argument)` of an impl block.
-fn impl_params(
-    cx: &Context<'_>,
-    parent: Option<usize>,
-    version: Option<&str>,
-) -> (TokenStream, TokenStream, TokenStream) {
-    let rt = &cx.rt;
-    let p = match parent {
-        Some(ix) => {
-            let marker = ident(&cx.api.parents[ix].marker);
-            quote! { #marker }
-        }
-        None => quote! { P },
+/// The `P` and `V` arguments of the builder type in an impl block: a parent marker or `P`, a version marker
+/// or `V`.
+fn key_args(cx: &Context<'_>, key: &ImplKey) -> (syn::Type, syn::Type) {
+    let p = match key.0 {
+        Some(ix) => syntax::ty(&[&cx.api.parents[ix].marker]),
+        None => syntax::ty(&["P"]),
     };
-    let v = match version {
-        Some(version) => {
-            let marker = version_marker(version);
-            quote! { #rt::#marker }
-        }
-        None => quote! { V },
+    let v = match &key.1 {
+        Some(version) => syntax::ty(&[cx.rt_text, &version_marker(version)]),
+        None => syntax::ty(&["V"]),
     };
-    let generics = match (parent, version) {
-        (None, None) => quote! { <P: Parent, V: #rt::Version> },
-        (Some(_), None) => quote! { <V: #rt::Version> },
-        (None, Some(_)) => quote! { <P: Parent> },
-        (Some(_), Some(_)) => quote! {},
-    };
-    (generics, p, v)
-}
-
-fn version_marker(version: &str) -> syn::Ident {
-    match version {
-        "v1.0" => format_ident!("V1"),
-        _ => format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(version)),
-    }
-}
-
-fn version_variant(version: &str) -> syn::Ident {
-    version_marker(version)
-}
-
-fn key_args(cx: &Context<'_>, key: &ImplKey) -> (TokenStream, TokenStream) {
-    let (_, p, v) = impl_params(cx, key.0, key.1.as_deref());
     (p, v)
 }
 
-fn child_method(cx: &Context<'_>, child: &Child, key: &ImplKey) -> TokenStream {
+/// The runtime's marker type (and `ApiVersion` variant) for a version: `V1`, `Beta`.
+fn version_marker(version: &str) -> String {
+    match version {
+        "v1.0" => "V1".to_string(),
+        _ => heck::ToUpperCamelCase::to_upper_camel_case(version),
+    }
+}
+
+/// `Ty { client: self.client.clone(), path, _marker: PhantomData }`: a child builder.
+fn child_builder(ty: &str, path: syn::Expr) -> syn::Expr {
+    syntax::struct_expr(
+        syntax::path(&[ty]),
+        [
+            (
+                "client",
+                syntax::method_call(syntax::self_field("client"), "clone", []),
+            ),
+            ("path", path),
+            ("_marker", syntax::expr(&["PhantomData"])),
+        ],
+    )
+}
+
+/// `self.path.clone()`.
+fn own_path() -> syn::Expr {
+    syntax::method_call(syntax::self_field("path"), "clone", [])
+}
+
+fn child_method(cx: &Context<'_>, child: &Child, key: &ImplKey) -> syn::ImplItem {
     let node = &cx.api.nodes[child.node];
-    let ty = ident(&node.rust);
-    let method = ident(&child.method);
     let (p, v) = key_args(cx, key);
+    let output = syntax::generic_ty(&[&node.rust], vec![p, v]);
     match &child.step {
         Step::Segment(segment) => {
-            let docs = doc(&format!("`…/{segment}`."));
-            quote! {
-                #docs
-                pub fn #method(&self) -> #ty<#p, #v> {
-                    #ty { client: self.client.clone(), path: self.path.clone().segment(#segment), _marker: PhantomData }
-                }
-            }
+            let path = syntax::method_call(own_path(), "segment", [syntax::str_lit(segment)]);
+            syntax::method(
+                syntax::docs(&format!("`…/{segment}`.")),
+                &child.method,
+                Vec::new(),
+                output,
+                vec![syn::Stmt::Expr(child_builder(&node.rust, path), None)],
+            )
         }
         Step::Id(id) => {
-            let id_ty = ident(&id.rust);
             let param = &id.param;
-            let docs = doc(&format!("One `{}`: `…/{{{param}}}`.", id.of));
-            quote! {
-                #docs
-                pub fn #method(&self, id: impl Into<#id_ty>) -> #ty<#p, #v> {
-                    let id = id.into();
-                    #ty { client: self.client.clone(), path: self.path.clone().id(#param, id.as_str()), _marker: PhantomData }
-                }
-            }
+            let into = syntax::method_call(syntax::expr(&["id"]), "into", []);
+            let as_str = syntax::method_call(syntax::expr(&["id"]), "as_str", []);
+            let path = syntax::method_call(own_path(), "id", [syntax::str_lit(param), as_str]);
+            syntax::method(
+                syntax::docs(&format!("One `{}`: `…/{{{param}}}`.", id.of)),
+                &child.method,
+                vec![("id", syntax::impl_into(syntax::ty(&[&id.rust])))],
+                output,
+                vec![
+                    syntax::let_stmt("id", into),
+                    syn::Stmt::Expr(child_builder(&node.rust, path), None),
+                ],
+            )
         }
     }
 }
@@ -396,88 +407,96 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
     paragraphs.join("\n\n")
 }
 
-fn operation(cx: &Context<'_>, _n: &Node, op: &Operation, key: &ImplKey) -> TokenStream {
-    let rt = &cx.rt;
-    let method = ident(&op.method);
-    let docs = doc(&operation_doc(cx, op));
-    let id = &op.operation_ids[0];
-    let http = format_ident!(
-        "{}",
-        match op.http {
-            HttpMethod::Get => "Get",
-            HttpMethod::Post => "Post",
-            HttpMethod::Put => "Put",
-            HttpMethod::Patch => "Patch",
-            HttpMethod::Delete => "Delete",
-        }
-    );
-    let success = op.success.iter().map(|s| Literal::u16_unsuffixed(*s));
-    let content_type = match &op.body {
-        Some(body) => {
-            let ct = &body.content_type;
-            quote! { Some(#ct) }
-        }
-        None => quote! { None },
+fn operation(cx: &Context<'_>, op: &Operation, key: &ImplKey) -> syn::ImplItem {
+    let rt = cx.rt_text;
+    let http = match op.http {
+        HttpMethod::Get => "Get",
+        HttpMethod::Post => "Post",
+        HttpMethod::Put => "Put",
+        HttpMethod::Patch => "Patch",
+        HttpMethod::Delete => "Delete",
     };
-    let versions = op.versions.iter().map(|v| {
-        let variant = version_variant(v);
-        quote! { #rt::ApiVersion::#variant }
-    });
-    let version_expr = match &key.1 {
-        Some(v) => {
-            let variant = version_variant(v);
-            quote! { #rt::ApiVersion::#variant }
-        }
-        None => quote! { V::VERSION },
+    let success = op
+        .success
+        .iter()
+        .map(|s| syntax::lit(Literal::u16_unsuffixed(*s)));
+    let content_type = match &op.body {
+        Some(body) => syntax::call(
+            syntax::expr(&["Some"]),
+            [syntax::str_lit(&body.content_type)],
+        ),
+        None => syntax::expr(&["None"]),
+    };
+    let versions = op
+        .versions
+        .iter()
+        .map(|v| syntax::expr(&[rt, "ApiVersion", &version_marker(v)]));
+    let descriptor = syntax::static_item(
+        "OPERATION",
+        syntax::ty(&[rt, "Operation"]),
+        syntax::struct_expr(
+            syntax::path(&[rt, "Operation"]),
+            [
+                ("id", syntax::str_lit(&op.operation_ids[0])),
+                ("method", syntax::expr(&[rt, "Method", http])),
+                ("success", syntax::reference(syntax::array(success))),
+                ("content_type", content_type),
+                ("versions", syntax::reference(syntax::array(versions))),
+            ],
+        ),
+    );
+
+    let version = match &key.1 {
+        Some(v) => syntax::expr(&[rt, "ApiVersion", &version_marker(v)]),
+        None => syntax::expr(&["V", "VERSION"]),
     };
     let (output, decode) = match &op.response {
-        Response::Empty => (quote! { () }, quote! { #rt::decode_empty }),
-        Response::Json(t) => {
-            let t = ident(t);
-            (quote! { #t }, quote! { #rt::decode_json::<#t> })
-        }
-        Response::JsonOrEmpty(t) => {
-            let t = ident(t);
-            (
-                quote! { Option<#t> },
-                quote! { #rt::decode_json_or_empty::<#t> },
-            )
-        }
+        Response::Empty => (syntax::unit_ty(), syntax::expr(&[rt, "decode_empty"])),
+        Response::Json(t) => (
+            syntax::ty(&[t]),
+            syntax::turbofish(&[rt, "decode_json"], vec![syntax::ty(&[t])]),
+        ),
+        Response::JsonOrEmpty(t) => (
+            syntax::generic_ty(&["Option"], vec![syntax::ty(&[t])]),
+            syntax::turbofish(&[rt, "decode_json_or_empty"], vec![syntax::ty(&[t])]),
+        ),
         Response::Page(t) => {
-            let t = ident(t);
+            let page = || syntax::generic_ty(&[rt, "Page"], vec![syntax::ty(&[t])]);
             (
-                quote! { #rt::Page<#t> },
-                quote! { #rt::decode_json::<#rt::Page<#t>> },
+                page(),
+                syntax::turbofish(&[rt, "decode_json"], vec![page()]),
             )
         }
     };
     let query = match op.query {
-        Query::None => quote! { #rt::NoQuery },
-        Query::Entity => quote! { #rt::EntityQuery },
-        Query::Collection => quote! { #rt::CollectionQuery },
+        Query::None => "NoQuery",
+        Query::Entity => "EntityQuery",
+        Query::Collection => "CollectionQuery",
     };
-    let segment = match &op.action_segment {
-        Some(s) => quote! { .segment(#s) },
-        None => quote! {},
-    };
-    let (arg, body_call) = match &op.body {
-        Some(body) => {
-            let t = ident(&body.rust);
-            (quote! { , body: &#t }, quote! { .body_json(body) })
-        }
-        None => (quote! {}, quote! {}),
-    };
-    quote! {
-        #docs
-        pub fn #method(&self #arg) -> #rt::Request<#output, #query> {
-            static OPERATION: #rt::Operation = #rt::Operation {
-                id: #id,
-                method: #rt::Method::#http,
-                success: &[#(#success),*],
-                content_type: #content_type,
-                versions: &[#(#versions),*],
-            };
-            #rt::Request::new(&self.client, #version_expr, &OPERATION, self.path.clone()#segment, #decode)#body_call
-        }
+    let mut path = own_path();
+    if let Some(segment) = &op.action_segment {
+        path = syntax::method_call(path, "segment", [syntax::str_lit(segment)]);
     }
+    let mut request = syntax::call(
+        syntax::expr(&[rt, "Request", "new"]),
+        [
+            syntax::reference(syntax::self_field("client")),
+            version,
+            syntax::reference(syntax::expr(&["OPERATION"])),
+            path,
+            decode,
+        ],
+    );
+    let mut args = Vec::new();
+    if let Some(body) = &op.body {
+        args.push(("body", syntax::ref_ty(syntax::ty(&[&body.rust]))));
+        request = syntax::method_call(request, "body_json", [syntax::expr(&["body"])]);
+    }
+    syntax::method(
+        syntax::docs(&operation_doc(cx, op)),
+        &op.method,
+        args,
+        syntax::generic_ty(&[rt, "Request"], vec![output, syntax::ty(&[rt, query])]),
+        vec![syn::Stmt::Item(descriptor), syn::Stmt::Expr(request, None)],
+    )
 }
