@@ -13,6 +13,7 @@ pub mod format;
 pub mod load;
 pub mod lower;
 pub mod model;
+pub mod parallel;
 pub mod scale;
 pub mod validate;
 pub mod write;
@@ -103,11 +104,10 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
     // Lowering only reads the spec, so it runs beside validation; its result counts only when the spec is
     // valid (validation's errors explain whatever lowering may trip over in an invalid spec). The content
     // hash for the headers is worked out on the validating side too.
-    let ((validated, hash), lowered) = std::thread::scope(|scope| {
-        let lowering = scope.spawn(|| lower::lower(spec));
-        let checked = (validate::validate(spec), format::content_hash(&spec.raw));
-        (checked, lowering.join())
-    });
+    let ((validated, hash), lowered) = parallel::join(
+        || (validate::validate(spec), format::content_hash(&spec.raw)),
+        || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower::lower(spec))),
+    );
     validated?;
     let api = match lowered {
         Ok(lowered) => lowered?,
@@ -157,17 +157,7 @@ fn emit_and_format(
             done.push((unit, format::unparse(&tree)));
         }
     };
-    let finished = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut finished = vec![work()];
-        for helper in helpers {
-            match helper.join() {
-                Ok(result) => finished.push(result),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        finished
-    });
+    let finished = parallel::run(threads, |_| work());
     let mut formatted: Vec<(usize, String)> = Vec::with_capacity(units.len());
     for result in finished {
         formatted.extend(result.map_err(Error::Emit)?);
@@ -230,6 +220,8 @@ pub struct Summary {
 /// Loads the spec, generates, and writes or checks `config.out`.
 pub fn run(config: &Config) -> Result<Summary, Error> {
     let start = Instant::now();
+    // The helper threads start while the spec is read.
+    parallel::start();
     let text = std::fs::read_to_string(&config.spec).map_err(|e| {
         Error::Spec(SpecErrors(vec![SpecError {
             file: config.spec.display().to_string(),

@@ -126,17 +126,10 @@ fn typed_in_parts(raw: &Value) -> Option<openapiv3::OpenAPI> {
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     rest.insert("paths".into(), Value::Object(serde_json::Map::new()));
-    let parallel = crate::cores() > 1;
-    let (paths, components) = std::thread::scope(|scope| {
-        let components = move || components.map(Option::<openapiv3::Components>::deserialize);
-        let helper = parallel.then(|| scope.spawn(components));
-        let paths = openapiv3::Paths::deserialize(paths);
-        let components = match helper {
-            Some(helper) => helper.join().ok()?,
-            None => components(),
-        };
-        Some((paths, components))
-    })?;
+    let (paths, components) = crate::parallel::join(
+        || openapiv3::Paths::deserialize(paths),
+        || components.map(Option::<openapiv3::Components>::deserialize),
+    );
     let mut openapi = openapiv3::OpenAPI::deserialize(&Value::Object(rest)).ok()?;
     openapi.paths = paths.ok()?;
     openapi.components = components.transpose().ok()?.flatten();
@@ -177,18 +170,12 @@ pub fn yaml_to_json_in_sections(text: &str, threads: usize) -> Option<Value> {
     if runs.len() < 2 {
         return None;
     }
-    let parsed: Vec<Option<serde_json::Map<String, Value>>> = std::thread::scope(|scope| {
-        let (first, rest) = runs.split_first()?;
-        let workers: Vec<_> = rest
-            .iter()
-            .map(|run| scope.spawn(move || run.parse()))
-            .collect();
-        let mut parsed = vec![first.parse()];
-        for worker in workers {
-            parsed.push(worker.join().ok()?);
-        }
-        Some(parsed)
-    })?;
+    // A run that panics is a run that failed: the one-pass parse runs instead.
+    let parsed = crate::parallel::run(runs.len(), |i| {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| runs[i].parse()))
+            .ok()
+            .flatten()
+    });
     let mut root = serde_json::Map::new();
     for (run, map) in runs.iter().zip(parsed) {
         let mut entries = map?.into_iter();
