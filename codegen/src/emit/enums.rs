@@ -71,6 +71,8 @@ fn member_attrs(e: &Enum) -> Vec<Vec<syn::Attribute>> {
         .collect()
 }
 
+/// `#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)] pub enum Name { Member, ..., Unknown(String) }`;
+/// a closed enum has `#[graph(closed)]` and no `Unknown`.
 fn string_enum(cx: &Context<'_>, e: &Enum) -> syn::Item {
     let rt = &cx.rt;
     let mut attrs = syntax::docs(&enum_doc(e));
@@ -107,6 +109,8 @@ fn string_enum(cx: &Context<'_>, e: &Enum) -> syn::Item {
     syntax::item_enum(attrs, &e.rust, variants)
 }
 
+/// `#[derive(..., rt::GraphFlags)] #[graph(set = "Name")] pub enum NameFlag { Member = 1, ... }`: the derive
+/// makes the set type `Name`.
 fn flags(cx: &Context<'_>, e: &Enum) -> syn::Item {
     let rt = &cx.rt;
     let set = &e.rust;

@@ -6,7 +6,7 @@
 //! - code written once per file (imports, the root builder, the parent markers) is built with `quote!`
 //!   and parsed by syn;
 //! - code repeated for every schema, enum member, id, node and operation is built as syn values with the
-//!   constructors in [`syntax`], with `quote!` for the token lists of attributes. Parsing `quote!` output
+//!   constructors in `emit/syntax.rs`, with `quote!` for the token lists of attributes. Parsing `quote!` output
 //!   was over half of the generator's time; values cost nothing to parse and print the same.
 
 mod enums;

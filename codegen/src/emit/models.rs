@@ -43,6 +43,18 @@ fn head(cx: &Context<'_>) -> TokenStream {
     }
 }
 
+/// An object's struct:
+///
+/// ```text
+/// /// <doc>
+/// #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+/// #[serde(default)]
+/// pub struct Name {
+///     <fields>
+///     #[serde(flatten)]
+///     pub additional_properties: Map<String, Value>,
+/// }
+/// ```
 fn object(cx: &Context<'_>, o: &Object) -> syn::Item {
     let base = if o.doc.trim().is_empty() {
         format!("The `{}` type.", o.name)
@@ -75,6 +87,8 @@ fn object(cx: &Context<'_>, o: &Object) -> syn::Item {
     )
 }
 
+/// `#[serde(rename = "wire", skip_serializing_if = "Option::is_none")] pub name: Option<T>`, or
+/// `rt::Nullable<T>` skipped when absent for a nullable property.
 fn field(cx: &Context<'_>, f: &Field) -> syn::Field {
     let wire = &f.wire;
     let mut text = if f.doc.trim().is_empty() {

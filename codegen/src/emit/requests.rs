@@ -210,6 +210,8 @@ fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
 /// Which `impl` block a method goes in: `None` means generic over that parameter.
 type ImplKey = (Option<usize>, Option<String>);
 
+/// A node's builder, `#[derive(rt::RequestBuilder)] pub struct Node<P, V> { client, path, _marker }`, and its
+/// methods in one `impl` block per [`ImplKey`].
 fn node(cx: &Context<'_>, n: &Node) -> Vec<syn::Item> {
     let rt = cx.rt_text;
     let mut groups: BTreeMap<ImplKey, Vec<syn::ImplItem>> = BTreeMap::new();
@@ -226,11 +228,9 @@ fn node(cx: &Context<'_>, n: &Node) -> Vec<syn::Item> {
         }
     }
 
+    let rt_ident = &cx.rt;
     let mut attrs = syntax::docs(&n.doc);
-    attrs.push(syntax::attr("derive", {
-        let rt = &cx.rt;
-        quote! { #rt::RequestBuilder }
-    }));
+    attrs.push(syntax::attr("derive", quote! { #rt_ident::RequestBuilder }));
     let generics = syntax::generics(vec![("P", None), ("V", None)]);
     let mut items = vec![syntax::item_struct(
         attrs,
@@ -238,6 +238,7 @@ fn node(cx: &Context<'_>, n: &Node) -> Vec<syn::Item> {
         generics,
         cx.node_fields.clone(),
     )];
+    // `impl<P: Parent, V: rt::Version> Node<P, V>`, with a marker in place of each parameter the block is for.
     items.extend(groups.into_iter().map(|(key, methods)| {
         let (p, v) = key_args(cx, &key);
         let generics = syntax::generics(
@@ -325,6 +326,8 @@ fn own_path() -> syn::Expr {
     syntax::method_call(syntax::self_field("path"), "clone", [])
 }
 
+/// The method that goes one step down the URL tree: `pub fn jobs(&self) -> Jobs<P, V>` adding a segment, or
+/// `pub fn job(&self, id: impl Into<JobId>) -> Job<P, V>` adding an id (see [`child_builder`]).
 fn child_method(cx: &Context<'_>, child: &Child, key: &ImplKey) -> syn::ImplItem {
     let node = &cx.api.nodes[child.node];
     let (p, v) = key_args(cx, key);
@@ -407,6 +410,22 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
     paragraphs.join("\n\n")
 }
 
+/// One operation's method:
+///
+/// ```text
+/// /// <operation_doc>
+/// pub fn restart(&self, body: &Criteria) -> rt::Request<(), rt::NoQuery> {
+///     static OPERATION: rt::Operation = rt::Operation {
+///         id: "...", method: rt::Method::Post, success: &[204],
+///         content_type: Some("application/json"), versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+///     };
+///     rt::Request::new(&self.client, V::VERSION, &OPERATION, self.path.clone().segment("restart"), rt::decode_empty)
+///         .body_json(body)
+/// }
+/// ```
+///
+/// `V::VERSION` is the version marker's `rt::ApiVersion::...` in a version's own impl block; the segment call
+/// is there for actions and functions, the body argument and `.body_json` for operations with a body.
 fn operation(cx: &Context<'_>, op: &Operation, key: &ImplKey) -> syn::ImplItem {
     let rt = cx.rt_text;
     let http = match op.http {
