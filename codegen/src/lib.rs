@@ -32,6 +32,8 @@ pub use load::LoadedSpec;
 pub enum Error {
     /// The spec is invalid; every problem is listed with its place.
     Spec(SpecErrors),
+    /// The [`EmitOptions`] are invalid (a `runtime` that is not a Rust path).
+    Options(String),
     /// The emitted tokens did not parse as Rust (a generator bug).
     Emit(syn::Error),
     /// Reading or writing files failed.
@@ -42,6 +44,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Spec(e) => write!(f, "invalid spec:\n{e}"),
+            Error::Options(message) => write!(f, "invalid options: {message}"),
             Error::Emit(e) => write!(f, "generator bug: emitted code does not parse: {e}"),
             Error::Io(e) => write!(f, "{e}"),
         }
@@ -52,6 +55,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Spec(e) => Some(e),
+            Error::Options(_) => None,
             Error::Emit(e) => Some(e),
             Error::Io(e) => Some(e),
         }
@@ -94,6 +98,7 @@ pub struct Counts {
 
 /// Runs load's successors on an already loaded spec: validate, lower, emit, format.
 pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, Error> {
+    options.validate()?;
     let mut stages = Vec::with_capacity(4);
     let mut clock = Instant::now();
     let mut lap = |stage: &'static str, stages: &mut Vec<(&'static str, Duration)>| {

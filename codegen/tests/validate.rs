@@ -428,3 +428,22 @@ fn lowering_never_panics_on_broken_specs() {
         }
     }
 }
+
+/// A runtime path that is not a Rust path is the caller's mistake, said as such, never a "generator bug".
+#[test]
+fn a_runtime_that_is_not_a_path_is_an_options_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("tests/golden/tree/spec.yaml")).expect("readable");
+    let spec = load_str("tree.yaml", &text).unwrap_or_else(|e| panic!("{e}"));
+    for runtime in ["not a path!", "", "crate::"] {
+        let options = msgraph_sync_codegen::EmitOptions {
+            runtime: runtime.into(),
+        };
+        match msgraph_sync_codegen::generate(&spec, &options) {
+            Err(msgraph_sync_codegen::Error::Options(message)) => {
+                assert!(message.contains(&format!("`{runtime}`")), "{message}");
+            }
+            other => panic!("{runtime:?}: expected an options error, got {other:?}"),
+        }
+    }
+}

@@ -96,6 +96,11 @@ fn codegen(args: &[String]) -> ExitCode {
         }
     }
 
+    if let Err(e) = config.emit.validate() {
+        eprintln!("error: {e}\n{USAGE}");
+        return ExitCode::from(2);
+    }
+
     match msgraph_sync_codegen::run(&config) {
         Ok(summary) => {
             let c = summary.counts;

@@ -182,6 +182,7 @@ fn usage_errors_exit_with_2_and_help_with_0() {
     for args in [
         &["codegen", "--frobnicate"][..],
         &["codegen", "--spec"][..],
+        &["codegen", "--runtime", "not a path!"][..],
         &["scale-spec", "--factor", "0"][..],
         &["parse-only", "--frobnicate"][..],
         &["no-such-task"][..],

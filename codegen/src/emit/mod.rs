@@ -28,6 +28,20 @@ pub struct EmitOptions {
     pub runtime: String,
 }
 
+impl EmitOptions {
+    /// Checks the settings before anything is emitted: `runtime` must be a Rust path.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        syn::parse_str::<syn::Path>(&self.runtime)
+            .map(drop)
+            .map_err(|e| {
+                crate::Error::Options(format!(
+                    "the runtime path `{}` is not a Rust path ({e})",
+                    self.runtime
+                ))
+            })
+    }
+}
+
 impl Default for EmitOptions {
     fn default() -> Self {
         EmitOptions {
