@@ -4,7 +4,8 @@
 //! parses what the generator wrote (parsing `quote!` output was most of the emit and format time). Each
 //! constructor makes the value syn's own parser makes for the same text, so prettyplease prints it the same.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::extra::DelimSpan;
+use proc_macro2::{Delimiter, Group, Literal, Span, TokenStream};
 use syn::punctuated::Punctuated;
 use syn::{
     Attribute, Expr, Field, Fields, GenericArgument, Generics, ImplItem, Item, Path, PathArguments,
@@ -33,16 +34,37 @@ pub(crate) fn docs(text: &str) -> Vec<Attribute> {
 pub(crate) fn attr(name: &str, tokens: TokenStream) -> Attribute {
     outer(syn::Meta::List(syn::MetaList {
         path: path(&[name]),
-        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        delimiter: syn::MacroDelimiter::Paren(paren()),
         tokens,
     }))
+}
+
+/// The span of a `{}`, `()` or `[]` token. syn's `Default` for a delimiter builds and drops an empty token group
+/// to get it, a few hundred instructions each time; it is the same span every time, so it is made once.
+fn delim_span() -> DelimSpan {
+    thread_local! {
+        static CALL_SITE: DelimSpan = Group::new(Delimiter::None, TokenStream::new()).delim_span();
+    }
+    CALL_SITE.with(|span| *span)
+}
+
+fn brace() -> syn::token::Brace {
+    syn::token::Brace { span: delim_span() }
+}
+
+fn paren() -> syn::token::Paren {
+    syn::token::Paren { span: delim_span() }
+}
+
+fn bracket() -> syn::token::Bracket {
+    syn::token::Bracket { span: delim_span() }
 }
 
 fn outer(meta: syn::Meta) -> Attribute {
     Attribute {
         pound_token: Default::default(),
         style: syn::AttrStyle::Outer,
-        bracket_token: Default::default(),
+        bracket_token: bracket(),
         meta,
     }
 }
@@ -100,7 +122,7 @@ pub(crate) fn generic_ty(segments: &[&str], args: Vec<Type>) -> Type {
 pub(crate) fn unit_ty() -> Type {
     Type::Tuple(syn::TypeTuple {
         attrs: Vec::new(),
-        paren_token: Default::default(),
+        paren_token: paren(),
         elems: Punctuated::new(),
     })
 }
@@ -187,7 +209,10 @@ pub(crate) fn lit(literal: Literal) -> Expr {
 
 /// `"text"`.
 pub(crate) fn str_lit(text: &str) -> Expr {
-    lit(Literal::string(text))
+    Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(text, Span::call_site())),
+    })
 }
 
 /// `func(args)`.
@@ -195,7 +220,7 @@ pub(crate) fn call(func: Expr, args: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::Call(syn::ExprCall {
         attrs: Vec::new(),
         func: Box::new(func),
-        paren_token: Default::default(),
+        paren_token: paren(),
         args: args.into_iter().collect(),
     })
 }
@@ -212,7 +237,7 @@ pub(crate) fn method_call(
         dot_token: Default::default(),
         method: ident(name),
         turbofish: None,
-        paren_token: Default::default(),
+        paren_token: paren(),
         args: args.into_iter().collect(),
     })
 }
@@ -241,7 +266,7 @@ pub(crate) fn reference(expr: Expr) -> Expr {
 pub(crate) fn array(elems: impl IntoIterator<Item = Expr>) -> Expr {
     Expr::Array(syn::ExprArray {
         attrs: Vec::new(),
-        bracket_token: Default::default(),
+        bracket_token: bracket(),
         elems: elems.into_iter().collect(),
     })
 }
@@ -261,7 +286,7 @@ pub(crate) fn struct_expr<'a>(
         attrs: Vec::new(),
         qself: None,
         path,
-        brace_token: Default::default(),
+        brace_token: brace(),
         fields: fields.collect(),
         dot2_token: None,
         rest: None,
@@ -344,13 +369,13 @@ pub(crate) fn method(
             fn_token: Default::default(),
             ident: ident(name),
             generics: Generics::default(),
-            paren_token: Default::default(),
+            paren_token: paren(),
             inputs: std::iter::once(receiver).chain(args).collect(),
             variadic: None,
             output: syn::ReturnType::Type(Default::default(), Box::new(output)),
         },
         block: syn::Block {
-            brace_token: Default::default(),
+            brace_token: brace(),
             stmts,
         },
     })
@@ -366,7 +391,7 @@ pub(crate) fn inherent_impl(generics: Generics, self_ty: Type, items: Vec<ImplIt
         generics,
         trait_: None,
         self_ty: Box::new(self_ty),
-        brace_token: Default::default(),
+        brace_token: brace(),
         items,
     })
 }
@@ -387,7 +412,7 @@ pub(crate) fn field(attrs: Vec<Attribute>, vis: Visibility, name: Option<&str>, 
 /// `{ fields }` of a struct.
 pub(crate) fn named_fields(fields: impl IntoIterator<Item = Field>) -> Fields {
     Fields::Named(syn::FieldsNamed {
-        brace_token: Default::default(),
+        brace_token: brace(),
         named: fields.into_iter().collect(),
     })
 }
@@ -395,7 +420,7 @@ pub(crate) fn named_fields(fields: impl IntoIterator<Item = Field>) -> Fields {
 /// `(fields)` of a tuple struct or variant.
 pub(crate) fn tuple_fields(fields: impl IntoIterator<Item = Field>) -> Fields {
     Fields::Unnamed(syn::FieldsUnnamed {
-        paren_token: Default::default(),
+        paren_token: paren(),
         unnamed: fields.into_iter().collect(),
     })
 }
@@ -427,7 +452,7 @@ pub(crate) fn item_enum(attrs: Vec<Attribute>, name: &str, variants: Vec<Variant
         enum_token: Default::default(),
         ident: ident(name),
         generics: Generics::default(),
-        brace_token: Default::default(),
+        brace_token: brace(),
         variants: variants.into_iter().collect(),
     })
 }
