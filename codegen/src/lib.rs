@@ -13,7 +13,7 @@ pub mod format;
 pub mod load;
 pub mod lower;
 pub mod model;
-pub mod parallel;
+mod parallel;
 pub mod scale;
 pub mod validate;
 pub mod write;

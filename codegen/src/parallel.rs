@@ -30,7 +30,7 @@ fn pool() -> Option<&'static ThreadPool> {
 
 /// Starts the pool's threads now, so that they are running by the time the first stage splits its work.
 /// Calling it is optional (the first split starts them) and calling it again does nothing.
-pub fn start() {
+pub(crate) fn start() {
     pool();
 }
 

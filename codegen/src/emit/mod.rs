@@ -1,4 +1,4 @@
-//! Emitting: the API model becomes Rust token streams, one per generated file.
+//! Emitting: the API model becomes Rust syntax trees, one file at a time in parts.
 //!
 //! Each submodule emits one file. Names come from the model, never from re-deriving wire names, and
 //! nothing here reads the OpenAPI document. Code is never glued from strings:
