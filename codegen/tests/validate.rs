@@ -380,8 +380,19 @@ fn parsing_in_sections_and_typing_in_parts_agree_with_one_pass() {
         // Comments and blank lines at column 0 between sections.
         "# head\nopenapi: 3.0.3\n\n# between\ninfo: {title: t, version: '1'}\n# more\npaths: {}\n",
     ];
+    // Inputs the fast path may take, as long as it agrees: CRLF line breaks, indented comments and blank
+    // lines of spaces at the entries' indentation, tabs, and entries that are items or complex keys.
+    let may_cut = [
+        "openapi: 3.0.3\r\npaths:\r\n  /a: {}\r\n  /b: {}\r\n\r\n  /c: {}\r\n  /d: {}\r\n",
+        "openapi: 3.0.3\npaths:\n  # one\n  /a: {}\n  \n  /b: {}\n    # deeper\n  /c: {}\n  /d: {}\n",
+        "openapi: 3.0.3\npaths:\n\n  # first entry below\n  /a: {}\n  /b: {}\n  /c: {}\n  /d: {}\n",
+        "openapi: 3.0.3\npaths:\n  /a: {}\n  /b:\n\t{}\n  /c: {}\n  /d: {}\n",
+        "openapi: 3.0.3\npaths:\n  ? /a\n  : {}\n  /b: {}\n  /c: {}\n  /d: {}\n",
+        "openapi: 3.0.3\ntags:\n  - name: a\n  - name: b\n  - name: c\npaths: {}\n",
+    ];
     let mut inputs = mutated_specs();
     inputs.extend(tricky.iter().map(|t| t.to_string()));
+    inputs.extend(may_cut.iter().map(|t| t.to_string()));
     inputs.push(real.clone());
     let mut fast = 0;
     for (i, input) in inputs.iter().enumerate() {
