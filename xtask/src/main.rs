@@ -12,6 +12,23 @@ use msgraph_sync_codegen::{Config, EmitOptions, Error};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `println!` that cannot panic. When stdout is closed or its reader has gone (`cargo xtask codegen | head
+/// -c0`), the line has nowhere to go: it is dropped, and the exit code still tells how the task went.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
+
+/// `eprintln!` that cannot panic, for the same reason as [`say!`].
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 const USAGE: &str =
     "usage: cargo xtask codegen [--check] [--spec PATH] [--out DIR] [--runtime PATH] [--timings]
        cargo xtask scale-spec [--factor N] [--out PATH]
@@ -36,11 +53,11 @@ fn main() -> ExitCode {
         Some("scale-spec") => scale_spec(&args[1..]),
         Some("parse-only") => parse_only(&args[1..]),
         Some("-h" | "--help") | None => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             ExitCode::SUCCESS
         }
         Some(other) => {
-            eprintln!("unknown task `{other}`\n{USAGE}");
+            tell!("unknown task `{other}`\n{USAGE}");
             ExitCode::from(2)
         }
     }
@@ -71,7 +88,7 @@ fn codegen(args: &[String]) -> ExitCode {
         };
         let result = match arg.as_str() {
             "-h" | "--help" => {
-                println!("{USAGE}");
+                say!("{USAGE}");
                 return ExitCode::SUCCESS;
             }
             "--check" => {
@@ -91,13 +108,13 @@ fn codegen(args: &[String]) -> ExitCode {
             other => Err(format!("unknown option `{other}`")),
         };
         if let Err(message) = result {
-            eprintln!("error: {message}\n{USAGE}");
+            tell!("error: {message}\n{USAGE}");
             return ExitCode::from(2);
         }
     }
 
     if let Err(e) = config.emit.validate() {
-        eprintln!("error: {e}\n{USAGE}");
+        tell!("error: {e}\n{USAGE}");
         return ExitCode::from(2);
     }
 
@@ -105,11 +122,11 @@ fn codegen(args: &[String]) -> ExitCode {
         Ok(summary) => {
             let c = summary.counts;
             if config.check && !summary.report.is_clean() {
-                eprintln!("error: generated code is stale:");
+                tell!("error: generated code is stale:");
                 for path in summary.report.changed.iter().chain(&summary.report.removed) {
-                    eprintln!("  {}", path.display());
+                    tell!("  {}", path.display());
                 }
-                eprintln!(
+                tell!(
                     "run `cargo xtask codegen` and commit the result together with the spec change"
                 );
                 return ExitCode::FAILURE;
@@ -122,7 +139,7 @@ fn codegen(args: &[String]) -> ExitCode {
                     .max()
                     .unwrap_or(0);
                 for (stage, time) in &summary.stages {
-                    println!("  {stage:<width$} {:>6.1} ms", time.as_secs_f64() * 1000.0);
+                    say!("  {stage:<width$} {:>6.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
             let verb = if config.check { "checked" } else { "wrote" };
@@ -131,7 +148,7 @@ fn codegen(args: &[String]) -> ExitCode {
             } else {
                 summary.report.changed.len() + summary.report.removed.len()
             };
-            println!(
+            say!(
                 "codegen: {} operations, {} types, {} enums; {verb} {touched} of {} files in {:.1} ms",
                 c.operations,
                 c.types,
@@ -142,11 +159,11 @@ fn codegen(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(Error::Spec(errors)) => {
-            eprintln!("error: the spec is invalid; nothing was written\n{errors}");
+            tell!("error: the spec is invalid; nothing was written\n{errors}");
             ExitCode::FAILURE
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            tell!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -159,20 +176,20 @@ fn scale_spec(args: &[String]) -> ExitCode {
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         if matches!(arg.as_str(), "-h" | "--help") {
-            println!("{USAGE}");
+            say!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         match (arg.as_str(), it.next()) {
             ("--factor", Some(v)) => match v.parse() {
                 Ok(n) if n >= 1 => factor = n,
                 _ => {
-                    eprintln!("error: --factor needs a positive integer, got `{v}`");
+                    tell!("error: --factor needs a positive integer, got `{v}`");
                     return ExitCode::from(2);
                 }
             },
             ("--out", Some(v)) => out = Some(PathBuf::from(v)),
             _ => {
-                eprintln!("error: unexpected argument `{arg}`\n{USAGE}");
+                tell!("error: unexpected argument `{arg}`\n{USAGE}");
                 return ExitCode::from(2);
             }
         }
@@ -190,11 +207,11 @@ fn scale_spec(args: &[String]) -> ExitCode {
         });
     match result {
         Ok(()) => {
-            println!("scale-spec: wrote {} ({factor}x)", out.display());
+            say!("scale-spec: wrote {} ({factor}x)", out.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            tell!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -206,11 +223,11 @@ fn parse_only(args: &[String]) -> ExitCode {
         [] => {}
         [flag, path] if flag == "--spec" => spec = PathBuf::from(path),
         [flag] if matches!(flag.as_str(), "-h" | "--help") => {
-            println!("{USAGE}");
+            say!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         _ => {
-            eprintln!("error: unexpected arguments {args:?}\n{USAGE}");
+            tell!("error: unexpected arguments {args:?}\n{USAGE}");
             return ExitCode::from(2);
         }
     }
@@ -222,7 +239,7 @@ fn parse_only(args: &[String]) -> ExitCode {
         });
     match parsed {
         Ok(_) => {
-            println!(
+            say!(
                 "parse-only: parsed {} in {:.1} ms",
                 spec.display(),
                 start.elapsed().as_secs_f64() * 1000.0
@@ -230,7 +247,7 @@ fn parse_only(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            tell!("error: {e}");
             ExitCode::FAILURE
         }
     }

@@ -230,3 +230,40 @@ fn parse_only_parses_the_spec_and_refuses_a_broken_one() {
     assert_eq!(run.status.code(), Some(1));
     assert_contains(&stderr(&run), "mapping values are not allowed");
 }
+
+/// A reader that has gone away (`cargo xtask codegen | head -c0`) is not the task's failure: no panic, and
+/// the exit code is the task's own. The pipe's reader is closed before the task starts, so every write fails.
+#[test]
+fn a_closed_output_pipe_is_not_a_panic() {
+    let out = fresh_dir("cli-closed-pipe");
+    for (args, code) in [
+        (
+            vec![
+                "codegen",
+                "--out",
+                out.to_str().expect("UTF-8"),
+                "--timings",
+            ],
+            0,
+        ),
+        (
+            vec!["codegen", "--check", "--out", out.to_str().expect("UTF-8")],
+            0,
+        ),
+        (vec!["parse-only"], 0),
+        (vec!["--help"], 0),
+        (vec!["codegen", "--no-such-flag"], 2),
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let (err_reader, err_writer) = std::io::pipe().expect("a pipe");
+        drop(err_reader);
+        let status = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(&args)
+            .stdout(writer)
+            .stderr(err_writer)
+            .status()
+            .expect("the xtask binary runs");
+        assert_eq!(status.code(), Some(code), "{args:?}");
+    }
+}
