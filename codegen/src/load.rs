@@ -275,10 +275,10 @@ fn split_runs(text: &str, runs: usize) -> Vec<Run<'_>> {
                         }
                     }
                     None => {
-                        let depth = bytes.iter().take_while(|&&b| b == b' ').count();
-                        if !matches!(bytes.get(depth), None | Some(b'\n' | b'\r' | b'#')) {
+                        let content = line.trim_end_matches(['\n', '\r']);
+                        if Scan::is_content(content) {
                             // Not before the first entry: a run must not end in a header with no entries.
-                            indent = Some(depth);
+                            indent = Some(Scan::indent(content));
                         }
                     }
                 }
