@@ -24,6 +24,7 @@ pub static LIST_JOBS: Operation = Operation {
     success: &[200],
     content_type: None,
     versions: BOTH,
+    idempotent: true,
 };
 
 /// `GET .../synchronization/jobs/{id}`
@@ -33,6 +34,7 @@ pub static GET_JOB: Operation = Operation {
     success: &[200],
     content_type: None,
     versions: BOTH,
+    idempotent: true,
 };
 
 /// `POST .../synchronization/jobs`
@@ -42,6 +44,7 @@ pub static CREATE_JOB: Operation = Operation {
     success: &[200, 201],
     content_type: Some("application/json"),
     versions: BOTH,
+    idempotent: false,
 };
 
 /// `POST .../jobs/{id}/start`
@@ -51,6 +54,7 @@ pub static START_JOB: Operation = Operation {
     success: &[204],
     content_type: None,
     versions: BOTH,
+    idempotent: false,
 };
 
 /// `DELETE .../jobs/{id}`
@@ -60,6 +64,7 @@ pub static DELETE_JOB: Operation = Operation {
     success: &[204],
     content_type: None,
     versions: BOTH,
+    idempotent: true,
 };
 
 /// `POST .../jobs/{id}/bulkUpload` (SCIM body).
@@ -69,6 +74,7 @@ pub static BULK_UPLOAD: Operation = Operation {
     success: &[202],
     content_type: Some("application/scim+json"),
     versions: BOTH,
+    idempotent: false,
 };
 
 /// `PUT .../synchronization/secrets`
@@ -78,6 +84,7 @@ pub static PUT_SECRETS: Operation = Operation {
     success: &[204],
     content_type: Some("application/json"),
     versions: BOTH,
+    idempotent: true,
 };
 
 /// `GET .../synchronization/microsoft.graph.Ping()` (beta only).
@@ -87,6 +94,7 @@ pub static PING: Operation = Operation {
     success: &[200],
     content_type: None,
     versions: &[ApiVersion::Beta],
+    idempotent: true,
 };
 
 /// A client for `server` with the fixture token, the recording clock and default retries.

@@ -450,6 +450,12 @@ fn operation(cx: &Context<'_>, op: &Operation, key: &ImplKey) -> syn::ImplItem {
         .versions
         .iter()
         .map(|v| syntax::expr(&[rt, "ApiVersion", &version_marker(v)]));
+    // Safe to send again: GET, PUT and DELETE (contract C1; the spec's `x-graph-idempotent` is not in the
+    // model yet).
+    let idempotent = match op.http {
+        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete => "true",
+        HttpMethod::Post | HttpMethod::Patch => "false",
+    };
     let descriptor = syntax::static_item(
         "OPERATION",
         syntax::ty(&[rt, "Operation"]),
@@ -461,6 +467,7 @@ fn operation(cx: &Context<'_>, op: &Operation, key: &ImplKey) -> syn::ImplItem {
                 ("success", syntax::reference(syntax::array(success))),
                 ("content_type", content_type),
                 ("versions", syntax::reference(syntax::array(versions))),
+                ("idempotent", syntax::expr(&[idempotent])),
             ],
         ),
     );

@@ -185,6 +185,7 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -235,6 +236,7 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -266,6 +268,7 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
                 &self.client,
@@ -300,6 +303,7 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -355,6 +359,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
             success: &[200, 201],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -389,6 +394,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -425,6 +431,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -474,6 +481,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[202],
             content_type: Some("application/scim+json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -506,6 +514,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[204],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -537,6 +546,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -568,6 +578,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[204],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
             &self.client,
@@ -602,6 +613,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[200],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -635,6 +647,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -667,6 +680,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[204],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
             &self.client,
@@ -701,6 +715,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[200, 204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -738,6 +753,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -787,6 +803,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
             success: &[204],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -820,6 +837,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -853,6 +871,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -884,6 +903,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -918,6 +938,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
             success: &[200],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -950,6 +971,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
                 &self.client,
@@ -1012,6 +1034,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> 
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
             &self.client,
@@ -1057,6 +1080,7 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
                 &self.client,
@@ -1113,6 +1137,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -1162,6 +1187,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -1195,6 +1221,7 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
                 &self.client,
@@ -1230,6 +1257,7 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -1274,6 +1302,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -1308,6 +1337,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -1340,6 +1370,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -1373,6 +1404,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
             success: &[204],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -1404,6 +1436,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<Applications, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
                 &self.client,
@@ -1441,6 +1474,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<ServicePrincipals, V>
             success: &[200],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,

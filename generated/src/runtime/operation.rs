@@ -57,8 +57,10 @@ impl Method {
 ///     success: &[204],
 ///     content_type: None,
 ///     versions: &[ApiVersion::V1, ApiVersion::Beta],
+///     idempotent: false,
 /// };
 /// assert!(START.supports(ApiVersion::Beta));
+/// assert!(!START.idempotent);
 /// ```
 #[doc(hidden)]
 #[derive(Debug, PartialEq, Eq)]
@@ -73,6 +75,9 @@ pub struct Operation {
     pub content_type: Option<&'static str>,
     /// The API versions the operation exists in.
     pub versions: &'static [ApiVersion],
+    /// Whether the request is safe to send again after a 503/504 or a transport error: true for GET, PUT
+    /// and DELETE, false for POST and PATCH unless the spec marks the operation `x-graph-idempotent: true`.
+    pub idempotent: bool,
 }
 
 impl Operation {

@@ -278,6 +278,7 @@ mod tests {
         success: &[200],
         content_type: None,
         versions: &[ApiVersion::V1, ApiVersion::Beta],
+        idempotent: true,
     };
     static PING: Operation = Operation {
         id: "test.ping",
@@ -285,6 +286,7 @@ mod tests {
         success: &[200],
         content_type: None,
         versions: &[ApiVersion::Beta],
+        idempotent: true,
     };
 
     fn client() -> Client {

@@ -128,6 +128,7 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
             success: &[204],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
                 &self.client,

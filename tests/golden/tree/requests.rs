@@ -164,6 +164,7 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -211,6 +212,7 @@ impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
             success: &[200, 201],
             content_type: Some("application/json"),
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
                 &self.client,
@@ -236,6 +238,7 @@ impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
             success: &[200],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
         };
         rt::Request::new(
             &self.client,
@@ -271,6 +274,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             success: &[204],
             content_type: None,
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
         };
         rt::Request::new(
             &self.client,
