@@ -1,9 +1,13 @@
-//! Formatting: tokens become source text with prettyplease alone, so output never depends on the
-//! installed rustfmt, and each file gets the do-not-edit header.
+//! Formatting: each emitted file's tokens are parsed by syn and printed by prettyplease alone, so output
+//! never depends on the installed rustfmt, and each file gets the do-not-edit header.
 
-/// Formats a syntax tree (a whole file or a part of one) with prettyplease.
-pub fn unparse(file: &syn::File) -> String {
-    prettyplease::unparse(file)
+use proc_macro2::TokenStream;
+
+/// Formats one emitted file: `header`, a blank line, then the code printed by prettyplease. Fails only when
+/// the tokens are not a Rust file (a generator bug).
+pub fn format(tokens: TokenStream, header: &str) -> Result<String, syn::Error> {
+    let tree: syn::File = syn::parse2(tokens)?;
+    Ok(format!("{header}\n{}", prettyplease::unparse(&tree)))
 }
 
 /// The header every generated file opens with; `spec_hash` is [`content_hash`] of the spec.

@@ -20,7 +20,6 @@ pub mod write;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 pub use diagnostic::{SpecError, SpecErrors};
@@ -96,32 +95,23 @@ pub struct Counts {
     pub enums: usize,
 }
 
-/// Runs load's successors on an already loaded spec: validate, lower, emit, format.
+/// Runs load's successors on an already loaded spec, in order on this thread: validate, lower, emit, format.
 pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, Error> {
     options.validate()?;
-    let mut stages = Vec::with_capacity(4);
-    let mut clock = Instant::now();
-    let mut lap = |stage: &'static str, stages: &mut Vec<(&'static str, Duration)>| {
-        let now = Instant::now();
-        stages.push((stage, now - clock));
-        clock = now;
-    };
-    // Lowering only reads the spec, so it runs beside validation; its result counts only when the spec is
-    // valid (validation's errors explain whatever lowering may trip over in an invalid spec). The content
-    // hash for the headers is worked out on the validating side too.
-    let ((validated, hash), lowered) = parallel::join(
-        || (validate::validate(spec), format::content_hash(&spec.raw)),
-        || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| lower::lower(spec))),
-    );
-    validated?;
-    let api = match lowered {
-        Ok(lowered) => lowered?,
-        Err(panic) => std::panic::resume_unwind(panic),
-    };
-    lap("validate+lower", &mut stages);
-    let header = format::header(&spec.name, &hash);
-    let files = emit_and_format(&api, options, &header)?;
-    lap("emit+format", &mut stages);
+    let mut clock = Clock::start();
+    validate::validate(spec)?;
+    clock.lap("validate");
+    let api = lower::lower(spec)?;
+    clock.lap("lower");
+    let emitted = emit::emit(&api, options)?;
+    clock.lap("emit");
+    let header = format::header(&spec.name, &format::content_hash(&spec.raw));
+    let files = emitted
+        .into_iter()
+        .map(|file| Ok((file.name.to_string(), format::format(file.tokens, &header)?)))
+        .collect::<Result<Vec<_>, syn::Error>>()
+        .map_err(Error::Emit)?;
+    clock.lap("format");
     let counts = Counts {
         operations: api.operation_count(),
         types: api.objects.len(),
@@ -130,57 +120,30 @@ pub fn generate(spec: &LoadedSpec, options: &EmitOptions) -> Result<Generated, E
     Ok(Generated {
         files,
         counts,
-        stages,
+        stages: clock.stages,
     })
 }
 
-/// Emits and formats every file, part by part (see [`emit::FileEmitter`]), on as many threads as the machine
-/// has; the output does not depend on the number of threads or on scheduling.
-fn emit_and_format(
-    api: &model::Api,
-    options: &EmitOptions,
-    header: &str,
-) -> Result<Vec<(String, String)>, Error> {
-    // Biggest files first, so the last parts handed out are small and the threads finish together.
-    let mut units: Vec<(usize, usize)> = emit::FILES
-        .iter()
-        .enumerate()
-        .flat_map(|(file, emitter)| (0..(emitter.parts)(api)).map(move |part| (file, part)))
-        .collect();
-    units.sort_by_key(|&(file, _)| std::cmp::Reverse((emit::FILES[file].parts)(api)));
-    let threads = cores().clamp(1, units.len().max(1));
-    let next = AtomicUsize::new(0);
-    let work = || -> Result<Vec<(usize, String)>, syn::Error> {
-        let cx = emit::Context::new(api, options)?;
-        let mut done = Vec::new();
-        loop {
-            let unit = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&(file, part)) = units.get(unit) else {
-                return Ok(done);
-            };
-            let tree = (emit::FILES[file].part)(&cx, part)?;
-            done.push((unit, format::unparse(&tree)));
+/// Wall time of each stage, in pipeline order.
+struct Clock {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        Clock {
+            last: Instant::now(),
+            stages: Vec::new(),
         }
-    };
-    let finished = parallel::run(threads, |_| work());
-    let mut formatted: Vec<(usize, String)> = Vec::with_capacity(units.len());
-    for result in finished {
-        formatted.extend(result.map_err(Error::Emit)?);
     }
-    // Back in file and part order.
-    formatted.sort_unstable_by_key(|&(unit, _)| units[unit]);
-    let mut files: Vec<String> = emit::FILES
-        .iter()
-        .map(|_| header.to_string() + "\n")
-        .collect();
-    for (unit, text) in formatted {
-        files[units[unit].0].push_str(&text);
+
+    /// Records the time since the previous lap as `stage`'s.
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
     }
-    Ok(emit::FILES
-        .iter()
-        .zip(files)
-        .map(|(emitter, text)| (emitter.name.to_string(), text))
-        .collect())
 }
 
 /// How many threads the stages that work in parallel use: one per core (1 when that cannot be told).
@@ -207,7 +170,8 @@ pub struct Config {
     pub emit: EmitOptions,
 }
 
-/// What a full run did.
+/// What a full run did; its `Display` is the one-line report of the run (what was generated, what was written or
+/// checked, what was removed).
 #[derive(Debug, Clone)]
 pub struct Summary {
     /// What was generated.
@@ -216,17 +180,48 @@ pub struct Summary {
     pub report: write::WriteReport,
     /// Files generated.
     pub files: usize,
+    /// Whether the run only compared.
+    pub check: bool,
     /// Wall time of the run.
     pub elapsed: Duration,
-    /// Wall time of each stage, in pipeline order (`load`, `validate+lower`, `emit+format`, `write`).
+    /// Wall time of each stage, in pipeline order (`load`, `validate`, `lower`, `emit`, `format`, `write`).
     pub stages: Vec<(&'static str, Duration)>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = self.counts;
+        write!(
+            f,
+            "{} operations, {} types, {} enums; ",
+            c.operations, c.types, c.enums
+        )?;
+        let files = plural(self.files, "file");
+        if self.check {
+            let stale = self.report.changed.len() + self.report.removed.len();
+            write!(f, "checked {files}, {stale} stale")?;
+        } else {
+            write!(f, "wrote {} of {files}", self.report.changed.len())?;
+            if !self.report.removed.is_empty() {
+                let removed = plural(self.report.removed.len(), "stale file");
+                write!(f, ", removed {removed}")?;
+            }
+        }
+        write!(f, " in {:.1} ms", self.elapsed.as_secs_f64() * 1000.0)
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Loads the spec, generates, and writes or checks `config.out`.
 pub fn run(config: &Config) -> Result<Summary, Error> {
     let start = Instant::now();
-    // The helper threads start while the spec is read.
-    parallel::start();
     let text = std::fs::read_to_string(&config.spec).map_err(|e| {
         Error::Spec(SpecErrors(vec![SpecError {
             file: config.spec.display().to_string(),
@@ -247,6 +242,7 @@ pub fn run(config: &Config) -> Result<Summary, Error> {
         counts: generated.counts,
         report,
         files: generated.files.len(),
+        check: config.check,
         elapsed: start.elapsed(),
         stages,
     })

@@ -120,7 +120,6 @@ fn codegen(args: &[String]) -> ExitCode {
 
     match msgraph_sync_codegen::run(&config) {
         Ok(summary) => {
-            let c = summary.counts;
             if config.check && !summary.report.is_clean() {
                 tell!("error: generated code is stale:");
                 for path in summary.report.changed.iter().chain(&summary.report.removed) {
@@ -142,20 +141,7 @@ fn codegen(args: &[String]) -> ExitCode {
                     say!("  {stage:<width$} {:>6.1} ms", time.as_secs_f64() * 1000.0);
                 }
             }
-            let verb = if config.check { "checked" } else { "wrote" };
-            let touched = if config.check {
-                summary.files
-            } else {
-                summary.report.changed.len() + summary.report.removed.len()
-            };
-            say!(
-                "codegen: {} operations, {} types, {} enums; {verb} {touched} of {} files in {:.1} ms",
-                c.operations,
-                c.types,
-                c.enums,
-                summary.files,
-                summary.elapsed.as_secs_f64() * 1000.0
-            );
+            say!("codegen: {summary}");
             ExitCode::SUCCESS
         }
         Err(Error::Spec(errors)) => {

@@ -1,31 +1,85 @@
 //! `enums.rs`: string enums and flag sets, each one derive line on top of `msgraph-sync-derive`.
 
-use proc_macro2::Literal;
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Context, items, parse, syntax};
-use crate::model::{Api, Enum, UNKNOWN_VARIANT};
+use super::{docs, ident};
+use crate::model::{Api, Enum, Member, UNKNOWN_VARIANT};
 
-/// Parts of the file: the head, then one per enum.
-pub(super) fn parts(api: &Api) -> usize {
-    1 + api.enums.len()
+pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
+    let enums = api
+        .enums
+        .iter()
+        .map(|e| if e.flags { flags(e) } else { string_enum(e) });
+    quote! {
+        //! String enums and flag sets of the API.
+        #import
+        #(#enums)*
+    }
 }
 
-/// Part `i` of the file (see [`parts`]).
-pub(super) fn part(cx: &Context<'_>, i: usize) -> Result<syn::File, syn::Error> {
-    let Some(i) = i.checked_sub(1) else {
-        let import = cx.import_runtime();
-        return parse(quote! {
-            //! String enums and flag sets of the API.
-            #import
-        });
-    };
-    let e = &cx.api.enums[i];
-    Ok(items(vec![if e.flags {
-        flags(cx, e)
-    } else {
-        string_enum(cx, e)
-    }]))
+/// ```text
+/// /// <doc>
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+/// pub enum Name { Member, ..., #[graph(unknown)] Unrecognized(String) }
+/// ```
+/// A closed enum has `#[graph(closed)]` and no `Unrecognized`.
+fn string_enum(e: &Enum) -> TokenStream {
+    let doc = docs(&enum_doc(e));
+    let name = ident(&e.rust);
+    let members = e.members.iter().map(|m| {
+        let attrs = member_attrs(m);
+        let variant = ident(&m.rust);
+        quote! { #attrs #variant, }
+    });
+    if e.closed {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+            #[graph(closed)]
+            pub enum #name {
+                #(#members)*
+            }
+        };
+    }
+    let unknown = ident(UNKNOWN_VARIANT);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+        pub enum #name {
+            #(#members)*
+            /// A member this version of the crate does not know; the wire text is kept as received.
+            #[graph(unknown)]
+            #unknown(String),
+        }
+    }
+}
+
+/// ```text
+/// /// <doc>
+/// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
+/// #[graph(set = "Name")]
+/// pub enum NameFlag { Member = 1, ... }
+/// ```
+/// The derive makes the set type `Name`.
+fn flags(e: &Enum) -> TokenStream {
+    let doc = docs(&enum_doc(e));
+    let set = &e.rust;
+    let name = ident(&format!("{}Flag", e.rust));
+    let members = e.members.iter().map(|m| {
+        let attrs = member_attrs(m);
+        let variant = ident(&m.rust);
+        let value = Literal::i64_unsuffixed(m.value);
+        quote! { #attrs #variant = #value, }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
+        #[graph(set = #set)]
+        pub enum #name {
+            #(#members)*
+        }
+    }
 }
 
 fn enum_doc(e: &Enum) -> String {
@@ -46,88 +100,20 @@ fn enum_doc(e: &Enum) -> String {
     format!("{base}\n\n{wire} Spec schema: `{}`.", e.name)
 }
 
-fn member_attrs(e: &Enum) -> Vec<Vec<syn::Attribute>> {
-    e.members
-        .iter()
-        .map(|m| {
-            let mut text = format!("`{}` (CSDL value {}).", m.wire, m.value);
-            for (version, alias) in &m.aliases {
-                text.push_str(&format!(" Spelled `{alias}` in {version}."));
-            }
-            let mut attrs = syntax::docs(&text);
-            // The derive takes the variant's name as the wire name unless told otherwise.
-            if m.rust != m.wire {
-                let wire = &m.wire;
-                attrs.push(syntax::attr("graph", quote! { rename = #wire }));
-            }
-            // Parsing ignores case already; only a spelling that differs otherwise needs an alias.
-            for (_, alias) in &m.aliases {
-                if !alias.eq_ignore_ascii_case(&m.wire) {
-                    attrs.push(syntax::attr("graph", quote! { alias = #alias }));
-                }
-            }
-            attrs
-        })
-        .collect()
-}
-
-/// `#[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)] pub enum Name { Member, ..., Unknown(String) }`;
-/// a closed enum has `#[graph(closed)]` and no `Unknown`.
-fn string_enum(cx: &Context<'_>, e: &Enum) -> syn::Item {
-    let rt = &cx.rt;
-    let mut attrs = syntax::docs(&enum_doc(e));
-    attrs.push(syntax::attr(
-        "derive",
-        quote! { Debug, Clone, PartialEq, Eq, Hash, #rt::GraphEnum },
-    ));
-    let mut variants: Vec<syn::Variant> = e
-        .members
-        .iter()
-        .zip(member_attrs(e))
-        .map(|(m, attrs)| syntax::variant(attrs, &m.rust, syn::Fields::Unit, None))
-        .collect();
-    if e.closed {
-        attrs.push(syntax::attr("graph", quote! { closed }));
-    } else {
-        let mut attrs = syntax::docs(
-            "A member this version of the crate does not know; the wire text is kept as received.",
-        );
-        attrs.push(syntax::attr("graph", quote! { unknown }));
-        let text = syntax::field(
-            Vec::new(),
-            syn::Visibility::Inherited,
-            None,
-            syntax::ty(&["String"]),
-        );
-        variants.push(syntax::variant(
-            attrs,
-            UNKNOWN_VARIANT,
-            syntax::tuple_fields([text]),
-            None,
-        ));
+/// A member's docs, its wire name when it is not the variant's name, and its other versions' spellings
+/// (parsing ignores case already; only a spelling that differs otherwise needs an alias).
+fn member_attrs(m: &Member) -> TokenStream {
+    let mut text = format!("`{}` (CSDL value {}).", m.wire, m.value);
+    for (version, alias) in &m.aliases {
+        text.push_str(&format!(" Spelled `{alias}` in {version}."));
     }
-    syntax::item_enum(attrs, &e.rust, variants)
-}
-
-/// `#[derive(..., rt::GraphFlags)] #[graph(set = "Name")] pub enum NameFlag { Member = 1, ... }`: the derive
-/// makes the set type `Name`.
-fn flags(cx: &Context<'_>, e: &Enum) -> syn::Item {
-    let rt = &cx.rt;
-    let set = &e.rust;
-    let mut attrs = syntax::docs(&enum_doc(e));
-    attrs.push(syntax::attr(
-        "derive",
-        quote! { Debug, Clone, Copy, PartialEq, Eq, Hash, #rt::GraphFlags },
-    ));
-    attrs.push(syntax::attr("graph", quote! { set = #set }));
-    let variants = e
-        .members
+    let doc = docs(&text);
+    let wire = &m.wire;
+    let rename = (m.rust != m.wire).then(|| quote! { #[graph(rename = #wire)] });
+    let aliases = m
+        .aliases
         .iter()
-        .zip(member_attrs(e))
-        .map(|(m, attrs)| {
-            let value = syntax::lit(Literal::i64_unsuffixed(m.value));
-            syntax::variant(attrs, &m.rust, syn::Fields::Unit, Some(value))
-        })
-        .collect();
-    syntax::item_enum(attrs, &format!("{}Flag", e.rust), variants)
+        .filter(|(_, alias)| !alias.eq_ignore_ascii_case(&m.wire))
+        .map(|(_, alias)| quote! { #[graph(alias = #alias)] });
+    quote! { #doc #rename #(#aliases)* }
 }

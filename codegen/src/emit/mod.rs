@@ -1,22 +1,19 @@
-//! Emitting: the API model becomes Rust syntax trees, one file at a time in parts.
+//! Emitting: the API model becomes one token stream per generated file.
 //!
-//! Each submodule emits one file. Names come from the model, never from re-deriving wire names, and
-//! nothing here reads the OpenAPI document. Code is never glued from strings:
-//!
-//! - code written once per file (imports, the root builder, the parent markers) is built with `quote!`
-//!   and parsed by syn;
-//! - code repeated for every schema, enum member, id, node and operation is built as syn values with the
-//!   constructors in `emit/syntax.rs`, with `quote!` for the token lists of attributes. Parsing `quote!` output
-//!   was over half of the generator's time; values cost nothing to parse and print the same.
+//! Each submodule emits one file with `quote!` templates that read like the code they produce. Names come
+//! from the model, never from re-deriving wire names, and nothing here reads the OpenAPI document. Text from
+//! the spec only ever becomes documentation ([`docs`]).
 
+mod docs;
 mod enums;
 mod ids;
 mod models;
 mod requests;
-mod syntax;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
+
+pub use docs::neutralize_code_blocks;
 
 use crate::model::Api;
 
@@ -31,14 +28,16 @@ pub struct EmitOptions {
 impl EmitOptions {
     /// Checks the settings before anything is emitted: `runtime` must be a Rust path.
     pub fn validate(&self) -> Result<(), crate::Error> {
-        syn::parse_str::<syn::Path>(&self.runtime)
-            .map(drop)
-            .map_err(|e| {
-                crate::Error::Options(format!(
-                    "the runtime path `{}` is not a Rust path ({e})",
-                    self.runtime
-                ))
-            })
+        self.runtime_path().map(drop)
+    }
+
+    fn runtime_path(&self) -> Result<syn::Path, crate::Error> {
+        syn::parse_str::<syn::Path>(&self.runtime).map_err(|e| {
+            crate::Error::Options(format!(
+                "the runtime path `{}` is not a Rust path ({e})",
+                self.runtime
+            ))
+        })
     }
 }
 
@@ -50,59 +49,44 @@ impl Default for EmitOptions {
     }
 }
 
-/// One generated file, emitted in parts.
-///
-/// A part is a run of whole items (part 0 is the file's head: inner docs and imports). Parts are emitted and
-/// formatted independently, on any thread (syntax trees are not `Send`, so a part never leaves the thread
-/// that made it), and the formatted parts joined in order are the formatted file: prettyplease prints a
-/// file as its inner attributes followed by its items, each ending its own line.
-#[derive(Clone, Copy)]
-pub struct FileEmitter {
+/// One generated file, as tokens: [`crate::format`] parses and prints it.
+#[derive(Debug, Clone)]
+pub struct EmittedFile {
     /// File name inside the output folder, e.g. `models.rs`.
     pub name: &'static str,
-    /// How many parts the file has for an API.
-    pub parts: fn(&Api) -> usize,
-    /// Emits part `i` (`i < parts(api)`); fails only if code written with `quote!` does not parse (a
-    /// generator bug).
-    pub part: fn(&Context<'_>, usize) -> Result<syn::File, syn::Error>,
+    /// The file's code.
+    pub tokens: TokenStream,
 }
 
-impl std::fmt::Debug for FileEmitter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileEmitter")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
+/// Emits every file of the generated module, in output order: `mod.rs`, `enums.rs`, `ids.rs`, `models.rs`,
+/// `requests.rs`. Fails only when `options` are invalid.
+pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<EmittedFile>, crate::Error> {
+    let runtime = options.runtime_path()?;
+    // Files that use the runtime import it once as `rt` and write `rt::Request`, not the full path.
+    let import = quote! { use #runtime as rt; };
+    Ok(vec![
+        EmittedFile {
+            name: "mod.rs",
+            tokens: module_root(),
+        },
+        EmittedFile {
+            name: "enums.rs",
+            tokens: enums::file(api, &import),
+        },
+        EmittedFile {
+            name: "ids.rs",
+            tokens: ids::file(api, &import),
+        },
+        EmittedFile {
+            name: "models.rs",
+            tokens: models::file(api, &import),
+        },
+        EmittedFile {
+            name: "requests.rs",
+            tokens: requests::file(api, &import),
+        },
+    ])
 }
-
-/// The files of the generated module, in output order.
-pub const FILES: [FileEmitter; 5] = [
-    FileEmitter {
-        name: "mod.rs",
-        parts: |_| 1,
-        part: |_, _| parse(module_root()),
-    },
-    FileEmitter {
-        name: "enums.rs",
-        parts: enums::parts,
-        part: enums::part,
-    },
-    FileEmitter {
-        name: "ids.rs",
-        parts: ids::parts,
-        part: ids::part,
-    },
-    FileEmitter {
-        name: "models.rs",
-        parts: models::parts,
-        part: models::part,
-    },
-    FileEmitter {
-        name: "requests.rs",
-        parts: requests::parts,
-        part: requests::part,
-    },
-];
 
 fn module_root() -> TokenStream {
     quote! {
@@ -114,82 +98,20 @@ fn module_root() -> TokenStream {
     }
 }
 
-/// What every emitter needs: the model and the runtime path.
-///
-/// Emitted files that use the runtime import it once as `rt` (`Context::import_runtime`) and write
-/// `rt::Request`, not the full path at every use.
-pub struct Context<'a> {
-    pub(crate) api: &'a Api,
-    /// `rt`: the alias emitted code refers to the runtime by.
-    pub(crate) rt: syn::Ident,
-    /// The alias as text, for serde attributes that take a string path.
-    pub(crate) rt_text: &'static str,
-    /// The runtime's full path.
-    runtime: syn::Path,
-    /// The fields every node builder has (`client`, `path`, `_marker`), parsed once.
-    pub(crate) node_fields: syn::Fields,
-}
-
-impl<'a> Context<'a> {
-    /// The context for `api`; fails only when `options.runtime` is not a Rust path (or on a generator bug).
-    pub fn new(api: &'a Api, options: &EmitOptions) -> Result<Self, syn::Error> {
-        let runtime: syn::Path = syn::parse_str(&options.runtime)?;
-        let rt = format_ident!("rt");
-        let node_fields = syn::parse2::<syn::FieldsNamed>(quote! {{
-            client: #rt::Client,
-            path: #rt::PathBuilder,
-            _marker: PhantomData<fn() -> (P, V)>,
-        }})?;
-        Ok(Context {
-            api,
-            rt,
-            rt_text: "rt",
-            runtime,
-            node_fields: syn::Fields::Named(node_fields),
-        })
-    }
-
-    /// `use <runtime> as rt;`
-    pub(crate) fn import_runtime(&self) -> TokenStream {
-        let runtime = &self.runtime;
-        quote! { use #runtime as rt; }
-    }
-}
-
-/// Code written with `quote!`, parsed into the part it is.
-fn parse(tokens: TokenStream) -> Result<syn::File, syn::Error> {
-    syn::parse2(tokens)
-}
-
-/// A part made of items built as values.
-fn items(items: Vec<syn::Item>) -> syn::File {
-    syn::File {
-        shebang: None,
-        frontmatter: None,
-        attrs: Vec::new(),
-        items,
-    }
-}
-
-/// The raw string literal `r#"{lead}{text}"#`, with as many `#` as `text` needs: printed as a `///` line
-/// like an ordinary literal, and no escaping on the way.
-fn raw_literal(lead: &str, text: &str) -> proc_macro2::Literal {
-    // Enough hashes that `"` followed by them never occurs in the text.
-    let mut hashes = 0;
-    for (i, _) in text.match_indices('"') {
-        let run = text[i + 1..].bytes().take_while(|&b| b == b'#').count();
-        hashes = hashes.max(run + 1);
-    }
-    let mut repr = String::with_capacity(lead.len() + text.len() + 2 * hashes + 3);
-    repr.push('r');
-    repr.extend(std::iter::repeat_n('#', hashes));
-    repr.push('"');
-    repr.push_str(lead);
-    repr.push_str(text);
-    repr.push('"');
-    repr.extend(std::iter::repeat_n('#', hashes));
-    repr.parse()
-        .unwrap_or_else(|_| proc_macro2::Literal::string(&format!("{lead}{text}")))
+/// `#[doc = "..."]` attributes, one per line of `text` (trimmed), printed as `///` comments. Code blocks in
+/// the text are rendered as `text` ([`neutralize_code_blocks`]), so nothing in a doc comment is ever
+/// compiled or run as a doctest.
+pub(crate) fn docs(text: &str) -> TokenStream {
+    let text = neutralize_code_blocks(text.trim());
+    let lines = text.lines().map(|line| {
+        let line = line.trim_end();
+        if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        }
+    });
+    quote! { #(#[doc = #lines])* }
 }
 
 /// An identifier. Lowering has made every name a Rust identifier already (a keyword gets a trailing `_`);

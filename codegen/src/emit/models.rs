@@ -3,33 +3,20 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Context, ident, items, parse, syntax};
+use super::{docs, ident};
 use crate::model::{Api, Field, Object, Type};
 
-/// Parts of the file: the head, then one per object.
-pub(super) fn parts(api: &Api) -> usize {
-    1 + api.objects.len()
-}
-
-/// Part `i` of the file (see [`parts`]).
-pub(super) fn part(cx: &Context<'_>, i: usize) -> Result<syn::File, syn::Error> {
-    match i.checked_sub(1) {
-        None => parse(head(cx)),
-        Some(i) => Ok(items(vec![object(cx, &cx.api.objects[i])])),
-    }
-}
-
-fn head(cx: &Context<'_>) -> TokenStream {
-    let mut used: Vec<&str> = Vec::new();
-    for o in &cx.api.objects {
+pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
+    let mut enums: Vec<&str> = Vec::new();
+    for o in &api.objects {
         for f in &o.fields {
-            collect_enums(&f.ty, &mut used);
+            collect_enums(&f.ty, &mut enums);
         }
     }
-    used.sort_unstable();
-    used.dedup();
-    let used = used.into_iter().map(ident);
-    let runtime = cx.import_runtime();
+    enums.sort_unstable();
+    enums.dedup();
+    let enums = enums.into_iter().map(ident);
+    let objects = api.objects.iter().map(object);
     quote! {
         //! Models: the object schemas of the API.
         //!
@@ -38,59 +25,45 @@ fn head(cx: &Context<'_>) -> TokenStream {
         //! properties this crate does not know are kept in `additional_properties` and sent back.
         use ::serde::{Deserialize, Serialize};
         use ::serde_json::{Map, Value};
-        #runtime
-        use super::enums::{#(#used),*};
+        #import
+        use super::enums::{#(#enums),*};
+        #(#objects)*
     }
 }
 
-/// An object's struct:
-///
 /// ```text
 /// /// <doc>
 /// #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 /// #[serde(default)]
-/// pub struct Name {
-///     <fields>
-///     #[serde(flatten)]
-///     pub additional_properties: Map<String, Value>,
-/// }
+/// pub struct Name { <fields> #[serde(flatten)] pub additional_properties: Map<String, Value> }
 /// ```
-fn object(cx: &Context<'_>, o: &Object) -> syn::Item {
+fn object(o: &Object) -> TokenStream {
     let base = if o.doc.trim().is_empty() {
         format!("The `{}` type.", o.name)
     } else {
         o.doc.trim().to_string()
     };
-    let mut attrs = syntax::docs(&format!("{base}\n\nSpec schema: `{}`.", o.name));
-    attrs.push(syntax::attr(
-        "derive",
-        quote! { Debug, Clone, PartialEq, Default, Serialize, Deserialize },
-    ));
-    attrs.push(syntax::attr("serde", quote! { default }));
-    let mut extra = syntax::docs(
-        "Properties this version of the crate does not know, kept so that nothing is lost when the\n\
-         object is sent back.",
-    );
-    extra.push(syntax::attr("serde", quote! { flatten }));
-    let extra = syntax::field(
-        extra,
-        syntax::public(),
-        Some("additional_properties"),
-        json_object(),
-    );
-    let fields = o.fields.iter().map(|f| field(cx, f)).chain([extra]);
-    syntax::item_struct(
-        attrs,
-        &o.rust,
-        syn::Generics::default(),
-        syntax::named_fields(fields),
-    )
+    let doc = docs(&format!("{base}\n\nSpec schema: `{}`.", o.name));
+    let name = ident(&o.rust);
+    let fields = o.fields.iter().map(field);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct #name {
+            #(#fields)*
+            /// Properties this version of the crate does not know, kept so that nothing is lost when the
+            /// object is sent back.
+            #[serde(flatten)]
+            pub additional_properties: Map<String, Value>,
+        }
+    }
 }
 
 /// `#[serde(rename = "wire", skip_serializing_if = "Option::is_none")] pub name: Option<T>`, or
-/// `rt::Nullable<T>` skipped when absent for a nullable property.
-fn field(cx: &Context<'_>, f: &Field) -> syn::Field {
-    let wire = &f.wire;
+/// `rt::Nullable<T>` skipped when absent for a nullable property. The wire name is always spelled out,
+/// never derived from the Rust name.
+fn field(f: &Field) -> TokenStream {
     let mut text = if f.doc.trim().is_empty() {
         format!("The `{}` property.", f.wire)
     } else {
@@ -102,55 +75,51 @@ fn field(cx: &Context<'_>, f: &Field) -> syn::Field {
     if f.ty == Type::Secret {
         text.push_str("\n\nSecret: redacted in `Debug` output.");
     }
-    let mut attrs = syntax::docs(&text);
-    let inner = value_type(cx, &f.ty);
-    // The wire name is always spelled out, never derived from the Rust name.
-    let ty = if f.nullable {
-        let skip = format!("{}::Nullable::is_absent", cx.rt_text);
-        attrs.push(syntax::attr(
-            "serde",
-            quote! { rename = #wire, skip_serializing_if = #skip },
-        ));
-        syntax::generic_ty(&[cx.rt_text, "Nullable"], vec![inner])
+    let doc = docs(&text);
+    let wire = &f.wire;
+    let name = ident(&f.rust);
+    let ty = value_type(&f.ty);
+    if f.nullable {
+        quote! {
+            #doc
+            #[serde(rename = #wire, skip_serializing_if = "rt::Nullable::is_absent")]
+            pub #name: rt::Nullable<#ty>,
+        }
     } else {
-        attrs.push(syntax::attr(
-            "serde",
-            quote! { rename = #wire, skip_serializing_if = "Option::is_none" },
-        ));
-        syntax::generic_ty(&["Option"], vec![inner])
-    };
-    syntax::field(attrs, syntax::public(), Some(&f.rust), ty)
+        quote! {
+            #doc
+            #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#ty>,
+        }
+    }
 }
 
-/// `Map<String, Value>`.
-fn json_object() -> syn::Type {
-    syntax::generic_ty(
-        &["Map"],
-        vec![syntax::ty(&["String"]), syntax::ty(&["Value"])],
-    )
-}
-
-fn value_type(cx: &Context<'_>, ty: &Type) -> syn::Type {
-    let rt = cx.rt_text;
+fn value_type(ty: &Type) -> TokenStream {
     match ty {
-        Type::String | Type::Uuid => syntax::ty(&["String"]),
-        Type::Secret => syntax::ty(&[rt, "SecretString"]),
-        Type::Bool => syntax::ty(&["bool"]),
-        Type::I32 => syntax::ty(&["i32"]),
-        Type::I64 => syntax::ty(&["i64"]),
-        Type::DateTime => syntax::ty(&[rt, "DateTimeOffset"]),
-        Type::Duration => syntax::ty(&[rt, "Duration"]),
-        Type::JsonObject => json_object(),
+        Type::String | Type::Uuid => quote! { String },
+        Type::Secret => quote! { rt::SecretString },
+        Type::Bool => quote! { bool },
+        Type::I32 => quote! { i32 },
+        Type::I64 => quote! { i64 },
+        Type::DateTime => quote! { rt::DateTimeOffset },
+        Type::Duration => quote! { rt::Duration },
+        Type::JsonObject => quote! { Map<String, Value> },
         Type::Object { rust, boxed } => {
-            let name = syntax::ty(&[rust]);
+            let name = ident(rust);
             if *boxed {
-                syntax::generic_ty(&["Box"], vec![name])
+                quote! { Box<#name> }
             } else {
-                name
+                quote! { #name }
             }
         }
-        Type::Enum(rust) | Type::Flags(rust) => syntax::ty(&[rust]),
-        Type::Array(inner) => syntax::generic_ty(&["Vec"], vec![value_type(cx, inner)]),
+        Type::Enum(rust) | Type::Flags(rust) => {
+            let name = ident(rust);
+            quote! { #name }
+        }
+        Type::Array(inner) => {
+            let inner = value_type(inner);
+            quote! { Vec<#inner> }
+        }
     }
 }
 

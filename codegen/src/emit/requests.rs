@@ -10,44 +10,16 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{Context, ident, items, parse, syntax};
+use super::{docs, ident};
 use crate::model::{Api, Child, HttpMethod, Node, Operation, Parent, Query, Response, Step};
 
-/// Parts of the file: the head, a marker per parent, the root, a builder per parent, then one per node.
-pub(super) fn parts(api: &Api) -> usize {
-    2 + 2 * api.parents.len() + api.nodes.len()
-}
-
-/// Part `i` of the file (see [`parts`]).
-pub(super) fn part(cx: &Context<'_>, i: usize) -> Result<syn::File, syn::Error> {
-    let parents = cx.api.parents.len();
-    match i {
-        0 => parse(head(cx)),
-        i if i <= parents => parse(marker(cx, &cx.api.parents[i - 1])),
-        i if i == parents + 1 => parse(root(cx)),
-        i if i <= 2 * parents + 1 => parse(parent_builder(cx, &cx.api.parents[i - parents - 2])),
-        i => Ok(items(node(cx, &cx.api.nodes[i - 2 * parents - 2]))),
-    }
-}
-
-fn head(cx: &Context<'_>) -> TokenStream {
-    let mut models: Vec<&str> = Vec::new();
-    for node in &cx.api.nodes {
-        for op in &node.operations {
-            if let Some(body) = &op.body {
-                models.push(&body.rust);
-            }
-            match &op.response {
-                Response::Json(t) | Response::JsonOrEmpty(t) | Response::Page(t) => models.push(t),
-                Response::Empty => {}
-            }
-        }
-    }
-    models.sort_unstable();
-    models.dedup();
-    let models = models.into_iter().map(ident);
-    let ids = cx.api.ids.iter().map(|i| ident(&i.rust));
-    let import = cx.import_runtime();
+pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
+    let models = ident_list(models_used(api));
+    let ids = ident_list(api.ids.iter().map(|i| i.rust.as_str()).collect());
+    let markers = api.parents.iter().map(marker);
+    let root = root(api);
+    let parents = api.parents.iter().map(|p| parent_builder(api, p));
+    let nodes = api.nodes.iter().map(|n| node(api, n));
     quote! {
         //! Request builders: the URL tree of the API as methods.
         use ::core::marker::PhantomData;
@@ -64,14 +36,40 @@ fn head(cx: &Context<'_>) -> TokenStream {
         ///
         /// Sealed: implemented only by the markers of this module.
         pub trait Parent: sealed::Sealed + Send + Sync + 'static {}
+
+        #(#markers)*
+        #root
+        #(#parents)*
+        #(#nodes)*
     }
 }
 
-fn marker(_cx: &Context<'_>, p: &Parent) -> TokenStream {
+/// The models the operations take or return, sorted and once each.
+fn models_used(api: &Api) -> Vec<&str> {
+    let mut models: Vec<&str> = Vec::new();
+    for op in api.nodes.iter().flat_map(|n| &n.operations) {
+        if let Some(body) = &op.body {
+            models.push(&body.rust);
+        }
+        match &op.response {
+            Response::Json(t) | Response::JsonOrEmpty(t) | Response::Page(t) => models.push(t),
+            Response::Empty => {}
+        }
+    }
+    models.sort_unstable();
+    models.dedup();
+    models
+}
+
+fn ident_list(names: Vec<&str>) -> Vec<syn::Ident> {
+    names.into_iter().map(ident).collect()
+}
+
+fn marker(p: &Parent) -> TokenStream {
+    let doc = docs(&format!("Marker for builders reached from `/{}`.", p.set));
     let name = ident(&p.marker);
-    let docs = syntax::docs(&format!("Marker for builders reached from `/{}`.", p.set));
     quote! {
-        #(#docs)*
+        #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct #name;
         impl sealed::Sealed for #name {}
@@ -79,43 +77,46 @@ fn marker(_cx: &Context<'_>, p: &Parent) -> TokenStream {
     }
 }
 
-fn root(cx: &Context<'_>) -> TokenStream {
-    let rt = &cx.rt;
-    let methods = cx.api.parents.iter().map(|p| {
+/// `Api<V>`, the root: one method per parent, addressed by its id, and one per alternate key.
+fn root(api: &Api) -> TokenStream {
+    let methods = api.parents.iter().map(|p| {
         let builder = ident(&p.builder);
         let method = ident(&p.method);
         let id_ty = ident(&p.id.rust);
         let set = &p.set;
         let param = &p.id.param;
-        let docs = syntax::docs(&format!("The `{}` addressed by its id: `/{set}/{{{param}}}`.", singular_set(set)));
+        let doc = docs(&format!(
+            "The `{}` addressed by its id: `/{set}/{{{param}}}`.",
+            singular_set(set)
+        ));
         let keys = p.keys.iter().map(|k| {
             let method = ident(&k.method);
             let key_ty = ident(&k.id.rust);
             let key = &k.key;
-            let docs = syntax::docs(&format!(
+            let doc = docs(&format!(
                 "The `{}` addressed by its alternate key: `/{set}({key}='{{{}}}')`; quotes in the value are doubled.",
                 singular_set(set),
                 k.id.param
             ));
             quote! {
-                #(#docs)*
+                #doc
                 pub fn #method(&self, #method: impl Into<#key_ty>) -> #builder<V> {
                     let key = #method.into();
                     #builder {
                         client: self.client.clone(),
-                        path: #rt::PathBuilder::new().key(#set, #key, key.as_str()),
+                        path: rt::PathBuilder::new().key(#set, #key, key.as_str()),
                         _marker: PhantomData,
                     }
                 }
             }
         });
         quote! {
-            #(#docs)*
+            #doc
             pub fn #method(&self, id: impl Into<#id_ty>) -> #builder<V> {
                 let id = id.into();
                 #builder {
                     client: self.client.clone(),
-                    path: #rt::PathBuilder::new().segment(#set).id(#param, id.as_str()),
+                    path: rt::PathBuilder::new().segment(#set).id(#param, id.as_str()),
                     _marker: PhantomData,
                 }
             }
@@ -123,11 +124,11 @@ fn root(cx: &Context<'_>) -> TokenStream {
         }
     });
     quote! {
-        /// The API at version `V` ([`V1`](#rt::V1) or [`Beta`](#rt::Beta)): the root of the request builders.
+        /// The API at version `V` ([`V1`](rt::V1) or [`Beta`](rt::Beta)): the root of the request builders.
         ///
         /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
         pub struct Api<V> {
-            client: #rt::Client,
+            client: rt::Client,
             _marker: PhantomData<fn() -> V>,
         }
 
@@ -137,25 +138,25 @@ fn root(cx: &Context<'_>) -> TokenStream {
             }
         }
 
-        impl<V: #rt::Version> ::core::fmt::Debug for Api<V> {
+        impl<V: rt::Version> ::core::fmt::Debug for Api<V> {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.debug_struct("Api").field("version", &V::VERSION).finish_non_exhaustive()
             }
         }
 
-        impl<V: #rt::Version> Api<V> {
+        impl<V: rt::Version> Api<V> {
             /// The API at version `V` on `client`.
-            pub fn new(client: &#rt::Client) -> Self {
+            pub fn new(client: &rt::Client) -> Self {
                 Api { client: client.clone(), _marker: PhantomData }
             }
 
             /// The client requests are sent with.
-            pub fn client(&self) -> &#rt::Client {
+            pub fn client(&self) -> &rt::Client {
                 &self.client
             }
 
             /// The API version of this root.
-            pub fn version(&self) -> #rt::ApiVersion {
+            pub fn version(&self) -> rt::ApiVersion {
                 V::VERSION
             }
 
@@ -169,108 +170,104 @@ fn singular_set(set: &str) -> &str {
 }
 
 /// The builder for one parent entity, e.g. `ServicePrincipalRequests<V>`.
-fn parent_builder(cx: &Context<'_>, p: &Parent) -> TokenStream {
-    let rt = &cx.rt;
-    let name = ident(&p.builder);
-    let marker = ident(&p.marker);
-    let docs = syntax::docs(&format!(
+fn parent_builder(api: &Api, p: &Parent) -> TokenStream {
+    let doc = docs(&format!(
         "Requests on one `{}` (`/{}/{{{}}}`).",
         singular_set(&p.set),
         p.set,
         p.id.param
     ));
+    let name = ident(&p.builder);
+    let marker = ident(&p.marker);
     let children = p.children.iter().map(|root| {
-        let child = &cx.api.nodes[root.node];
+        let child = &api.nodes[root.node];
         let ty = ident(&child.rust);
         let segment = child.segments.last().map(String::as_str).unwrap_or_default();
         let method = ident(&root.method);
-        let docs = syntax::docs(&format!("`…/{segment}`."));
+        let doc = docs(&format!("`…/{segment}`."));
         quote! {
-            #(#docs)*
+            #doc
             pub fn #method(&self) -> #ty<#marker, V> {
                 #ty { client: self.client.clone(), path: self.path.clone().segment(#segment), _marker: PhantomData }
             }
         }
     });
     quote! {
-        #(#docs)*
-        #[derive(#rt::RequestBuilder)]
+        #doc
+        #[derive(rt::RequestBuilder)]
         pub struct #name<V> {
-            client: #rt::Client,
-            path: #rt::PathBuilder,
+            client: rt::Client,
+            path: rt::PathBuilder,
             _marker: PhantomData<fn() -> V>,
         }
 
-        impl<V: #rt::Version> #name<V> {
+        impl<V: rt::Version> #name<V> {
             #(#children)*
         }
     }
 }
 
-/// Which `impl` block a method goes in: `None` means generic over that parameter.
+/// Which `impl` block a method goes in: the parent (by index) and the version it is for, `None` meaning
+/// generic over that parameter.
 type ImplKey = (Option<usize>, Option<String>);
 
-/// A node's builder, `#[derive(rt::RequestBuilder)] pub struct Node<P, V> { client, path, _marker }`, and its
-/// methods in one `impl` block per [`ImplKey`].
-fn node(cx: &Context<'_>, n: &Node) -> Vec<syn::Item> {
-    let rt = cx.rt_text;
-    let mut groups: BTreeMap<ImplKey, Vec<syn::ImplItem>> = BTreeMap::new();
+/// A node's builder and its methods, in one `impl` block per [`ImplKey`]:
+///
+/// ```text
+/// /// <doc>
+/// #[derive(rt::RequestBuilder)]
+/// pub struct Node<P, V> { client: rt::Client, path: rt::PathBuilder, _marker: PhantomData<fn() -> (P, V)> }
+/// impl<P: Parent, V: rt::Version> Node<P, V> { <methods everywhere> }
+/// impl<V: rt::Version> Node<ServicePrincipals, V> { <methods under one parent> }
+/// impl Node<ServicePrincipals, rt::Beta> { <methods under one parent in one version> }
+/// ```
+fn node(api: &Api, n: &Node) -> TokenStream {
+    let mut groups: BTreeMap<ImplKey, Vec<TokenStream>> = BTreeMap::new();
     for child in &n.children {
-        for key in impl_keys(cx, n, &child.parents, &child.versions) {
-            let item = child_method(cx, child, &key);
-            groups.entry(key).or_default().push(item);
+        for key in impl_keys(api, n, &child.parents, &child.versions) {
+            let method = child_method(api, child, &key);
+            groups.entry(key).or_default().push(method);
         }
     }
     for op in &n.operations {
-        for key in impl_keys(cx, n, &op.parents, &op.versions) {
-            let item = operation(cx, op, &key);
-            groups.entry(key).or_default().push(item);
+        for key in impl_keys(api, n, &op.parents, &op.versions) {
+            let method = operation(api, op, &key);
+            groups.entry(key).or_default().push(method);
         }
     }
-
-    let rt_ident = &cx.rt;
-    let mut attrs = syntax::docs(&n.doc);
-    attrs.push(syntax::attr("derive", quote! { #rt_ident::RequestBuilder }));
-    let generics = syntax::generics(vec![("P", None), ("V", None)]);
-    let mut items = vec![syntax::item_struct(
-        attrs,
-        &n.rust,
-        generics,
-        cx.node_fields.clone(),
-    )];
-    // `impl<P: Parent, V: rt::Version> Node<P, V>`, with a marker in place of each parameter the block is for.
-    items.extend(groups.into_iter().map(|(key, methods)| {
-        let (p, v) = key_args(cx, &key);
-        let generics = syntax::generics(
-            [
-                key.0
-                    .is_none()
-                    .then(|| ("P", Some(syntax::path(&["Parent"])))),
-                key.1
-                    .is_none()
-                    .then(|| ("V", Some(syntax::path(&[rt, "Version"])))),
-            ]
-            .into_iter()
-            .flatten()
-            .collect(),
-        );
-        syntax::inherent_impl(
-            generics,
-            syntax::generic_ty(&[&n.rust], vec![p, v]),
-            methods,
-        )
-    }));
-    items
+    let doc = docs(&n.doc);
+    let name = ident(&n.rust);
+    let impls = groups.into_iter().map(|(key, methods)| {
+        let p_bound = key.0.is_none().then(|| quote! { P: Parent });
+        let v_bound = key.1.is_none().then(|| quote! { V: rt::Version });
+        let bounds = [p_bound, v_bound].into_iter().flatten();
+        let (p, v) = key_args(api, &key);
+        quote! {
+            impl<#(#bounds),*> #name<#p, #v> {
+                #(#methods)*
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(rt::RequestBuilder)]
+        pub struct #name<P, V> {
+            client: rt::Client,
+            path: rt::PathBuilder,
+            _marker: PhantomData<fn() -> (P, V)>,
+        }
+        #(#impls)*
+    }
 }
 
 /// The impl blocks a method belongs to, given where it exists.
-fn impl_keys(cx: &Context<'_>, n: &Node, parents: &[usize], versions: &[String]) -> Vec<ImplKey> {
+fn impl_keys(api: &Api, n: &Node, parents: &[usize], versions: &[String]) -> Vec<ImplKey> {
     let parent_keys: Vec<Option<usize>> = if parents == n.parents.as_slice() {
         vec![None]
     } else {
         parents.iter().copied().map(Some).collect()
     };
-    let version_keys: Vec<Option<String>> = if versions == cx.api.versions.as_slice() {
+    let version_keys: Vec<Option<String>> = if versions == api.versions.as_slice() {
         vec![None]
     } else {
         versions.iter().cloned().map(Some).collect()
@@ -286,83 +283,73 @@ fn impl_keys(cx: &Context<'_>, n: &Node, parents: &[usize], versions: &[String])
 
 /// The `P` and `V` arguments of the builder type in an impl block: a parent marker or `P`, a version marker
 /// or `V`.
-fn key_args(cx: &Context<'_>, key: &ImplKey) -> (syn::Type, syn::Type) {
+fn key_args(api: &Api, key: &ImplKey) -> (TokenStream, TokenStream) {
     let p = match key.0 {
-        Some(ix) => syntax::ty(&[&cx.api.parents[ix].marker]),
-        None => syntax::ty(&["P"]),
+        Some(ix) => {
+            let marker = ident(&api.parents[ix].marker);
+            quote! { #marker }
+        }
+        None => quote! { P },
     };
     let v = match &key.1 {
-        Some(version) => syntax::ty(&[cx.rt_text, &version_marker(version)]),
-        None => syntax::ty(&["V"]),
+        Some(version) => {
+            let marker = version_marker(version);
+            quote! { rt::#marker }
+        }
+        None => quote! { V },
     };
     (p, v)
 }
 
 /// The runtime's marker type (and `ApiVersion` variant) for a version: `V1`, `Beta`.
-fn version_marker(version: &str) -> String {
+fn version_marker(version: &str) -> syn::Ident {
     match version {
-        "v1.0" => "V1".to_string(),
-        _ => heck::ToUpperCamelCase::to_upper_camel_case(version),
+        "v1.0" => ident("V1"),
+        _ => ident(&heck::ToUpperCamelCase::to_upper_camel_case(version)),
     }
-}
-
-/// `Ty { client: self.client.clone(), path, _marker: PhantomData }`: a child builder.
-fn child_builder(ty: &str, path: syn::Expr) -> syn::Expr {
-    syntax::struct_expr(
-        syntax::path(&[ty]),
-        [
-            (
-                "client",
-                syntax::method_call(syntax::self_field("client"), "clone", []),
-            ),
-            ("path", path),
-            ("_marker", syntax::expr(&["PhantomData"])),
-        ],
-    )
-}
-
-/// `self.path.clone()`.
-fn own_path() -> syn::Expr {
-    syntax::method_call(syntax::self_field("path"), "clone", [])
 }
 
 /// The method that goes one step down the URL tree: `pub fn jobs(&self) -> Jobs<P, V>` adding a segment, or
-/// `pub fn job(&self, id: impl Into<JobId>) -> Job<P, V>` adding an id (see [`child_builder`]).
-fn child_method(cx: &Context<'_>, child: &Child, key: &ImplKey) -> syn::ImplItem {
-    let node = &cx.api.nodes[child.node];
-    let (p, v) = key_args(cx, key);
-    let output = syntax::generic_ty(&[&node.rust], vec![p, v]);
+/// `pub fn job(&self, id: impl Into<JobId>) -> Job<P, V>` adding an id.
+fn child_method(api: &Api, child: &Child, key: &ImplKey) -> TokenStream {
+    let node = &api.nodes[child.node];
+    let ty = ident(&node.rust);
+    let (p, v) = key_args(api, key);
+    let method = ident(&child.method);
     match &child.step {
         Step::Segment(segment) => {
-            let path = syntax::method_call(own_path(), "segment", [syntax::str_lit(segment)]);
-            syntax::method(
-                syntax::docs(&format!("`…/{segment}`.")),
-                &child.method,
-                Vec::new(),
-                output,
-                vec![syn::Stmt::Expr(child_builder(&node.rust, path), None)],
-            )
+            let doc = docs(&format!("`…/{segment}`."));
+            quote! {
+                #doc
+                pub fn #method(&self) -> #ty<#p, #v> {
+                    #ty {
+                        client: self.client.clone(),
+                        path: self.path.clone().segment(#segment),
+                        _marker: PhantomData,
+                    }
+                }
+            }
         }
         Step::Id(id) => {
+            let doc = docs(&format!("One `{}`: `…/{{{}}}`.", id.of, id.param));
+            let id_ty = ident(&id.rust);
             let param = &id.param;
-            let into = syntax::method_call(syntax::expr(&["id"]), "into", []);
-            let as_str = syntax::method_call(syntax::expr(&["id"]), "as_str", []);
-            let path = syntax::method_call(own_path(), "id", [syntax::str_lit(param), as_str]);
-            syntax::method(
-                syntax::docs(&format!("One `{}`: `…/{{{param}}}`.", id.of)),
-                &child.method,
-                vec![("id", syntax::impl_into(syntax::ty(&[&id.rust])))],
-                output,
-                vec![
-                    syntax::let_stmt("id", into),
-                    syn::Stmt::Expr(child_builder(&node.rust, path), None),
-                ],
-            )
+            quote! {
+                #doc
+                pub fn #method(&self, id: impl Into<#id_ty>) -> #ty<#p, #v> {
+                    let id = id.into();
+                    #ty {
+                        client: self.client.clone(),
+                        path: self.path.clone().id(#param, id.as_str()),
+                        _marker: PhantomData,
+                    }
+                }
+            }
         }
     }
 }
 
-fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
+fn operation_doc(api: &Api, op: &Operation) -> String {
     let mut paragraphs: Vec<String> = Vec::new();
     let summary = op.summary.trim();
     paragraphs.push(if summary.is_empty() {
@@ -382,7 +369,7 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
     http.push(format!("Success: {}.", statuses.join(", ")));
     paragraphs.push(http.join("\n"));
     let mut versions = format!("Versions: {}.", op.versions.join(", "));
-    if op.versions.len() < cx.api.versions.len() {
+    if op.versions.len() < api.versions.len() {
         versions.push_str(" Not available on other versions' builders.");
     }
     paragraphs.push(versions);
@@ -415,10 +402,7 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
 /// ```text
 /// /// <operation_doc>
 /// pub fn restart(&self, body: &Criteria) -> rt::Request<(), rt::NoQuery> {
-///     static OPERATION: rt::Operation = rt::Operation {
-///         id: "...", method: rt::Method::Post, success: &[204],
-///         content_type: Some("application/json"), versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
-///     };
+///     static OPERATION: rt::Operation = rt::Operation { id: "...", method: rt::Method::Post, ... };
 ///     rt::Request::new(&self.client, V::VERSION, &OPERATION, self.path.clone().segment("restart"), rt::decode_empty)
 ///         .body_json(body)
 /// }
@@ -426,103 +410,95 @@ fn operation_doc(cx: &Context<'_>, op: &Operation) -> String {
 ///
 /// `V::VERSION` is the version marker's `rt::ApiVersion::...` in a version's own impl block; the segment call
 /// is there for actions and functions, the body argument and `.body_json` for operations with a body.
-fn operation(cx: &Context<'_>, op: &Operation, key: &ImplKey) -> syn::ImplItem {
-    let rt = cx.rt_text;
-    let http = match op.http {
+fn operation(api: &Api, op: &Operation, key: &ImplKey) -> TokenStream {
+    let doc = docs(&operation_doc(api, op));
+    let method = ident(&op.method);
+    let id = &op.operation_ids[0];
+    let http = ident(match op.http {
         HttpMethod::Get => "Get",
         HttpMethod::Post => "Post",
         HttpMethod::Put => "Put",
         HttpMethod::Patch => "Patch",
         HttpMethod::Delete => "Delete",
-    };
-    let success = op
-        .success
-        .iter()
-        .map(|s| syntax::lit(Literal::u16_unsuffixed(*s)));
+    });
+    let success = op.success.iter().map(|s| Literal::u16_unsuffixed(*s));
     let content_type = match &op.body {
-        Some(body) => syntax::call(
-            syntax::expr(&["Some"]),
-            [syntax::str_lit(&body.content_type)],
-        ),
-        None => syntax::expr(&["None"]),
+        Some(body) => {
+            let content_type = &body.content_type;
+            quote! { Some(#content_type) }
+        }
+        None => quote! { None },
     };
-    let versions = op
-        .versions
-        .iter()
-        .map(|v| syntax::expr(&[rt, "ApiVersion", &version_marker(v)]));
+    let versions = op.versions.iter().map(|v| version_marker(v));
     // Safe to send again: GET, PUT and DELETE (contract C1; the spec's `x-graph-idempotent` is not in the
     // model yet).
-    let idempotent = match op.http {
-        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete => "true",
-        HttpMethod::Post | HttpMethod::Patch => "false",
-    };
-    let descriptor = syntax::static_item(
-        "OPERATION",
-        syntax::ty(&[rt, "Operation"]),
-        syntax::struct_expr(
-            syntax::path(&[rt, "Operation"]),
-            [
-                ("id", syntax::str_lit(&op.operation_ids[0])),
-                ("method", syntax::expr(&[rt, "Method", http])),
-                ("success", syntax::reference(syntax::array(success))),
-                ("content_type", content_type),
-                ("versions", syntax::reference(syntax::array(versions))),
-                ("idempotent", syntax::expr(&[idempotent])),
-            ],
-        ),
+    let idempotent = matches!(
+        op.http,
+        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
     );
-
     let version = match &key.1 {
-        Some(v) => syntax::expr(&[rt, "ApiVersion", &version_marker(v)]),
-        None => syntax::expr(&["V", "VERSION"]),
+        Some(v) => {
+            let marker = version_marker(v);
+            quote! { rt::ApiVersion::#marker }
+        }
+        None => quote! { V::VERSION },
     };
     let (output, decode) = match &op.response {
-        Response::Empty => (syntax::unit_ty(), syntax::expr(&[rt, "decode_empty"])),
-        Response::Json(t) => (
-            syntax::ty(&[t]),
-            syntax::turbofish(&[rt, "decode_json"], vec![syntax::ty(&[t])]),
-        ),
-        Response::JsonOrEmpty(t) => (
-            syntax::generic_ty(&["Option"], vec![syntax::ty(&[t])]),
-            syntax::turbofish(&[rt, "decode_json_or_empty"], vec![syntax::ty(&[t])]),
-        ),
-        Response::Page(t) => {
-            let page = || syntax::generic_ty(&[rt, "Page"], vec![syntax::ty(&[t])]);
+        Response::Empty => (quote! { () }, quote! { rt::decode_empty }),
+        Response::Json(t) => {
+            let t = ident(t);
+            (quote! { #t }, quote! { rt::decode_json::<#t> })
+        }
+        Response::JsonOrEmpty(t) => {
+            let t = ident(t);
             (
-                page(),
-                syntax::turbofish(&[rt, "decode_json"], vec![page()]),
+                quote! { Option<#t> },
+                quote! { rt::decode_json_or_empty::<#t> },
+            )
+        }
+        Response::Page(t) => {
+            let t = ident(t);
+            (
+                quote! { rt::Page<#t> },
+                quote! { rt::decode_json::<rt::Page<#t>> },
             )
         }
     };
-    let query = match op.query {
+    let query = ident(match op.query {
         Query::None => "NoQuery",
         Query::Entity => "EntityQuery",
         Query::Collection => "CollectionQuery",
+    });
+    let segment = op
+        .action_segment
+        .as_ref()
+        .map(|segment| quote! { .segment(#segment) });
+    let (body_arg, body_call) = match &op.body {
+        Some(body) => {
+            let ty = ident(&body.rust);
+            (quote! { , body: &#ty }, quote! { .body_json(body) })
+        }
+        None => (TokenStream::new(), TokenStream::new()),
     };
-    let mut path = own_path();
-    if let Some(segment) = &op.action_segment {
-        path = syntax::method_call(path, "segment", [syntax::str_lit(segment)]);
+    quote! {
+        #doc
+        pub fn #method(&self #body_arg) -> rt::Request<#output, rt::#query> {
+            static OPERATION: rt::Operation = rt::Operation {
+                id: #id,
+                method: rt::Method::#http,
+                success: &[#(#success),*],
+                content_type: #content_type,
+                versions: &[#(rt::ApiVersion::#versions),*],
+                idempotent: #idempotent,
+            };
+            rt::Request::new(
+                &self.client,
+                #version,
+                &OPERATION,
+                self.path.clone() #segment,
+                #decode,
+            )
+            #body_call
+        }
     }
-    let mut request = syntax::call(
-        syntax::expr(&[rt, "Request", "new"]),
-        [
-            syntax::reference(syntax::self_field("client")),
-            version,
-            syntax::reference(syntax::expr(&["OPERATION"])),
-            path,
-            decode,
-        ],
-    );
-    let mut args = Vec::new();
-    if let Some(body) = &op.body {
-        args.push(("body", syntax::ref_ty(syntax::ty(&[&body.rust]))));
-        request = syntax::method_call(request, "body_json", [syntax::expr(&["body"])]);
-    }
-    syntax::method(
-        syntax::docs(&operation_doc(cx, op)),
-        &op.method,
-        args,
-        syntax::generic_ty(&[rt, "Request"], vec![output, syntax::ty(&[rt, query])]),
-        vec![syn::Stmt::Item(descriptor), syn::Stmt::Expr(request, None)],
-    )
 }

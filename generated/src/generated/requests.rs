@@ -33,7 +33,7 @@ impl Parent for Applications {}
 pub struct ServicePrincipals;
 impl sealed::Sealed for ServicePrincipals {}
 impl Parent for ServicePrincipals {}
-/// The API at version `V` ([`V1`](#rt::V1) or [`Beta`](#rt::Beta)): the root of the request builders.
+/// The API at version `V` ([`V1`](rt::V1) or [`Beta`](rt::Beta)): the root of the request builders.
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
 pub struct Api<V> {
