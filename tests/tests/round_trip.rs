@@ -68,6 +68,7 @@ fn round_trip(schema: &str, value: &Value) -> Result<Value, String> {
         }
         "filterOperatorSchemaCollectionResponse" => through::<Page<FilterOperatorSchema>>(value),
         "directoryDefinition" => through::<DirectoryDefinition>(value),
+        "directoryDefinitionCollectionResponse" => through::<Page<DirectoryDefinition>>(value),
         "synchronizationSecretsRequestBody" => through::<SynchronizationSecretsRequestBody>(value),
         other => Err(format!(
             "no Rust type mapped for schema `{other}`; add it to this test"
