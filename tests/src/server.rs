@@ -3,10 +3,16 @@
 //!
 //! Keep-alive is supported; bodies are read by `Content-Length` (or chunked), replies always carry
 //! `Content-Length`. A redirect to another listener is just a scripted reply with a `Location`.
+//!
+//! Hostile replies for robustness tests: [`Reply::raw`] bytes (garbage status lines, truncated
+//! bodies), [`Reply::reset`] (a TCP reset instead of an answer), [`Reply::then_reset`],
+//! [`Reply::drip`] (a slow body) and [`Reply::filler`] (a large body generated as it is written).
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -69,6 +75,10 @@ pub struct Reply {
     body: Vec<u8>,
     hang: bool,
     close: bool,
+    raw: Option<Vec<u8>>,
+    reset: bool,
+    drip: Option<(usize, Duration)>,
+    filler: Option<u64>,
 }
 
 impl Reply {
@@ -80,6 +90,47 @@ impl Reply {
             body: Vec::new(),
             hang: false,
             close: false,
+            raw: None,
+            reset: false,
+            drip: None,
+            filler: None,
+        }
+    }
+
+    /// Exactly `bytes` on the wire instead of a generated response (a garbage status line, a body
+    /// shorter than its `Content-Length`, ...), then the connection is closed.
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> Self {
+        Self {
+            raw: Some(bytes.into()),
+            close: true,
+            ..Self::status(200)
+        }
+    }
+
+    /// No answer: the connection is reset (TCP RST) once the request has been read.
+    pub fn reset() -> Self {
+        Self::raw(Vec::new()).then_reset()
+    }
+
+    /// Resets the connection (TCP RST) after writing this reply (or the part of it written).
+    pub fn then_reset(mut self) -> Self {
+        self.reset = true;
+        self.close = true;
+        self
+    }
+
+    /// Writes the body `chunk` bytes at a time, pausing `every` between chunks (a slow body).
+    pub fn drip(mut self, chunk: usize, every: Duration) -> Self {
+        self.drip = Some((chunk.max(1), every));
+        self
+    }
+
+    /// A body of `len` spaces, generated while it is written (so a huge body costs the test no
+    /// memory). The server stops writing when the client stops reading.
+    pub fn filler(status: u16, len: u64) -> Self {
+        Self {
+            filler: Some(len),
+            ..Self::status(status)
         }
     }
 
@@ -134,6 +185,7 @@ struct State {
     fallback: Option<Reply>,
     requests: Vec<RecordedRequest>,
     tasks: Vec<tokio::task::AbortHandle>,
+    written: Arc<AtomicU64>,
 }
 
 /// A loopback HTTP/1.1 server on `127.0.0.1` with a random port. Dropping it stops it.
@@ -202,6 +254,12 @@ impl TestServer {
     pub fn request_count(&self) -> usize {
         lock(&self.state).requests.len()
     }
+
+    /// How many response bytes (head and body) the server has written so far, on all
+    /// connections.
+    pub fn bytes_written(&self) -> u64 {
+        lock(&self.state).written.load(Ordering::Relaxed)
+    }
 }
 
 impl Drop for TestServer {
@@ -215,6 +273,7 @@ impl Drop for TestServer {
 
 /// Serves one connection until it closes.
 async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
+    let written = Arc::clone(&lock(&state).written);
     let (read, mut write) = stream.into_split();
     let mut reader = BufReader::new(read);
     while let Some(request) = read_request(&mut reader).await {
@@ -236,25 +295,77 @@ async fn serve(stream: TcpStream, state: Arc<Mutex<State>>) {
         if reply.hang {
             std::future::pending::<()>().await;
         }
-        let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-        for (name, value) in &reply.headers {
-            head.push_str(&format!("{name}: {value}\r\n"));
-        }
-        head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
         let close = reply.close || close_requested;
-        if close {
-            head.push_str("Connection: close\r\n");
-        }
-        head.push_str("\r\n");
-        if write.write_all(head.as_bytes()).await.is_err()
-            || write.write_all(&reply.body).await.is_err()
-        {
+        let complete = write_reply(&mut write, &reply, close, &written).await;
+        if reply.reset {
+            if let Ok(stream) = reader.into_inner().reunite(write) {
+                let _ = stream.set_zero_linger();
+            }
             return;
         }
-        if write.flush().await.is_err() || close {
+        if !complete || close {
             return;
         }
     }
+}
+
+/// Writes `bytes`, counting them in `written`; false when the client went away.
+async fn send(
+    write: &mut tokio::net::tcp::OwnedWriteHalf,
+    bytes: &[u8],
+    written: &AtomicU64,
+) -> bool {
+    let ok = write.write_all(bytes).await.is_ok() && write.flush().await.is_ok();
+    if ok {
+        written.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+    }
+    ok
+}
+
+/// Writes `reply` (announcing `Connection: close` when `close`); false when the client went
+/// away.
+async fn write_reply(
+    write: &mut tokio::net::tcp::OwnedWriteHalf,
+    reply: &Reply,
+    close: bool,
+    written: &AtomicU64,
+) -> bool {
+    if let Some(raw) = &reply.raw {
+        return send(write, raw, written).await;
+    }
+    let len = reply.filler.unwrap_or(reply.body.len() as u64);
+    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {len}\r\n"));
+    if close {
+        head.push_str("Connection: close\r\n");
+    }
+    head.push_str("\r\n");
+    if !send(write, head.as_bytes(), written).await {
+        return false;
+    }
+    if let Some(mut left) = reply.filler {
+        let block = vec![b' '; 64 * 1024];
+        while left > 0 {
+            let n = usize::try_from(left.min(block.len() as u64)).unwrap_or(block.len());
+            if !send(write, &block[..n], written).await {
+                return false;
+            }
+            left -= n as u64;
+        }
+    } else if let Some((chunk, every)) = reply.drip {
+        for piece in reply.body.chunks(chunk) {
+            if !send(write, piece, written).await {
+                return false;
+            }
+            tokio::time::sleep(every).await;
+        }
+    } else {
+        return send(write, &reply.body, written).await;
+    }
+    true
 }
 
 /// Reads one request; `None` on EOF or a malformed request.

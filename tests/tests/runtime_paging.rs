@@ -296,11 +296,152 @@ async fn a_next_link_back_to_the_same_page_ends_with_an_error() {
         .collect_all()
         .await
         .unwrap_err();
+    assert!(matches!(&err, Error::PageCycle { pages: 1, .. }), "{err:?}");
+    assert_eq!(server.request_count(), 1);
+}
+
+fn jobs_url(server: &TestServer, query: &str) -> String {
+    format!(
+        "{}/v1.0/servicePrincipals/sp/synchronization/jobs{query}",
+        server.url()
+    )
+}
+
+#[tokio::test]
+async fn a_cycle_through_other_pages_is_detected() {
+    // A -> B -> A: the second link differs from the page just read, but not from the first one.
+    let server = TestServer::start().await;
+    server
+        .reply(page(&["a"], Some(jobs_url(&server, "?$skiptoken=B"))))
+        .reply(page(&["b"], Some(jobs_url(&server, "?$skiptoken=C"))))
+        .reply(page(&["c"], Some(jobs_url(&server, "?$skiptoken=B"))));
+    server.fallback(page(&["again"], Some(jobs_url(&server, "?$skiptoken=B"))));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::list_jobs::<_, Job>(&client.v1(), "sp")
+        .collect_all()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::PageCycle { url, pages } => {
+            assert_eq!(*pages, 3);
+            assert_eq!(url, &jobs_url(&server, ""), "shown without the query");
+        }
+        other => panic!("expected PageCycle, got {other:?}"),
+    }
+    assert_eq!(server.request_count(), 3);
+    // Back to the very first URL (no query) is a revisit too.
+    let server = TestServer::start().await;
+    server
+        .reply(page(&["a"], Some(jobs_url(&server, "?$skiptoken=B"))))
+        .reply(page(&["b"], Some(jobs_url(&server, ""))));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::list_jobs::<_, Job>(&client.v1(), "sp")
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::PageCycle { pages: 2, .. }), "{err:?}");
+    assert_eq!(server.request_count(), 2);
+}
+
+#[tokio::test]
+async fn links_differing_only_in_their_fragment_are_the_same_page() {
+    let server = TestServer::start().await;
+    // Each page links to itself with a fresh fragment: this paged forever before.
+    for i in 0..5 {
+        server.reply(page(&["a"], Some(jobs_url(&server, &format!("#f{i}")))));
+    }
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let mut pages = std::pin::pin!(fixtures::list_jobs::<_, Job>(&client.v1(), "sp").pages());
+    assert!(pages.next().await.unwrap().is_ok());
+    let err = pages.next().await.unwrap().unwrap_err();
+    assert!(matches!(err, Error::PageCycle { pages: 1, .. }), "{err:?}");
+    assert!(pages.next().await.is_none());
+    assert_eq!(server.request_count(), 1);
+}
+
+#[tokio::test]
+async fn collect_all_can_be_capped_by_pages_or_items() {
+    let server = TestServer::start().await;
+    // An endless collection of distinct pages.
+    for i in 0..10 {
+        let next = jobs_url(&server, &format!("?$skiptoken={}", i + 1));
+        server.reply(page(&["x", "y"], Some(next)));
+    }
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::list_jobs::<_, Job>(&client.v1(), "sp")
+        .max_pages(3)
+        .collect_all()
+        .await
+        .unwrap_err();
     assert!(
-        matches!(&err, Error::Decode { error, .. } if error.message().contains("same page")),
+        matches!(err, Error::PageLimit { pages: 3, items: 6 }),
         "{err:?}"
     );
+    assert_eq!(
+        server.request_count(),
+        3,
+        "the fourth page is not requested"
+    );
+
+    let err = fixtures::list_jobs::<_, Job>(&client.v1(), "sp")
+        .max_items(5)
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::PageLimit { pages: 2, items: 4 }),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 6);
+
+    // Within the caps, everything is returned.
+    let server = TestServer::start().await;
+    server
+        .reply(page(&["a"], Some(jobs_url(&server, "?$skiptoken=2"))))
+        .reply(page(&["b"], None));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let all = fixtures::list_jobs::<_, Job>(&client.v1(), "sp")
+        .max_pages(2)
+        .max_items(2)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all, [job("a"), job("b")]);
+}
+
+#[tokio::test]
+async fn a_next_link_with_credentials_is_refused_and_never_sends_basic_auth() {
+    let server = TestServer::start().await;
+    let port = server.addr().port();
+    let link = format!(
+        "http://admin:hunter2@127.0.0.1:{port}/v1.0/servicePrincipals/sp/synchronization/jobs?$skiptoken=2"
+    );
+    server.reply(page(&["a"], Some(link)));
+    server.fallback(page(&["stolen"], None));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::list_jobs::<_, Job>(&client.v1(), "sp")
+        .collect_all()
+        .await
+        .unwrap_err();
+    match &err {
+        Error::CredentialsInUrl { url, context } => {
+            assert_eq!(*context, "nextLink");
+            assert_eq!(url, &jobs_url(&server, ""));
+        }
+        other => panic!("expected CredentialsInUrl, got {other:?}"),
+    }
+    let shown = format!("{err} {err:?}");
+    assert!(
+        !shown.contains("hunter2") && !shown.contains("admin"),
+        "{shown}"
+    );
     assert_eq!(server.request_count(), 1);
+    for request in server.requests() {
+        assert_eq!(
+            request.header_all("authorization"),
+            [format!("Bearer {TOKEN}")]
+        );
+    }
 }
 
 #[tokio::test]

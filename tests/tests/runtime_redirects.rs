@@ -122,3 +122,64 @@ async fn redirect_loops_and_missing_locations_are_errors() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_same_origin_redirect_with_credentials_is_refused() {
+    let server = TestServer::start().await;
+    let port = server.addr().port();
+    for location in [
+        format!("http://admin:hunter2@127.0.0.1:{port}/v1.0/elsewhere?sig=s3cret"),
+        format!("http://admin@127.0.0.1:{port}/v1.0/elsewhere"),
+    ] {
+        server.reply(Reply::redirect(307, &location));
+        server.fallback(Reply::json(200, &json!({"id": "followed"})));
+        let client = fixtures::client(&server, &RecordingClock::new());
+        let before = server.request_count();
+        let err = fixtures::get_job::<_, Value>(&client.v1(), "sp", "j")
+            .await
+            .unwrap_err();
+        match &err {
+            Error::CredentialsInUrl { url, context } => {
+                assert_eq!(*context, "redirect");
+                assert_eq!(url, &format!("{}/v1.0/elsewhere", server.url()));
+            }
+            other => panic!("{location}: expected CredentialsInUrl, got {other:?}"),
+        }
+        let shown = format!("{err} {err:?}");
+        for secret in ["hunter2", "admin", "s3cret"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert_eq!(
+            server.request_count(),
+            before + 1,
+            "nothing sent to {location}"
+        );
+    }
+    // Every request carried exactly one Authorization header: our bearer token.
+    for request in server.requests() {
+        assert_eq!(
+            request.header_all("authorization"),
+            [format!("Bearer {TOKEN}")]
+        );
+    }
+}
+
+#[tokio::test]
+async fn redirect_errors_show_the_location_without_query_or_credentials() {
+    let server = TestServer::start().await;
+    server.fallback(Reply::redirect(302, "/v1.0/loop?sig=s3cret-signature"));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let err = fixtures::start_job(&client.v1(), "sp", "j")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Redirect {
+            location: Some(location),
+            reason: "too many redirects",
+            ..
+        } => assert_eq!(location, &format!("{}/v1.0/loop", server.url())),
+        other => panic!("expected Redirect, got {other:?}"),
+    }
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains("s3cret"), "{shown}");
+}

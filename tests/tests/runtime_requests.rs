@@ -170,8 +170,9 @@ async fn client_request_id_is_fresh_per_logical_request() {
 async fn per_request_timeout_gives_a_timeout_error() {
     // The paused clock auto-advances while the server holds the reply, so this does not wait.
     let server = TestServer::start().await;
-    server.reply(Reply::hang());
-    let client = fixtures::client(&server, &RecordingClock::new());
+    server.fallback(Reply::hang());
+    let clock = RecordingClock::new();
+    let client = fixtures::client(&server, &clock);
 
     let err = fixtures::get_job::<_, Value>(&client.v1(), "sp", "job")
         .timeout(Duration::from_secs(7))
@@ -189,6 +190,9 @@ async fn per_request_timeout_gives_a_timeout_error() {
     }
     assert!(err.is_retryable());
     assert!(err.to_string().contains("timed out after 7s"), "{err}");
+    // A GET that got no response byte is safe to repeat: the default 3 retries were made.
+    assert_eq!(server.request_count(), 4);
+    assert_eq!(clock.sleeps().len(), 3);
 }
 
 #[tokio::test(start_paused = true)]

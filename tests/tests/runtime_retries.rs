@@ -78,7 +78,7 @@ async fn persistent_503_gives_up_after_three_retries() {
     let clock = RecordingClock::new();
     let client = fixtures::client(&server, &clock);
 
-    let err = fixtures::start_job(&client.v1(), "sp", "j")
+    let err = fixtures::delete_job(&client.v1(), "sp", "j")
         .await
         .unwrap_err();
 
@@ -132,7 +132,7 @@ async fn gateway_timeouts_are_retried() {
         .reply(Reply::status(204));
     let clock = RecordingClock::new();
     let client = fixtures::client(&server, &clock);
-    fixtures::start_job(&client.v1(), "sp", "j").await.unwrap();
+    fixtures::delete_job(&client.v1(), "sp", "j").await.unwrap();
     assert_eq!(server.request_count(), 3);
     assert_eq!(clock.sleeps()[0], Duration::from_secs(1));
     assert!(
@@ -222,7 +222,7 @@ async fn retry_count_is_configurable_and_clamped_to_ten() {
         .retry(policy)
         .build()
         .unwrap();
-    let err = fixtures::start_job(&client.v1(), "sp", "j")
+    let err = fixtures::delete_job(&client.v1(), "sp", "j")
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 6);
@@ -235,7 +235,7 @@ async fn retry_count_is_configurable_and_clamped_to_ten() {
         .retry(RetryPolicy::default().max_retries(50))
         .build()
         .unwrap();
-    let err = fixtures::start_job(&client.v1(), "sp", "j")
+    let err = fixtures::delete_job(&client.v1(), "sp", "j")
         .await
         .unwrap_err();
     assert_eq!(server.request_count(), 11);

@@ -65,7 +65,7 @@ async fn logs_never_contain_tokens_or_secrets() {
         log.contains("servicePrincipals.synchronization.secrets.put"),
         "{log}"
     );
-    assert!(log.contains("retrying throttled Graph request"), "{log}");
+    assert!(log.contains("retrying Graph request"), "{log}");
     assert!(log.contains("status=429"), "{log}");
     assert!(!log.contains(TOKEN), "{log}");
     assert!(!log.contains("hunter2-secret"), "{log}");

@@ -6,7 +6,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use super::error::Error;
+use http::HeaderValue;
+
+use super::error::{AuthError, Error};
 use super::values::SecretString;
 
 /// A bearer token for Microsoft Graph. `Debug` and `Display` never show it.
@@ -199,55 +201,22 @@ where
     }
 }
 
-/// A token provider failure. Its message must not contain secrets.
-#[derive(Debug)]
-pub struct AuthError {
-    message: String,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
-}
-
-impl AuthError {
-    /// An authentication error with `message`.
-    pub fn new(message: impl Into<String>) -> Self {
-        Self {
-            message: message.into(),
-            source: None,
-        }
+/// Gets a token for `scope` from `provider` and turns it into an `Authorization: Bearer` header
+/// value marked sensitive (so `Debug` of a request never shows it). Returns the token too, so the
+/// caller can scrub it from text the service sends back.
+pub(crate) async fn bearer_header(
+    provider: &dyn TokenProvider,
+    scope: &str,
+) -> Result<(HeaderValue, AccessToken), Error> {
+    let token = provider.token(scope).await?;
+    if token.secret().is_empty() {
+        return Err(AuthError::new("the token provider returned an empty token").into());
     }
-
-    /// An authentication error with `message`, caused by `source`.
-    pub fn with_source(
-        message: impl Into<String>,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
-        Self {
-            message: message.into(),
-            source: Some(source.into()),
-        }
-    }
-
-    /// The message.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
-
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "authentication failed: {}", self.message)?;
-        if let Some(source) = &self.source {
-            write!(f, ": {source}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for AuthError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
-    }
+    let mut header = HeaderValue::try_from(format!("Bearer {}", token.secret())).map_err(|_| {
+        AuthError::new("the access token contains characters not allowed in an HTTP header")
+    })?;
+    header.set_sensitive(true);
+    Ok((header, token))
 }
 
 #[cfg(test)]

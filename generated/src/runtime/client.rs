@@ -48,6 +48,8 @@ pub(crate) struct Inner {
     pub(crate) scope: String,
     pub(crate) tokens: Arc<dyn TokenProvider>,
     pub(crate) timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) body_limit: u64,
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) clock: Arc<dyn Clock>,
@@ -84,9 +86,19 @@ impl Client {
         &self.inner.scope
     }
 
-    /// The default per-request timeout.
+    /// The default per-request timeout (each attempt).
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// The default total timeout of a call across all its attempts and waits, if set.
+    pub fn total_timeout(&self) -> Option<Duration> {
+        self.inner.total_timeout
+    }
+
+    /// The most bytes of a response body (after decompression) the client reads.
+    pub fn response_body_limit(&self) -> u64 {
+        self.inner.body_limit
     }
 
     /// The retry policy.
@@ -103,6 +115,8 @@ impl fmt::Debug for Client {
             .field("scope", &self.inner.scope)
             .field("token_provider", &"[redacted]")
             .field("timeout", &self.inner.timeout)
+            .field("total_timeout", &self.inner.total_timeout)
+            .field("response_body_limit", &self.inner.body_limit)
             .field("retry", &self.inner.retry)
             .field("user_agent", &self.inner.user_agent)
             .finish()
@@ -130,6 +144,8 @@ pub struct ClientBuilder {
     tokens: Option<Arc<dyn TokenProvider>>,
     scope: Option<String>,
     timeout: Duration,
+    total_timeout: Option<Duration>,
+    body_limit: u64,
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
     clock: Option<Arc<dyn Clock>>,
@@ -138,6 +154,9 @@ pub struct ClientBuilder {
 impl ClientBuilder {
     /// The default per-request timeout (100 s, as the official SDKs).
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(100);
+    /// The default limit on a response body after decompression (32 MiB, far above the largest
+    /// real synchronization schema, a few MB).
+    pub const DEFAULT_RESPONSE_BODY_LIMIT: u64 = 32 * 1024 * 1024;
 
     fn new() -> Self {
         Self {
@@ -146,6 +165,8 @@ impl ClientBuilder {
             tokens: None,
             scope: None,
             timeout: Self::DEFAULT_TIMEOUT,
+            total_timeout: None,
+            body_limit: Self::DEFAULT_RESPONSE_BODY_LIMIT,
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
             clock: None,
@@ -190,9 +211,30 @@ impl ClientBuilder {
     }
 
     /// Sets the default per-request timeout (default 100 s); it applies to each attempt, from
-    /// connecting until the body is read. [`Request::timeout`](crate::Request::timeout) overrides it.
+    /// asking the token provider until the body is read (redirects included).
+    /// [`Request::timeout`](crate::Request::timeout) overrides it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Sets a default total timeout for a call: every attempt and every retry wait together
+    /// (default: none, so a call takes at most `(max_retries + 1) × timeout +
+    /// max_cumulative_delay`, see [`RetryPolicy`]). Past it the call ends with
+    /// [`Error::TotalTimeout`], or with the last attempt's error when the next retry would not
+    /// fit. [`Request::total_timeout`](crate::Request::total_timeout) overrides it.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
+        self
+    }
+
+    /// Sets the most bytes of a response body the client reads, counted after decompression
+    /// (default [`DEFAULT_RESPONSE_BODY_LIMIT`](Self::DEFAULT_RESPONSE_BODY_LIMIT), 32 MiB).
+    /// Bodies are read as a stream; past the limit reading stops and the call fails with
+    /// [`Error::BodyTooLarge`], so a small gzip body that inflates to gigabytes costs at most the
+    /// limit in memory.
+    pub fn response_body_limit(mut self, bytes: u64) -> Self {
+        self.body_limit = bytes;
         self
     }
 
@@ -216,7 +258,7 @@ impl ClientBuilder {
     }
 
     /// Builds the client. Fails with [`Error::Config`] on an invalid base URL, a missing token
-    /// provider, a zero timeout or an invalid `User-Agent` suffix.
+    /// provider, a zero timeout or total timeout, or an invalid `User-Agent` suffix.
     pub fn build(self) -> Result<Client, Error> {
         if let Some(e) = self.base_url_error {
             return Err(e);
@@ -226,7 +268,7 @@ impl ClientBuilder {
         let tokens = self.tokens.ok_or_else(|| {
             Error::config("no token provider: call .token_provider(..) or .static_token(..)")
         })?;
-        if self.timeout.is_zero() {
+        if self.timeout.is_zero() || self.total_timeout.is_some_and(|t| t.is_zero()) {
             return Err(Error::config("the timeout must be greater than zero"));
         }
         let user_agent = match &self.user_agent_suffix {
@@ -257,6 +299,8 @@ impl ClientBuilder {
                 scope,
                 tokens,
                 timeout: self.timeout,
+                total_timeout: self.total_timeout,
+                body_limit: self.body_limit,
                 retry: self.retry,
                 user_agent,
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
@@ -275,6 +319,8 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("scope", &self.scope)
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("response_body_limit", &self.body_limit)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .finish()

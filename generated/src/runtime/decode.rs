@@ -4,10 +4,14 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+use super::redact::without_echoed_value;
+
 /// Why a response body could not be decoded: the JSON path where decoding failed and the message.
 ///
 /// The runtime wraps it into [`Error::Decode`](crate::Error::Decode) together with the HTTP status
-/// and a bounded snippet of the body.
+/// and the body (which formatting never shows). Messages from [`decode_json`] name the kind of an
+/// unexpected value but not the value (`invalid type: integer (not shown), expected a string`),
+/// so a secret sent with the wrong type is not echoed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DecodeError {
     path: String,
@@ -46,7 +50,8 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Decodes a JSON body into `T`, reporting the JSON path of the first failure.
+/// Decodes a JSON body into `T`, reporting the JSON path of the first failure; serde's echo of
+/// the offending value is left out of the message.
 ///
 /// ```
 /// # use msgraph_sync::decode_json;
@@ -58,8 +63,10 @@ impl std::error::Error for DecodeError {}
 #[doc(hidden)]
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| DecodeError::new(e.path().to_string(), e.inner().to_string()))?;
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let message = e.inner().to_string();
+        DecodeError::new(e.path().to_string(), without_echoed_value(&message))
+    })?;
     de.end().map_err(|e| DecodeError::new(".", e.to_string()))?;
     Ok(value)
 }
@@ -117,6 +124,23 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("at `value[1].schedule.interval`")
+        );
+    }
+
+    #[test]
+    fn wrong_types_are_reported_without_the_value() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Pair {
+            value: crate::runtime::SecretString,
+        }
+        let err = decode_json::<Pair>(br#"{"value": 987654321}"#).unwrap_err();
+        assert_eq!(err.path(), "value");
+        assert!(!err.to_string().contains("987654321"), "{err}");
+        assert!(
+            err.message()
+                .starts_with("invalid type: integer (not shown), expected a string"),
+            "{err}"
         );
     }
 

@@ -40,17 +40,6 @@ pub(crate) fn truncate_on_char_boundary(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// A bounded, lossy UTF-8 excerpt of a body, with `…` appended when it was cut.
-pub(crate) fn snippet(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let cut = truncate_on_char_boundary(&text, max);
-    if cut.len() < text.len() {
-        format!("{cut}…")
-    } else {
-        cut.to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,14 +51,5 @@ mod tests {
             encode_component("a/b?c#d%e f'é"),
             "a%2Fb%3Fc%23d%25e%20f%27%C3%A9"
         );
-    }
-
-    #[test]
-    fn snippet_is_char_boundary_safe() {
-        let body = "é".repeat(10);
-        let s = snippet(body.as_bytes(), 5);
-        assert_eq!(s, "éé…");
-        assert_eq!(snippet(b"short", 512), "short");
-        assert_eq!(snippet(&[0xff, 0xfe, b'a'], 512), "\u{fffd}\u{fffd}a");
     }
 }

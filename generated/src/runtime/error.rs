@@ -1,4 +1,5 @@
-//! The crate's one error type and the Graph (OData) error body.
+//! The crate's one error type, the Graph (OData) error body, and the mapping of an error response
+//! to an [`Error`].
 
 use std::fmt;
 use std::time::Duration;
@@ -8,14 +9,21 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::auth::AuthError;
 use super::decode::DecodeError;
+use super::redact::{ResponseBody, Secrets};
 use super::version::ApiVersion;
 
 /// Everything that can go wrong when calling the API.
 ///
 /// `Display` gives the HTTP status, the Graph error code and message, and the `request-id` to quote
-/// to Microsoft support. No variant ever contains a bearer token.
+/// to Microsoft support.
+///
+/// No variant shows a secret in `Debug`, `Display` or its [`source`](std::error::Error::source)
+/// chain: response bodies are kept as a [`ResponseBody`] that prints only its length, serde
+/// messages leave out the value they refer to, text the service sends back in an error is scrubbed
+/// of the bearer token and of every [`SecretString`](crate::SecretString) the request carried,
+/// header values other than diagnostics (`request-id`, `date`, `retry-after`, ...) print as
+/// `Sensitive`, and URLs are shown without userinfo and query.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
@@ -23,13 +31,14 @@ pub enum Error {
     Graph {
         /// The HTTP status.
         status: StatusCode,
-        /// The parsed `error` member of the body.
+        /// The parsed `error` member of the body (secrets the request carried are replaced by
+        /// `[redacted]`).
         error: Box<ODataError>,
         /// The service's `request-id` (from the `request-id` header or `innerError`).
         request_id: Option<String>,
         /// The `client-request-id` this client sent.
         client_request_id: Option<String>,
-        /// The response headers.
+        /// The response headers (values other than diagnostics are marked sensitive).
         headers: Box<HeaderMap>,
     },
     /// The service answered with an error status whose body is not a Graph error (an HTML gateway
@@ -37,17 +46,19 @@ pub enum Error {
     Http {
         /// The HTTP status.
         status: StatusCode,
-        /// A bounded excerpt of the body (at most 512 bytes).
-        body: String,
+        /// The body; formatting shows only its length (read it with
+        /// [`ResponseBody::expose_text`]).
+        body: ResponseBody,
         /// The service's `request-id` header, if any.
         request_id: Option<String>,
         /// The `client-request-id` this client sent.
         client_request_id: Option<String>,
-        /// The response headers.
+        /// The response headers (values other than diagnostics are marked sensitive).
         headers: Box<HeaderMap>,
     },
     /// The service answered 429, 503 or 504 and the retry policy gave up (retries exhausted, the
-    /// cumulative wait cap reached, or retries turned off). Reschedule after `retry_after`.
+    /// cumulative wait cap or the call's [total timeout](crate::Request::total_timeout) reached,
+    /// a request not safe to repeat, or retries turned off). Reschedule after `retry_after`.
     Throttled {
         /// The HTTP status (429, 503 or 504).
         status: StatusCode,
@@ -55,21 +66,34 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// How many requests were sent, retries included.
         attempts: u32,
-        /// The Graph error body, if the response had one.
+        /// The Graph error body, if the response had one (secrets scrubbed as for
+        /// [`Error::Graph`]).
         error: Option<Box<ODataError>>,
         /// The service's `request-id`, if any.
         request_id: Option<String>,
         /// The `client-request-id` this client sent.
         client_request_id: Option<String>,
-        /// The response headers.
+        /// The response headers (values other than diagnostics are marked sensitive).
         headers: Box<HeaderMap>,
     },
-    /// The request could not be sent or the response not read (connection, TLS, protocol).
+    /// The request could not be sent or the response not read (connection refused or reset, TLS,
+    /// a malformed response, a body cut short, invalid gzip).
     Transport(TransportError),
-    /// The request took longer than its timeout.
+    /// One attempt took longer than the per-request timeout (getting the token, connecting,
+    /// redirects and reading the body included).
     Timeout {
         /// The timeout that expired.
         timeout: Duration,
+        /// The `client-request-id` this client sent.
+        client_request_id: Option<String>,
+    },
+    /// The call as a whole (every attempt and every wait between them) reached its
+    /// [total timeout](crate::Request::total_timeout).
+    TotalTimeout {
+        /// The total timeout that was reached.
+        total_timeout: Duration,
+        /// How many attempts were started.
+        attempts: u32,
         /// The `client-request-id` this client sent.
         client_request_id: Option<String>,
     },
@@ -77,10 +101,21 @@ pub enum Error {
     Decode {
         /// The HTTP status.
         status: StatusCode,
-        /// Where and why decoding failed.
+        /// Where and why decoding failed (the offending value itself is not quoted).
         error: DecodeError,
-        /// A bounded excerpt of the body (at most 512 bytes, cut on a character boundary).
-        body_snippet: String,
+        /// The body; formatting shows only its length (read it with
+        /// [`ResponseBody::expose_text`]).
+        body: ResponseBody,
+        /// The service's `request-id`, if any.
+        request_id: Option<String>,
+    },
+    /// A response body (after decompression) was larger than the client's
+    /// [limit](crate::ClientBuilder::response_body_limit); reading stopped there.
+    BodyTooLarge {
+        /// The HTTP status of the response.
+        status: StatusCode,
+        /// The limit in bytes.
+        limit: u64,
         /// The service's `request-id`, if any.
         request_id: Option<String>,
     },
@@ -103,21 +138,45 @@ pub enum Error {
     /// A `@odata.nextLink` or a redirect pointed away from the configured Graph host; nothing was
     /// sent there.
     ForeignHost {
-        /// The refused URL (scheme, host, port and path; the query is left out).
+        /// The refused URL (scheme, host, port and path; userinfo and query are left out).
         url: String,
         /// The configured origin, the only one that receives the token.
         expected: String,
-        /// `"nextLink"` or `"redirect"`.
+        /// `"request"`, `"nextLink"` or `"redirect"`.
+        context: &'static str,
+    },
+    /// A `@odata.nextLink` or a redirect carried credentials in the URL (`user:pass@`); it was
+    /// refused so that only this client's bearer token is ever sent.
+    CredentialsInUrl {
+        /// The refused URL, shown without the credentials and query.
+        url: String,
+        /// `"request"`, `"nextLink"` or `"redirect"`.
         context: &'static str,
     },
     /// A redirect that could not be followed (no `Location`, or too many hops).
     Redirect {
         /// The redirect status.
         status: StatusCode,
-        /// The `Location` header, if any.
+        /// The `Location` target, shown without userinfo and query.
         location: Option<String>,
         /// Why it was not followed.
         reason: &'static str,
+    },
+    /// A `@odata.nextLink` led back to a page already read (links are compared without their
+    /// `#fragment`); paging stopped.
+    PageCycle {
+        /// The repeated link, shown without userinfo and query.
+        url: String,
+        /// How many pages had been read.
+        pages: usize,
+    },
+    /// The collection has more pages or items than the caps set with
+    /// [`max_pages`](crate::Request::max_pages) / [`max_items`](crate::Request::max_items).
+    PageLimit {
+        /// Pages read before stopping.
+        pages: usize,
+        /// Items read before stopping.
+        items: usize,
     },
     /// The token provider failed.
     Auth(AuthError),
@@ -138,6 +197,34 @@ impl Error {
         Error::Auth(AuthError::new(message))
     }
 
+    /// The error for a non-success, non-throttling response: [`Error::Graph`] when the body is a
+    /// Graph error (its text scrubbed of `secrets`), [`Error::Http`] otherwise.
+    pub(crate) fn from_response(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: bytes::Bytes,
+        request_id: Option<String>,
+        client_request_id: String,
+        secrets: &Secrets,
+    ) -> Self {
+        match ODataError::from_body(&body, secrets) {
+            Some(error) => Error::Graph {
+                status,
+                request_id: request_id.or_else(|| error.request_id().map(str::to_owned)),
+                error: Box::new(error),
+                client_request_id: Some(client_request_id),
+                headers: Box::new(headers),
+            },
+            None => Error::Http {
+                status,
+                body: ResponseBody::new(body),
+                request_id,
+                client_request_id: Some(client_request_id),
+                headers: Box::new(headers),
+            },
+        }
+    }
+
     /// The HTTP status, for errors that come from a response.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -145,6 +232,7 @@ impl Error {
             | Error::Http { status, .. }
             | Error::Throttled { status, .. }
             | Error::Decode { status, .. }
+            | Error::BodyTooLarge { status, .. }
             | Error::Redirect { status, .. } => Some(*status),
             Error::Transport(t) => t.source.status(),
             _ => None,
@@ -156,6 +244,15 @@ impl Error {
         match self {
             Error::Graph { error, .. } => Some(error),
             Error::Throttled { error, .. } => error.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The response body kept by [`Error::Http`] and [`Error::Decode`]. It may carry secrets:
+    /// keep what you read from it out of logs.
+    pub fn response_body(&self) -> Option<&ResponseBody> {
+        match self {
+            Error::Http { body, .. } | Error::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -173,6 +270,7 @@ impl Error {
             Error::Graph { request_id, .. }
             | Error::Http { request_id, .. }
             | Error::Throttled { request_id, .. }
+            | Error::BodyTooLarge { request_id, .. }
             | Error::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
@@ -188,6 +286,9 @@ impl Error {
                 client_request_id, ..
             }
             | Error::Throttled {
+                client_request_id, ..
+            }
+            | Error::TotalTimeout {
                 client_request_id, ..
             }
             | Error::Timeout {
@@ -206,11 +307,15 @@ impl Error {
     }
 
     /// Whether trying the same request again later may succeed (throttling, timeouts, transport
-    /// failures).
+    /// failures). For a request that is not safe to repeat (a create, an action) check first
+    /// whether the service applied it.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
-            Error::Throttled { .. } | Error::Timeout { .. } | Error::Transport(_)
+            Error::Throttled { .. }
+                | Error::Timeout { .. }
+                | Error::TotalTimeout { .. }
+                | Error::Transport(_)
         )
     }
 
@@ -243,11 +348,16 @@ impl fmt::Display for Error {
                 status,
                 body,
                 request_id,
+                headers,
                 ..
             } => {
                 write!(f, "HTTP error {status}")?;
-                if !body.trim().is_empty() {
-                    write!(f, ": {}", body.trim())?;
+                if !body.is_empty() {
+                    let kind = headers
+                        .get(http::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("body");
+                    write!(f, " ({kind}, {} bytes, not shown)", body.len())?;
                 }
                 write_request_id(f, request_id.as_deref())
             }
@@ -279,6 +389,20 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::TotalTimeout {
+                total_timeout,
+                attempts,
+                client_request_id,
+            } => {
+                write!(
+                    f,
+                    "the call did not finish within its total timeout of {total_timeout:?} ({attempts} attempt(s))"
+                )?;
+                if let Some(id) = client_request_id {
+                    write!(f, " (client-request-id: {id})")?;
+                }
+                Ok(())
+            }
             Error::Decode {
                 status,
                 error,
@@ -286,6 +410,17 @@ impl fmt::Display for Error {
                 ..
             } => {
                 write!(f, "could not decode the {status} response {error}")?;
+                write_request_id(f, request_id.as_deref())
+            }
+            Error::BodyTooLarge {
+                status,
+                limit,
+                request_id,
+            } => {
+                write!(
+                    f,
+                    "the {status} response body is larger than the limit of {limit} bytes; reading stopped"
+                )?;
                 write_request_id(f, request_id.as_deref())
             }
             Error::InvalidId {
@@ -307,6 +442,10 @@ impl fmt::Display for Error {
                 f,
                 "refused to follow a {context} to {url}: only {expected} may receive the access token"
             ),
+            Error::CredentialsInUrl { url, context } => write!(
+                f,
+                "refused a {context} to {url}: the URL carries user credentials, and only the client's bearer token may be sent"
+            ),
             Error::Redirect {
                 status,
                 location,
@@ -318,6 +457,14 @@ impl fmt::Display for Error {
                 }
                 write!(f, ": {reason}")
             }
+            Error::PageCycle { url, pages } => write!(
+                f,
+                "the @odata.nextLink after page {pages} leads back to a page already read ({url}); paging stopped"
+            ),
+            Error::PageLimit { pages, items } => write!(
+                f,
+                "the collection has more than the page/item cap allows; stopped after {pages} page(s) and {items} item(s)"
+            ),
             Error::Auth(e) => write!(f, "{e}"),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
             Error::Serialize(e) => write!(f, "could not serialize the request body: {e}"),
@@ -343,15 +490,86 @@ impl From<AuthError> for Error {
     }
 }
 
-/// A failure to send a request or read a response, wrapping the HTTP client's error.
+/// A token provider failure. Its message must not contain secrets.
+#[derive(Debug)]
+pub struct AuthError {
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl AuthError {
+    /// An authentication error with `message`.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// An authentication error with `message`, caused by `source`.
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// The message.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "authentication failed: {}", self.message)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// A failure to send a request or read a response, wrapping the HTTP client's error (without the
+/// URL, which can carry a `$skiptoken`; [`url`](TransportError::url) shows it without query).
 pub struct TransportError {
     pub(crate) source: reqwest::Error,
+    pub(crate) url: String,
 }
 
 impl TransportError {
-    /// Whether connecting to the host failed.
+    pub(crate) fn new(source: reqwest::Error, url: &url::Url) -> Self {
+        Self {
+            source: source.without_url(),
+            url: super::redact::display_url(url),
+        }
+    }
+
+    /// Whether connecting to the host failed (nothing was sent).
     pub fn is_connect(&self) -> bool {
         self.source.is_connect()
+    }
+
+    /// Whether the failure happened while reading the response body (cut short, reset, invalid
+    /// compression).
+    pub fn is_body(&self) -> bool {
+        self.source.is_body() || self.source.is_decode()
+    }
+
+    /// The URL of the request, without userinfo and query.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 }
 
@@ -365,7 +583,7 @@ impl fmt::Debug for TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.source)?;
+        write!(f, "{} ({})", self.source, self.url)?;
         // reqwest's own message is generic ("error sending request"); add the root cause.
         let mut cause: Option<&dyn std::error::Error> = std::error::Error::source(&self.source);
         let mut last = None;
@@ -510,11 +728,18 @@ impl ODataError {
         out
     }
 
-    /// Parses the body of an error response (`{"error": {...}}`); `None` when it is not one.
-    pub(crate) fn from_body(body: &[u8]) -> Option<Self> {
+    /// Parses the body of an error response (`{"error": {...}}`), replacing every one of
+    /// `secrets` in its text by `[redacted]`; `None` when it is not one.
+    pub(crate) fn from_body(body: &[u8], secrets: &Secrets) -> Option<Self> {
         match serde_json::from_slice::<Value>(body).ok()? {
             Value::Object(mut envelope) => match envelope.remove("error")? {
-                Value::Object(error) => Some(ODataError::from_map(error)),
+                mut error @ Value::Object(_) => {
+                    secrets.scrub_value(&mut error);
+                    let Value::Object(error) = error else {
+                        return None;
+                    };
+                    Some(ODataError::from_map(error))
+                }
                 _ => None,
             },
             _ => None,
@@ -655,7 +880,7 @@ mod tests {
             "target":"id","details":[{"code":"d1","message":"m1","target":"t1","extra":1}],
             "innerError":{"date":"2024-05-01T10:00:00","request-id":"rid","client-request-id":"cid",
             "@odata.type":"#microsoft.graph.innerError","innerError":{"x":1}},"weird":true}}"##;
-        let e = ODataError::from_body(body).unwrap();
+        let e = ODataError::from_body(body, &Secrets::default()).unwrap();
         assert_eq!(e.code, "Request_ResourceNotFound");
         assert_eq!(e.target.as_deref(), Some("id"));
         assert_eq!(e.details[0].code, "d1");
@@ -692,18 +917,20 @@ mod tests {
 
     #[test]
     fn accepts_capital_date_and_odd_shapes() {
+        let none = Secrets::default();
         let e = ODataError::from_body(
             br#"{"error":{"code":null,"details":null,"innerError":{"Date":"d"}}}"#,
+            &none,
         )
         .unwrap();
         assert_eq!(e.code, "");
         assert!(e.details.is_empty());
         assert_eq!(e.inner_error.unwrap().date.as_deref(), Some("d"));
-        let e = ODataError::from_body(br#"{"error":{"code":5,"message":"m"}}"#).unwrap();
+        let e = ODataError::from_body(br#"{"error":{"code":5,"message":"m"}}"#, &none).unwrap();
         assert_eq!(e.code, "");
         assert_eq!(e.additional_properties["code"], 5);
-        assert!(ODataError::from_body(b"<html>").is_none());
-        assert!(ODataError::from_body(br#"{"error":"x"}"#).is_none());
-        assert!(ODataError::from_body(br#"[1]"#).is_none());
+        assert!(ODataError::from_body(b"<html>", &none).is_none());
+        assert!(ODataError::from_body(br#"{"error":"x"}"#, &none).is_none());
+        assert!(ODataError::from_body(br#"[1]"#, &none).is_none());
     }
 }

@@ -14,6 +14,7 @@ mod error;
 mod operation;
 mod page;
 mod path;
+mod redact;
 mod request;
 mod retry;
 mod transport;
@@ -23,7 +24,7 @@ mod version;
 #[cfg(feature = "azure-identity")]
 mod azure;
 
-pub use auth::{AccessToken, AuthError, FnTokenProvider, StaticToken, TokenProvider};
+pub use auth::{AccessToken, FnTokenProvider, StaticToken, TokenProvider};
 #[cfg(feature = "azure-identity")]
 pub use azure::AzureCredential;
 pub use client::{Client, ClientBuilder, install_crypto_provider};
@@ -33,7 +34,7 @@ pub use cloud::Cloud;
 pub use decode::DecodeError;
 #[doc(hidden)]
 pub use decode::{decode_empty, decode_json, decode_json_or_empty};
-pub use error::{Error, ErrorDetail, InnerError, ODataError, TransportError};
+pub use error::{AuthError, Error, ErrorDetail, InnerError, ODataError, TransportError};
 /// HTTP types used in errors, re-exported from the `http` crate.
 pub use http::{HeaderMap, StatusCode};
 #[doc(hidden)]
@@ -43,6 +44,7 @@ pub use operation::{Method, Operation};
 pub use page::Page;
 #[doc(hidden)]
 pub use path::PathBuilder;
+pub use redact::ResponseBody;
 pub use request::{CollectionQuery, EntityQuery, NoQuery, Request};
 pub use retry::RetryPolicy;
 pub use values::{DateTimeOffset, Duration, Nullable, SecretString, ValueError};

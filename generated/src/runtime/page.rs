@@ -1,6 +1,6 @@
 //! Paged collections: one page, or a lazy stream of items following `@odata.nextLink`.
 
-use std::time::Duration;
+use std::collections::HashSet;
 
 use futures_core::Stream;
 use futures_util::StreamExt;
@@ -13,8 +13,9 @@ use super::client::Client;
 use super::decode::DecodeError;
 use super::error::Error;
 use super::operation::Method;
-use super::request::{Decode, Request};
-use super::transport::{self, Exchange, Response};
+use super::redact::{ResponseBody, display_url};
+use super::request::{Decode, PageCaps, Request};
+use super::transport::{self, Exchange, Limits, Response};
 
 /// One page of a collection: `{"value": [...], "@odata.nextLink": "...", "@odata.count": n}`.
 ///
@@ -66,69 +67,91 @@ impl<T> Default for Page<T> {
 /// Where the page stream is.
 enum State<T, Q> {
     First(Request<Page<T>, Q>),
-    Next(NextPage<T>),
+    Next(Follow<T>, Url),
     Failed(Error),
     Done,
 }
 
-struct NextPage<T> {
+/// What following `@odata.nextLink` needs: how to send and decode the next page, and what has
+/// been read so far.
+struct Follow<T> {
     client: Client,
-    url: Url,
     decode: Decode<Page<T>>,
-    timeout: Duration,
+    limits: Limits,
+    caps: PageCaps,
     operation: &'static str,
+    /// Every URL requested or answered so far, without its fragment.
+    visited: HashSet<String>,
+    pages: usize,
+    items: usize,
 }
 
-/// Decodes a page and works out where the stream goes next.
-fn advance<T, Q>(
-    client: Client,
-    response: Response,
-    decode: Decode<Page<T>>,
-    timeout: Duration,
-    operation: &'static str,
-) -> (Result<Page<T>, Error>, State<T, Q>) {
-    let page = match response.decode(decode) {
-        Ok(page) => page,
-        Err(e) => return (Err(e), State::Done),
-    };
-    let next = match page
-        .next_link
-        .as_deref()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-    {
-        None => State::Done,
-        Some(link) => {
-            let bad_link = |message: String| Error::Decode {
-                status: response.status,
-                error: DecodeError::new("@odata.nextLink", message),
-                body_snippet: String::new(),
-                request_id: response.request_id.clone(),
+/// `url` without its `#fragment`: links that differ only there name the same page.
+fn page_key(url: &Url) -> String {
+    let mut key = url.clone();
+    key.set_fragment(None);
+    key.into()
+}
+
+impl<T> Follow<T> {
+    /// Takes in a page response and works out where the stream goes next.
+    fn advance<Q>(mut self, response: Response) -> (Result<Page<T>, Error>, State<T, Q>) {
+        let page = match response.decode(self.decode) {
+            Ok(page) => page,
+            Err(e) => return (Err(e), State::Done),
+        };
+        let items = self.items.saturating_add(page.value.len());
+        if self.caps.max_items.is_some_and(|max| items > max) {
+            let error = Error::PageLimit {
+                pages: self.pages,
+                items: self.items,
             };
-            match response.url.join(link) {
-                // A link back to the page just read would loop forever.
-                Ok(url) if url == response.url => State::Failed(bad_link(
-                    "the next link points back at the same page".to_owned(),
-                )),
-                Ok(url) => State::Next(NextPage {
-                    client,
-                    url,
-                    decode,
-                    timeout,
-                    operation,
-                }),
-                Err(e) => State::Failed(bad_link(format!("not a valid URL: {e}"))),
-            }
+            return (Err(error), State::Done);
         }
-    };
-    (Ok(page), next)
+        self.pages += 1;
+        self.items = items;
+        self.visited.insert(page_key(&response.requested));
+        self.visited.insert(page_key(&response.url));
+        let link = page.next_link.as_deref().map(str::trim);
+        let next = match link.filter(|l| !l.is_empty()) {
+            None => State::Done,
+            Some(link) => match response.url.join(link) {
+                Err(e) => State::Failed(Error::Decode {
+                    status: response.status,
+                    error: DecodeError::new("@odata.nextLink", format!("not a valid URL: {e}")),
+                    body: ResponseBody::default(),
+                    request_id: response.request_id.clone(),
+                }),
+                Ok(url) if self.visited.contains(&page_key(&url)) => {
+                    State::Failed(Error::PageCycle {
+                        url: display_url(&url),
+                        pages: self.pages,
+                    })
+                }
+                Ok(_) if self.caps.max_pages.is_some_and(|max| self.pages >= max) => {
+                    State::Failed(Error::PageLimit {
+                        pages: self.pages,
+                        items: self.items,
+                    })
+                }
+                Ok(url) => State::Next(self, url),
+            },
+        };
+        (Ok(page), next)
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static, Q> Request<Page<T>, Q> {
     /// A lazy stream of pages: the first request is sent when the stream is first polled, and each
-    /// `@odata.nextLink` is fetched (same token, same headers) only when the stream is polled past
-    /// the previous page. A nextLink to another scheme, host or port than the configured base is
-    /// an [`Error::ForeignHost`] and nothing is sent there. The stream ends after an error.
+    /// `@odata.nextLink` is fetched (same token, same headers, same timeouts) only when the stream
+    /// is polled past the previous page.
+    ///
+    /// The stream ends after an error. A nextLink is refused, with nothing sent, when it points to
+    /// another scheme, host or port than the configured base ([`Error::ForeignHost`]; so an
+    /// `http` link under an `https` base is refused), carries `user:pass@`
+    /// ([`Error::CredentialsInUrl`]), or leads back to a page already read, compared without
+    /// `#fragment` ([`Error::PageCycle`]). [`max_pages`](Request::max_pages) and
+    /// [`max_items`](Request::max_items) bound how much is read.
     pub fn pages(self) -> impl Stream<Item = Result<Page<T>, Error>> + Send {
         futures_util::stream::unfold(State::First(self), |state| async move {
             match state {
@@ -137,30 +160,35 @@ impl<T: DeserializeOwned + Send + 'static, Q> Request<Page<T>, Q> {
                 State::First(request) => {
                     let operation = request.operation_id();
                     match request.send_raw().await {
-                        Ok((client, response, decode, timeout)) => {
-                            Some(advance(client, response, decode, timeout, operation))
+                        Ok((client, response, decode, limits, caps)) => {
+                            let follow = Follow {
+                                client,
+                                decode,
+                                limits,
+                                caps,
+                                operation,
+                                visited: HashSet::new(),
+                                pages: 0,
+                                items: 0,
+                            };
+                            Some(follow.advance(response))
                         }
                         Err(e) => Some((Err(e), State::Done)),
                     }
                 }
-                State::Next(next) => {
+                State::Next(follow, url) => {
                     let exchange = Exchange {
-                        operation: next.operation,
+                        operation: follow.operation,
                         success: &[200],
                         method: Method::Get,
-                        url: next.url,
+                        url,
                         body: None,
-                        timeout: next.timeout,
+                        limits: follow.limits,
+                        idempotent: true,
                         context: "nextLink",
                     };
-                    match transport::execute(&next.client, exchange).await {
-                        Ok(response) => Some(advance(
-                            next.client,
-                            response,
-                            next.decode,
-                            next.timeout,
-                            next.operation,
-                        )),
+                    match transport::execute(&follow.client, exchange).await {
+                        Ok(response) => Some(follow.advance(response)),
                         Err(e) => Some((Err(e), State::Done)),
                     }
                 }
@@ -189,7 +217,9 @@ impl<T: DeserializeOwned + Send + 'static, Q> Request<Page<T>, Q> {
         })
     }
 
-    /// Fetches every page and returns all items, or the first error.
+    /// Fetches every page and returns all items, or the first error. Bound what a large or
+    /// hostile collection can cost with [`max_pages`](Request::max_pages) /
+    /// [`max_items`](Request::max_items).
     pub async fn collect_all(self) -> Result<Vec<T>, Error> {
         let mut all = Vec::new();
         let mut pages = std::pin::pin!(self.pages());

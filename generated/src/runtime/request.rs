@@ -14,15 +14,24 @@ use super::decode::DecodeError;
 use super::encode::encode_component;
 use super::error::Error;
 use super::operation::Operation;
+use super::page::Page;
 use super::path::PathBuilder;
-use super::transport::{self, Body, Exchange, Response};
+use super::redact;
+use super::transport::{self, Body, Exchange, Limits, Response};
 use super::version::ApiVersion;
 
 /// A decode function of generated code.
 pub(crate) type Decode<T> = fn(&[u8]) -> Result<T, DecodeError>;
 
 /// A request checked and ready for the transport.
-type Prepared<T> = (Client, Exchange, Decode<T>);
+type Prepared<T> = (Client, Exchange, Decode<T>, PageCaps);
+
+/// The caps on paging set with [`Request::max_pages`] and [`Request::max_items`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct PageCaps {
+    pub(crate) max_pages: Option<usize>,
+    pub(crate) max_items: Option<usize>,
+}
 
 /// Query-option marker: the request takes no OData query options.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -50,6 +59,9 @@ pub struct Request<T, Q = NoQuery> {
     body: Option<Body>,
     deferred: Option<Error>,
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    idempotent: Option<bool>,
+    caps: PageCaps,
     decode: fn(&[u8]) -> Result<T, DecodeError>,
     _query: PhantomData<fn() -> Q>,
 }
@@ -73,6 +85,9 @@ impl<T, Q> Request<T, Q> {
             body: None,
             deferred: None,
             timeout: None,
+            total_timeout: None,
+            idempotent: None,
+            caps: PageCaps::default(),
             decode,
             _query: PhantomData,
         }
@@ -82,14 +97,17 @@ impl<T, Q> Request<T, Q> {
     /// awaited). The content type is the operation's (default `application/json`).
     #[doc(hidden)]
     pub fn body_json<B: serde::Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_vec(body) {
-            Ok(bytes) => {
+        // The secret values serialized into the body are kept (never shown) to scrub them from
+        // any error text the service sends back.
+        match redact::collecting_secrets(|| serde_json::to_vec(body)) {
+            (Ok(bytes), secrets) => {
                 self.body = Some(Body {
                     bytes: Bytes::from(bytes),
                     content_type: self.operation.content_type.unwrap_or("application/json"),
+                    secrets,
                 });
             }
-            Err(e) => {
+            (Err(e), _) => {
                 if self.deferred.is_none() {
                     self.deferred = Some(Error::Serialize(e));
                 }
@@ -98,9 +116,29 @@ impl<T, Q> Request<T, Q> {
         self
     }
 
-    /// Overrides the client's timeout for this request (each attempt).
+    /// Overrides the client's per-request timeout for this request. It bounds each attempt:
+    /// getting the token, connecting, redirects and reading the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's [total timeout](crate::ClientBuilder::total_timeout) for this call:
+    /// all attempts and retry waits together. A retry whose wait would not fit is not made (the
+    /// last error is returned); an attempt cut short by it ends in [`Error::TotalTimeout`].
+    /// For [`pages`](Request::pages) it applies to each page.
+    pub fn total_timeout(mut self, total: Duration) -> Self {
+        self.total_timeout = Some(total);
+        self
+    }
+
+    /// Overrides whether this request is safe to send again after a 503/504 or a failure before
+    /// any response byte (default: the operation's, from the spec: GET, PUT and DELETE are; POST
+    /// and PATCH are not unless the spec says so). 429 is retried either way. Pass `true` only
+    /// when repeating the request cannot do harm twice (a create that the service deduplicates,
+    /// an action you know to be idempotent).
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
         self
     }
 
@@ -161,30 +199,40 @@ impl<T, Q> Request<T, Q> {
         }
         let url = Url::parse(&url)
             .map_err(|e| Error::config(format!("could not build the request URL: {e}")))?;
-        let timeout = self.timeout.unwrap_or(self.client.inner.timeout);
+        let inner = &self.client.inner;
+        let limits = Limits {
+            timeout: self.timeout.unwrap_or(inner.timeout),
+            total_timeout: self.total_timeout.or(inner.total_timeout),
+        };
+        if limits.timeout.is_zero() || limits.total_timeout.is_some_and(|t| t.is_zero()) {
+            return Err(Error::config("the timeout must be greater than zero"));
+        }
         let exchange = Exchange {
             operation: self.operation.id,
             success: self.operation.success,
             method: self.operation.method,
             url,
             body: self.body,
-            timeout,
+            limits,
+            idempotent: self.idempotent.unwrap_or(self.operation.idempotent),
             context: "request",
         };
-        Ok((self.client, exchange, self.decode))
+        Ok((self.client, exchange, self.decode, self.caps))
     }
 
-    /// Sends the request and returns the response with its decode function (for paging).
-    pub(crate) async fn send_raw(self) -> Result<(Client, Response, Decode<T>, Duration), Error> {
-        let (client, exchange, decode) = self.prepare()?;
-        let timeout = exchange.timeout;
+    /// Sends the request and returns the response with what paging needs to follow it.
+    pub(crate) async fn send_raw(
+        self,
+    ) -> Result<(Client, Response, Decode<T>, Limits, PageCaps), Error> {
+        let (client, exchange, decode, caps) = self.prepare()?;
+        let limits = exchange.limits;
         let response = transport::execute(&client, exchange).await?;
-        Ok((client, response, decode, timeout))
+        Ok((client, response, decode, limits, caps))
     }
 
     /// Sends the request and decodes the response (the same as awaiting it).
     pub async fn send(self) -> Result<T, Error> {
-        let (client, exchange, decode) = self.prepare()?;
+        let (client, exchange, decode, _) = self.prepare()?;
         let response = transport::execute(&client, exchange).await?;
         response.decode(decode)
     }
@@ -225,6 +273,25 @@ impl<T> Request<T, CollectionQuery> {
     }
 }
 
+impl<T, Q> Request<Page<T>, Q> {
+    /// Caps how many pages [`pages`](Request::pages), [`items`](Request::items) and
+    /// [`collect_all`](Request::collect_all) read: when the collection has more, they end with
+    /// [`Error::PageLimit`] instead of paging on (default: no cap; a link back to a page already
+    /// read always ends paging with [`Error::PageCycle`]).
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.caps.max_pages = Some(pages);
+        self
+    }
+
+    /// Caps how many items [`pages`](Request::pages), [`items`](Request::items) and
+    /// [`collect_all`](Request::collect_all) read: a page that takes the total past `items` ends
+    /// them with [`Error::PageLimit`] (that page's items are not returned). Default: no cap.
+    pub fn max_items(mut self, items: usize) -> Self {
+        self.caps.max_items = Some(items);
+        self
+    }
+}
+
 impl<T> Request<T, EntityQuery> {
     /// `$select`: the properties to return.
     pub fn select<I, S>(self, fields: I) -> Self
@@ -244,7 +311,7 @@ impl<T: Send + 'static, Q> IntoFuture for Request<T, Q> {
         // Prepare first so the future does not capture `Q`.
         let prepared = self.prepare();
         Box::pin(async move {
-            let (client, exchange, decode) = prepared?;
+            let (client, exchange, decode, _) = prepared?;
             let response = transport::execute(&client, exchange).await?;
             response.decode(decode)
         })
@@ -262,6 +329,8 @@ impl<T, Q> fmt::Debug for Request<T, Q> {
             .field("query", &self.query)
             .field("body_bytes", &self.body.as_ref().map(|b| b.bytes.len()))
             .field("timeout", &self.timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("idempotent", &self.idempotent)
             .finish()
     }
 }
@@ -314,7 +383,7 @@ mod tests {
             .select(["id", "status"])
             .skip_token("x&y")
             .count(true);
-        let (_, ex, _) = req.prepare().unwrap();
+        let (_, ex, _, _) = req.prepare().unwrap();
         assert_eq!(
             ex.url.as_str(),
             "http://127.0.0.1:9/v1.0/jobs?$top=10&$filter=startswith%28id%2C%27a%20b%27%29&$select=id,status&$skiptoken=x%26y&$count=true"

@@ -1,18 +1,37 @@
-//! The retry policy for throttled and transiently failing requests (429, 503, 504), after the
-//! official Graph SDKs' retry handler.
+//! The retry policy and the retry loop around attempts, after the official Graph SDKs' retry
+//! handler: 429 is retried for every request; 503, 504 and failures before any response byte only
+//! for requests that are safe to repeat.
 
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 
-/// How throttled (429) and transiently failing (503, 504) requests are retried.
+use super::error::Error;
+use super::transport::{self, Budget, Call, Outcome, Response};
+
+/// How throttled (429) and transiently failing (503, 504, transport) requests are retried.
+///
+/// What is retried:
+/// - 429 Too Many Requests, for every request: the service did not process it.
+/// - 503, 504, and transport failures before any response byte (connection refused or reset,
+///   the per-request timeout while waiting for the response), only for requests that are safe to
+///   repeat: the operation's `idempotent` flag from the spec (GET, PUT, DELETE, and POSTs the spec
+///   marks `x-graph-idempotent`), or [`Request::idempotent`](crate::Request::idempotent). A create
+///   or an action (`start`, `restart`, ...) the service may already have applied is never sent
+///   twice by default.
 ///
 /// A `Retry-After` header (seconds or an HTTP date) is honoured exactly; without one the wait is an
 /// exponential back-off with jitter (`base_delay × 2^(n-1)`, plus up to 25 %). Each retry carries a
 /// `Retry-Attempt: n` header and the same `client-request-id`. Retrying stops after
 /// [`max_retries`](RetryPolicy::max_retries) retries, or when the next wait would take the
 /// cumulative wait past [`max_cumulative_delay`](RetryPolicy::max_cumulative_delay); the last
-/// response then becomes [`Error::Throttled`](crate::Error::Throttled).
+/// response then becomes [`Error::Throttled`](crate::Error::Throttled) (or the last transport
+/// error or timeout). A `Retry-After` longer than the remaining cap ends retrying at once.
+///
+/// Worst-case wall time of one call, with `T` the per-request timeout (each attempt: token,
+/// connection, up to 5 redirects and the body), `R` = `max_retries` and `C` =
+/// `max_cumulative_delay`: `(R + 1) × T + C`, for the defaults `4 × 100 s + 180 s = 580 s`; a
+/// [total timeout](crate::Request::total_timeout) `D` bounds it to `D`.
 ///
 /// ```
 /// # use msgraph_sync::RetryPolicy;
@@ -133,6 +152,95 @@ impl RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Why an attempt failed in a way that a later attempt may not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Transient {
+    /// 429: the service did not process the request.
+    Throttled,
+    /// 503 or 504: the service may have processed it.
+    Unavailable,
+    /// A transport failure or timeout before any response byte: it may have been processed.
+    NoResponse,
+}
+
+impl Transient {
+    /// Whether a request may be sent again after this failure.
+    pub(crate) fn may_repeat(self, idempotent: bool) -> bool {
+        self == Transient::Throttled || idempotent
+    }
+}
+
+/// Runs the attempts of `call` until one gives a final outcome or the policy, the cumulative wait
+/// cap or the total timeout says stop; then the last attempt's error is returned.
+///
+/// Time is counted as the time spent in attempts plus the waits asked of the clock, so an
+/// injected clock that does not sleep still sees the waits.
+pub(crate) async fn run(call: &Call<'_>) -> Result<Response, Error> {
+    let inner = &*call.client.inner;
+    let limits = call.exchange.limits;
+    let mut retries: u32 = 0;
+    let mut waited = Duration::ZERO;
+    let mut busy = Duration::ZERO;
+    loop {
+        let budget = match limits.total_timeout {
+            None => Budget {
+                time: limits.timeout,
+                cut_by_total: false,
+            },
+            Some(total) => {
+                let left = total.saturating_sub(busy + waited);
+                if left.is_zero() {
+                    return Err(Error::TotalTimeout {
+                        total_timeout: total,
+                        attempts: retries,
+                        client_request_id: Some(call.client_request_id.clone()),
+                    });
+                }
+                Budget {
+                    time: left.min(limits.timeout),
+                    cut_by_total: left < limits.timeout,
+                }
+            }
+        };
+        let started = Instant::now();
+        let outcome = transport::attempt(call, retries, budget).await;
+        busy += started.elapsed();
+        let (error, kind, retry_after) = match outcome {
+            Outcome::Final(result) => return result,
+            Outcome::Transient {
+                error,
+                kind,
+                retry_after,
+            } => (error, kind, retry_after),
+        };
+        if !kind.may_repeat(call.exchange.idempotent) {
+            tracing::debug!(
+                operation = call.exchange.operation,
+                "not retried: the request is not safe to repeat"
+            );
+            return Err(error);
+        }
+        let next = retries + 1;
+        let delay = inner.retry.delay(next, retry_after);
+        let within_total = limits
+            .total_timeout
+            .is_none_or(|total| busy + waited + delay < total);
+        if !inner.retry.allows(next, waited, delay) || !within_total {
+            return Err(error);
+        }
+        tracing::info!(
+            operation = call.exchange.operation,
+            status = error.status().map_or(0, |s| s.as_u16()),
+            retry = next,
+            delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+            "retrying Graph request"
+        );
+        inner.clock.sleep(delay).await;
+        retries = next;
+        waited += delay;
     }
 }
 

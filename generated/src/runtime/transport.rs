@@ -1,30 +1,44 @@
-//! Sending one logical request: headers, auth, redirects, retries, error mapping.
+//! Sending one logical request. [`execute`] checks the target and hands the call to the retry
+//! loop ([`retry::run`](super::retry::run)); each attempt ([`attempt`]) gets a token, sends the
+//! request, follows same-origin redirects and reads the body under the size cap, all under one
+//! time budget, and ends in an [`Outcome`] the retry loop decides on.
+//!
+//! Where the bearer token goes: only to URLs with the configured Graph origin and no userinfo
+//! ([`check_target`]), checked for the first URL, every `@odata.nextLink` and every redirect.
 
 use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use url::Url;
 
-use super::auth::AuthError;
+use super::auth::{self, AccessToken};
 use super::client::{Client, Inner, SDK_VERSION};
 use super::decode::DecodeError;
-use super::encode::snippet;
 use super::error::{Error, ODataError, TransportError};
 use super::operation::Method;
-use super::retry::{self, RetryPolicy};
+use super::redact::{self, ResponseBody, Secrets};
+use super::retry::{self, RetryPolicy, Transient};
 
-/// The most redirects followed for one request.
+/// The most redirects followed in one attempt.
 const MAX_REDIRECTS: u32 = 5;
-/// The most body bytes quoted in errors.
-pub(crate) const SNIPPET_BYTES: usize = 512;
 
-/// A request body, already serialized.
+/// A request body, already serialized, with the secret values serialized into it.
 #[derive(Clone, Debug)]
 pub(crate) struct Body {
     pub(crate) bytes: Bytes,
     pub(crate) content_type: &'static str,
+    pub(crate) secrets: Secrets,
+}
+
+/// The time limits of one call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    /// Each attempt: token, connection, redirects and body.
+    pub(crate) timeout: Duration,
+    /// The whole call: every attempt and every wait between attempts.
+    pub(crate) total_timeout: Option<Duration>,
 }
 
 /// One logical request, as the transport sends it (possibly several times).
@@ -35,8 +49,10 @@ pub(crate) struct Exchange {
     pub(crate) method: Method,
     pub(crate) url: Url,
     pub(crate) body: Option<Body>,
-    pub(crate) timeout: Duration,
-    /// What the URL came from, for [`Error::ForeignHost`]: `"request"` or `"nextLink"`.
+    pub(crate) limits: Limits,
+    /// Safe to send again after a 503/504 or a failure before any response byte.
+    pub(crate) idempotent: bool,
+    /// What the URL came from, for errors: `"request"` or `"nextLink"`.
     pub(crate) context: &'static str,
 }
 
@@ -46,7 +62,10 @@ pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) body: Bytes,
     pub(crate) request_id: Option<String>,
+    /// The URL that answered (after redirects).
     pub(crate) url: Url,
+    /// The URL first requested (before redirects).
+    pub(crate) requested: Url,
 }
 
 impl Response {
@@ -58,33 +77,357 @@ impl Response {
         decode(&self.body).map_err(|error| Error::Decode {
             status: self.status,
             error,
-            body_snippet: snippet(&self.body, SNIPPET_BYTES),
+            body: ResponseBody::new(self.body.clone()),
             request_id: self.request_id.clone(),
         })
     }
 }
 
-/// Whether `url` has the scheme, host and port of the configured base URL.
-pub(crate) fn same_origin(inner: &Inner, url: &Url) -> bool {
-    url.origin() == inner.base_url.origin()
+/// One call in progress: the exchange and the id shared by all its attempts.
+pub(crate) struct Call<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) exchange: &'a Exchange,
+    pub(crate) client_request_id: String,
 }
 
-/// `url` without credentials, query or fragment, for error messages.
-fn display_url(url: &Url) -> String {
-    let mut shown = url.clone();
-    shown.set_query(None);
-    shown.set_fragment(None);
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.to_string()
-}
-
-fn foreign_host(inner: &Inner, url: &Url, context: &'static str) -> Error {
-    Error::ForeignHost {
-        url: display_url(url),
-        expected: inner.base_url.origin().ascii_serialization(),
-        context,
+impl Call<'_> {
+    /// The secrets to scrub from what the service sends back: the body's and the token.
+    fn secrets(&self, token: &AccessToken) -> Secrets {
+        let body = self.exchange.body.as_ref();
+        body.map(|b| b.secrets.clone())
+            .unwrap_or_default()
+            .and(token.secret())
     }
+}
+
+/// How an attempt ended.
+pub(crate) enum Outcome {
+    /// A success response, or an error a new attempt would not fix.
+    Final(Result<Response, Error>),
+    /// A failure a later attempt may not hit; `error` is the result if no retry follows.
+    Transient {
+        error: Error,
+        kind: Transient,
+        retry_after: Option<Duration>,
+    },
+}
+
+/// How long an attempt may take, and whether that is the rest of the call's total timeout.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Budget {
+    pub(crate) time: Duration,
+    pub(crate) cut_by_total: bool,
+}
+
+/// Sends `ex` under the client's retry policy (see [`retry::run`]).
+pub(crate) async fn execute(client: &Client, ex: Exchange) -> Result<Response, Error> {
+    check_target(&client.inner, &ex.url, ex.context)?;
+    let call = Call {
+        client,
+        exchange: &ex,
+        client_request_id: new_request_id(),
+    };
+    retry::run(&call).await
+}
+
+/// Refuses a URL the token must not go to: another scheme, host or port than the configured base
+/// ([`Error::ForeignHost`]), or credentials in the URL, which the HTTP client would send as
+/// `Authorization: Basic` ([`Error::CredentialsInUrl`]).
+pub(crate) fn check_target(inner: &Inner, url: &Url, context: &'static str) -> Result<(), Error> {
+    if url.origin() != inner.base_url.origin() {
+        return Err(Error::ForeignHost {
+            url: redact::display_url(url),
+            expected: inner.base_url.origin().ascii_serialization(),
+            context,
+        });
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::CredentialsInUrl {
+            url: redact::display_url(url),
+            context,
+        });
+    }
+    Ok(())
+}
+
+/// One attempt under `budget`: the token, the request, redirects and the body. A timeout before
+/// any response byte is transient; once the service has answered it is final.
+pub(crate) async fn attempt(call: &Call<'_>, retries: u32, budget: Budget) -> Outcome {
+    let mut answered = false;
+    let outcome = tokio::time::timeout(budget.time, send(call, retries, &mut answered)).await;
+    let client_request_id = Some(call.client_request_id.clone());
+    match outcome {
+        Ok(outcome) => outcome,
+        Err(_) if budget.cut_by_total => Outcome::Final(Err(Error::TotalTimeout {
+            total_timeout: call.exchange.limits.total_timeout.unwrap_or(budget.time),
+            attempts: retries + 1,
+            client_request_id,
+        })),
+        Err(_) => {
+            let error = Error::Timeout {
+                timeout: budget.time,
+                client_request_id,
+            };
+            if answered {
+                Outcome::Final(Err(error))
+            } else {
+                Outcome::Transient {
+                    error,
+                    kind: Transient::NoResponse,
+                    retry_after: None,
+                }
+            }
+        }
+    }
+}
+
+/// The body of [`attempt`]; sets `answered` once response headers arrive.
+async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
+    let inner = &*call.client.inner;
+    let ex = call.exchange;
+    let (authorization, token) = match auth::bearer_header(&*inner.tokens, &inner.scope).await {
+        Ok(pair) => pair,
+        Err(e) => return Outcome::Final(Err(e)),
+    };
+    let mut method = ex.method;
+    let mut url = ex.url.clone();
+    let mut body = ex.body.as_ref();
+    let mut hops = 0;
+    loop {
+        // Invariant: `url` passed `check_target` (in `execute` or `redirect_target`).
+        *answered = false;
+        let request = build_request(call, method, &url, body, &authorization, retries);
+        tracing::debug!(
+            operation = ex.operation,
+            method = method.as_str(),
+            path = url.path(),
+            attempt = retries + 1,
+            client_request_id = call.client_request_id.as_str(),
+            "sending Graph request"
+        );
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(e) => {
+                return Outcome::Transient {
+                    error: Error::Transport(TransportError::new(e, &url)),
+                    kind: Transient::NoResponse,
+                    retry_after: None,
+                };
+            }
+        };
+        *answered = true;
+        let status = response.status();
+        let request_id = header_string(response.headers(), "request-id");
+        tracing::debug!(
+            operation = ex.operation,
+            status = status.as_u16(),
+            request_id = request_id.as_deref().unwrap_or(""),
+            "received Graph response"
+        );
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
+            hops += 1;
+            match redirect_target(inner, status, response.headers(), &url, hops) {
+                Ok(next) => {
+                    if status == StatusCode::SEE_OTHER {
+                        method = Method::Get;
+                        body = None;
+                    }
+                    url = next;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(
+                        operation = ex.operation,
+                        status = status.as_u16(),
+                        "refused a redirect"
+                    );
+                    return Outcome::Final(Err(e));
+                }
+            }
+        }
+        let headers = redact::redact_headers(response.headers().clone());
+        let bytes = match read_body(response, inner.body_limit, &url, request_id.as_deref()).await {
+            Ok(bytes) => bytes,
+            Err(e) => return Outcome::Final(Err(e)),
+        };
+        return classify(
+            call, retries, &token, status, headers, bytes, request_id, url,
+        );
+    }
+}
+
+fn build_request(
+    call: &Call<'_>,
+    method: Method,
+    url: &Url,
+    body: Option<&Body>,
+    authorization: &HeaderValue,
+    retries: u32,
+) -> reqwest::RequestBuilder {
+    let inner = &*call.client.inner;
+    let mut rb = inner
+        .http
+        .request(method.to_http(), url.clone())
+        .header(AUTHORIZATION, authorization.clone())
+        .header(ACCEPT, "application/json")
+        .header(USER_AGENT, inner.user_agent.clone())
+        .header("SdkVersion", SDK_VERSION)
+        .header("client-request-id", call.client_request_id.as_str());
+    if retries > 0 {
+        rb = rb.header("Retry-Attempt", retries.to_string());
+    }
+    match body {
+        Some(body) => rb
+            .header(CONTENT_TYPE, body.content_type)
+            .body(body.bytes.clone()),
+        None if method.expects_body() => rb.header(CONTENT_LENGTH, "0"),
+        None => rb,
+    }
+}
+
+/// Where a redirect leads, if it may be followed: a `Location` on the Graph origin without
+/// credentials, within [`MAX_REDIRECTS`] hops.
+fn redirect_target(
+    inner: &Inner,
+    status: StatusCode,
+    headers: &HeaderMap,
+    url: &Url,
+    hops: u32,
+) -> Result<Url, Error> {
+    let Some(location) = header_string(headers, LOCATION.as_str()) else {
+        return Err(Error::Redirect {
+            status,
+            location: None,
+            reason: "the response has no Location header",
+        });
+    };
+    let refuse = |reason| Error::Redirect {
+        status,
+        location: Some(redact::display_location(url, &location)),
+        reason,
+    };
+    if hops > MAX_REDIRECTS {
+        return Err(refuse("too many redirects"));
+    }
+    let next = url
+        .join(&location)
+        .map_err(|_| refuse("the Location header is not a valid URL"))?;
+    check_target(inner, &next, "redirect")?;
+    Ok(next)
+}
+
+/// Reads the (decompressed) body chunk by chunk; past `limit` bytes it stops reading, drops the
+/// connection and fails with [`Error::BodyTooLarge`].
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: u64,
+    url: &Url,
+    request_id: Option<&str>,
+) -> Result<Bytes, Error> {
+    let status = response.status();
+    let too_large = || Error::BodyTooLarge {
+        status,
+        limit,
+        request_id: request_id.map(str::to_owned),
+    };
+    // Known only for an uncompressed body; then the buffer is allocated once.
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    let mut buffer = BytesMut::new();
+    let mut only: Option<Bytes> = None;
+    let mut read: u64 = 0;
+    loop {
+        let chunk = match response.chunk().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(e) => return Err(Error::Transport(TransportError::new(e, url))),
+        };
+        read = read.saturating_add(chunk.len() as u64);
+        if read > limit {
+            return Err(too_large());
+        }
+        // One chunk is returned as is; more are gathered into one buffer.
+        match only.take() {
+            None if buffer.is_empty() => only = Some(chunk),
+            first => {
+                if let Some(first) = first {
+                    let expected = declared.unwrap_or(0).max(read);
+                    buffer.reserve(usize::try_from(expected).unwrap_or(0));
+                    buffer.extend_from_slice(&first);
+                }
+                buffer.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(only.unwrap_or_else(|| buffer.freeze()))
+}
+
+/// Turns a response into an outcome: success, a final error, or a transient 429/503/504.
+#[allow(clippy::too_many_arguments)]
+fn classify(
+    call: &Call<'_>,
+    retries: u32,
+    token: &AccessToken,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    request_id: Option<String>,
+    url: Url,
+) -> Outcome {
+    let client_request_id = call.client_request_id.clone();
+    if RetryPolicy::is_retryable_status(status) {
+        let retry_after = retry::retry_after(&headers, call.client.inner.clock.now());
+        let error = ODataError::from_body(&body, &call.secrets(token)).map(Box::new);
+        let request_id = request_id.or_else(|| {
+            let from_body = error.as_ref().and_then(|e| e.request_id());
+            from_body.map(str::to_owned)
+        });
+        let kind = if status == StatusCode::TOO_MANY_REQUESTS {
+            Transient::Throttled
+        } else {
+            Transient::Unavailable
+        };
+        return Outcome::Transient {
+            error: Error::Throttled {
+                status,
+                retry_after,
+                attempts: retries + 1,
+                error,
+                request_id,
+                client_request_id: Some(client_request_id),
+                headers: Box::new(headers),
+            },
+            kind,
+            retry_after,
+        };
+    }
+    if status.is_success() {
+        if !call.exchange.success.contains(&status.as_u16()) {
+            tracing::debug!(
+                operation = call.exchange.operation,
+                status = status.as_u16(),
+                "undocumented success status"
+            );
+        }
+        return Outcome::Final(Ok(Response {
+            status,
+            body,
+            request_id,
+            url,
+            requested: call.exchange.url.clone(),
+        }));
+    }
+    let secrets = call.secrets(token);
+    Outcome::Final(Err(Error::from_response(
+        status,
+        headers,
+        body,
+        request_id,
+        client_request_id,
+        &secrets,
+    )))
 }
 
 /// A fresh random (v4) UUID for `client-request-id`.
@@ -112,199 +455,6 @@ fn header_string(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn transport_error(e: reqwest::Error, timeout: Duration, client_request_id: &str) -> Error {
-    if e.is_timeout() {
-        Error::Timeout {
-            timeout,
-            client_request_id: Some(client_request_id.to_owned()),
-        }
-    } else {
-        Error::Transport(TransportError { source: e })
-    }
-}
-
-/// Sends `ex`, following same-origin redirects and retrying 429/503/504 per the client's policy.
-/// The bearer token is only ever attached to URLs on the configured Graph origin.
-pub(crate) async fn execute(client: &Client, mut ex: Exchange) -> Result<Response, Error> {
-    let inner = &*client.inner;
-    if !same_origin(inner, &ex.url) {
-        return Err(foreign_host(inner, &ex.url, ex.context));
-    }
-    let client_request_id = new_request_id();
-    let mut retries: u32 = 0;
-    let mut waited = Duration::ZERO;
-    let mut redirects: u32 = 0;
-    loop {
-        // Invariant: `ex.url` is on the Graph origin here (checked above and for every redirect).
-        let token = inner.tokens.token(&inner.scope).await?;
-        if token.secret().is_empty() {
-            return Err(AuthError::new("the token provider returned an empty token").into());
-        }
-        let mut authorization = HeaderValue::try_from(format!("Bearer {}", token.secret()))
-            .map_err(|_| {
-                AuthError::new("the access token contains characters not allowed in an HTTP header")
-            })?;
-        authorization.set_sensitive(true);
-        drop(token);
-
-        let mut rb = inner
-            .http
-            .request(ex.method.to_http(), ex.url.clone())
-            .timeout(ex.timeout)
-            .header(AUTHORIZATION, authorization)
-            .header(ACCEPT, "application/json")
-            .header(USER_AGENT, inner.user_agent.clone())
-            .header("SdkVersion", SDK_VERSION)
-            .header("client-request-id", client_request_id.as_str());
-        if retries > 0 {
-            rb = rb.header("Retry-Attempt", retries.to_string());
-        }
-        rb = match &ex.body {
-            Some(body) => rb
-                .header(CONTENT_TYPE, body.content_type)
-                .body(body.bytes.clone()),
-            None if ex.method.expects_body() => rb.header(CONTENT_LENGTH, "0"),
-            None => rb,
-        };
-        tracing::debug!(
-            operation = ex.operation,
-            method = ex.method.as_str(),
-            path = ex.url.path(),
-            attempt = retries + 1,
-            client_request_id = client_request_id.as_str(),
-            "sending Graph request"
-        );
-        let response = rb
-            .send()
-            .await
-            .map_err(|e| transport_error(e, ex.timeout, &client_request_id))?;
-        let status = response.status();
-        let request_id = header_string(response.headers(), "request-id");
-        tracing::debug!(
-            operation = ex.operation,
-            status = status.as_u16(),
-            request_id = request_id.as_deref().unwrap_or(""),
-            "received Graph response"
-        );
-
-        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-            let location = header_string(response.headers(), LOCATION.as_str());
-            let Some(location) = location else {
-                return Err(Error::Redirect {
-                    status,
-                    location: None,
-                    reason: "the response has no Location header",
-                });
-            };
-            redirects += 1;
-            if redirects > MAX_REDIRECTS {
-                return Err(Error::Redirect {
-                    status,
-                    location: Some(location),
-                    reason: "too many redirects",
-                });
-            }
-            let Ok(next) = ex.url.join(&location) else {
-                return Err(Error::Redirect {
-                    status,
-                    location: Some(location),
-                    reason: "the Location header is not a valid URL",
-                });
-            };
-            if !same_origin(inner, &next) {
-                tracing::warn!(
-                    operation = ex.operation,
-                    "refused a redirect away from the Graph host"
-                );
-                return Err(foreign_host(inner, &next, "redirect"));
-            }
-            if status == StatusCode::SEE_OTHER {
-                ex.method = Method::Get;
-                ex.body = None;
-            }
-            ex.url = next;
-            continue;
-        }
-
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(e, ex.timeout, &client_request_id))?;
-
-        if RetryPolicy::is_retryable_status(status) {
-            let retry_after = retry::retry_after(&headers, inner.clock.now());
-            let next = retries + 1;
-            let delay = inner.retry.delay(next, retry_after);
-            if inner.retry.allows(next, waited, delay) {
-                tracing::info!(
-                    operation = ex.operation,
-                    status = status.as_u16(),
-                    retry = next,
-                    delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                    "retrying throttled Graph request"
-                );
-                inner.clock.sleep(delay).await;
-                retries = next;
-                waited += delay;
-                continue;
-            }
-            let error = ODataError::from_body(&body).map(Box::new);
-            let request_id = request_id.or_else(|| {
-                error
-                    .as_ref()
-                    .and_then(|e| e.request_id())
-                    .map(str::to_owned)
-            });
-            return Err(Error::Throttled {
-                status,
-                retry_after,
-                attempts: retries + 1,
-                error,
-                request_id,
-                client_request_id: Some(client_request_id),
-                headers: Box::new(headers),
-            });
-        }
-
-        if status.is_success() {
-            if !ex.success.contains(&status.as_u16()) {
-                tracing::debug!(
-                    operation = ex.operation,
-                    status = status.as_u16(),
-                    "undocumented success status"
-                );
-            }
-            return Ok(Response {
-                status,
-                body,
-                request_id,
-                url: ex.url,
-            });
-        }
-
-        return Err(match ODataError::from_body(&body) {
-            Some(error) => {
-                let request_id = request_id.or_else(|| error.request_id().map(str::to_owned));
-                Error::Graph {
-                    status,
-                    error: Box::new(error),
-                    request_id,
-                    client_request_id: Some(client_request_id),
-                    headers: Box::new(headers),
-                }
-            }
-            None => Error::Http {
-                status,
-                body: snippet(&body, SNIPPET_BYTES),
-                request_id,
-                client_request_id: Some(client_request_id),
-                headers: Box::new(headers),
-            },
-        });
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,11 +467,5 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
-    }
-
-    #[test]
-    fn display_url_hides_query_and_credentials() {
-        let u = Url::parse("https://user:pw@evil.example/x?sig=secret#f").unwrap();
-        assert_eq!(display_url(&u), "https://evil.example/x");
     }
 }

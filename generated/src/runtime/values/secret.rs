@@ -60,6 +60,8 @@ impl From<&str> for SecretString {
 
 impl Serialize for SecretString {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Lets a request scrub this value from error text the service sends back.
+        crate::runtime::redact::note_secret(&self.0);
         serializer.serialize_str(&self.0)
     }
 }
