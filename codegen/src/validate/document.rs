@@ -25,6 +25,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             "security",
             "tags",
             "externalDocs",
+            "x-graph-omitted",
         ],
     );
     info(cx, root);

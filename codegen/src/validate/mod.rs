@@ -13,9 +13,11 @@
 //! | `paths` | path shapes, path/template parameters, operations, query options, bodies, responses, extensions |
 //! | `schemas` | component schemas, property kinds, enums and flag enums |
 //! | `examples` | request and response examples against their schemas |
+//! | `omitted` | `x-graph-omitted`: operations of the official metadata left out on purpose, with a reason |
 
 mod document;
 mod examples;
+mod omitted;
 mod paths;
 mod refs;
 mod schemas;
@@ -35,6 +37,7 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), SpecErrors> {
     document::check(&mut cx);
     schemas::check(&mut cx);
     paths::check(&mut cx);
+    omitted::check(&mut cx);
     let mut errors = SpecErrors(cx.errors);
     errors.sort();
     if errors.is_empty() {
@@ -188,6 +191,7 @@ fn extension_home(key: &str) -> Option<&'static str> {
         | "x-graph-permissions"
         | "x-ms-pageable"
         | "x-ms-docs-operation-type" => "operations",
+        "x-graph-omitted" => "the document root",
         "x-graph-csdl" => "component object schemas",
         "x-graph-secret" => "string property schemas",
         "x-graph-enum-values"
