@@ -48,6 +48,9 @@
 //! - `azure-identity`: `AzureCredential`, a [`TokenProvider`] over any
 //!   `azure_core` `TokenCredential` (such as those of `azure_identity`).
 
+// The derives' expansions name this crate `::msgraph_sync` (see `GraphModel`), also inside it.
+extern crate self as msgraph_sync;
+
 pub mod runtime;
 
 /// Emitted by `cargo xtask codegen` from `spec/msgraph-sync.yaml`; never edited by hand.

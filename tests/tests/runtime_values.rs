@@ -147,10 +147,18 @@ fn negative_and_odd_durations_keep_their_text() {
         let schedule: Schedule = serde_json::from_value(json!({"interval": text})).unwrap();
         assert_eq!(serde_json::to_value(&schedule).unwrap()["interval"], text);
     }
-    let err = serde_json::from_value::<Schedule>(json!({"interval": "P1Y"})).unwrap_err();
+    // A malformed interval no longer fails the object: it is kept, reported, and written back.
+    let schedule: Schedule = serde_json::from_value(json!({"interval": "P1Y"})).unwrap();
+    let interval = schedule.interval.as_ref().unwrap();
+    assert!(!interval.is_valid());
+    let err = interval.parse_error().unwrap();
     assert!(
         err.to_string().contains("invalid duration \"P1Y\""),
         "{err}"
+    );
+    assert_eq!(
+        serde_json::to_value(&schedule).unwrap(),
+        json!({"interval": "P1Y"})
     );
 }
 

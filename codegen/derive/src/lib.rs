@@ -1,12 +1,13 @@
-//! Derive macros for Microsoft Graph enums: open string enums ([`GraphEnum`]) and flag sets
-//! ([`GraphFlags`]); and for the generated client's typed ids ([`GraphId`]) and request builders
-//! ([`RequestBuilder`]).
+//! Derive macros for Microsoft Graph models that write back exactly what they read ([`GraphModel`]);
+//! for Graph enums: open string enums ([`GraphEnum`]) and flag sets ([`GraphFlags`]); and for the
+//! generated client's typed ids ([`GraphId`]) and request builders ([`RequestBuilder`]).
 //!
-//! The code generator emits these derives for every enum of the Graph synchronization API; users can write
-//! them by hand too. The expansion refers only to `::core`, `::std` and `::serde`, so the crate that uses
-//! the derives needs nothing but a dependency on `serde`.
+//! The code generator emits these derives for every model and enum of the Graph synchronization API;
+//! users can write them by hand too. The enum derives' expansion refers only to `::core`, `::std` and
+//! `::serde`, so the crate that uses them needs nothing but a dependency on `serde`; `GraphModel`'s refers
+//! to `::msgraph_sync` (or the path given by `#[graph(crate = "...")]`).
 //!
-//! Both derives read `#[graph(...)]` attributes:
+//! The enum derives read `#[graph(...)]` attributes:
 //!
 //! | where | key | derive | meaning |
 //! |---|---|---|---|
@@ -15,6 +16,10 @@
 //! | variant | `rename = "..."` | both | the member's wire name, when it is not the variant's name |
 //! | variant | `alias = "..."` | both | another spelling accepted when parsing (repeatable) |
 //! | variant | `unknown` | `GraphEnum` | the variant keeping the text of members the enum does not know |
+//! | variant | `empty` | `GraphEnum` | the unit variant standing for the empty string `""` |
+//!
+//! [`GraphModel`] reads its own keys on a struct and its fields (`crate`, `rename`, `nullable`,
+//! `unknown`); see its documentation.
 //!
 //! Misuse is a compile error pointing at the offending token and saying how to fix it.
 //!
@@ -58,6 +63,7 @@ mod enums;
 mod flags;
 mod id;
 mod internals;
+mod models;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -75,6 +81,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// - `pub fn as_str(&self) -> &str`: the canonical wire name, or the text an unknown member was read
 ///   from, unchanged.
 /// - `pub fn is_known(&self) -> bool`: `false` only for the unknown variant.
+/// - With a `#[graph(empty)]` variant, `pub fn is_empty(&self) -> bool`: `true` only for it.
 /// - `Display` writes `as_str()` (honouring width and alignment).
 /// - `FromStr` matches the wire names and aliases ignoring ASCII case, so `"string"` gives the member
 ///   `String`; output is always the canonical spelling.
@@ -96,6 +103,38 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// Build values from wire text with `parse` (or serde), not by writing `Unknown("String".into())`: only
 /// parsing maps a known name to its variant.
+///
+/// # The empty string
+///
+/// The service sends `""` for some unset enum values (a quarantine's `"reason": ""`). One unit variant may
+/// be marked `#[graph(empty)]` (the generator names it `Empty`): exactly `""` parses to it, it writes back
+/// `""`, and `as_str()` is `""`. It is not listed in `KNOWN` (it is not a member of the enum), but
+/// `is_known()` is `true` for it: the value is understood, not a member this version lacks, so a `match`
+/// does not mistake it for an unknown member. Without such a variant, `""` is an unknown member (open
+/// enums) or an error (closed enums). Only the exact empty string maps to it; `" "` is an unknown member.
+///
+/// ```
+/// use msgraph_sync_derive::GraphEnum;
+///
+/// /// Why a job is in quarantine.
+/// #[derive(Debug, Clone, PartialEq, Eq, GraphEnum)]
+/// pub enum QuarantineReason {
+///     /// Too many deletes.
+///     TooManyDeletes,
+///     /// The service sent an empty string.
+///     #[graph(empty)]
+///     Empty,
+///     /// A member this version does not know.
+///     #[graph(unknown)]
+///     Unrecognized(String),
+/// }
+///
+/// let reason: QuarantineReason = serde_json::from_str(r#""""#).unwrap();
+/// assert_eq!(reason, QuarantineReason::Empty);
+/// assert!(reason.is_empty() && reason.is_known());
+/// assert_eq!(serde_json::to_string(&reason).unwrap(), r#""""#);
+/// assert_eq!(QuarantineReason::KNOWN, ["TooManyDeletes"]);
+/// ```
 ///
 /// # Example
 ///
@@ -214,21 +253,24 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 ///
 /// Printing (`Display`, `to_string()`) is canonical and documented: the single-bit members present in
 /// declaration order, then the unknown names sorted ignoring case (each once, in the first spelling seen),
-/// separated by `", "`. A set equal to a combined member prints as its parts, as the service sends it
-/// (`FULL` prints `"ConnectorDataStore, Escrows, Watermark, QuarantineState"`), and the empty set prints as
+/// separated by `", "`. A set equal to a combined member prints as its parts (`FULL` prints
+/// `"ConnectorDataStore, Escrows, Watermark, QuarantineState"`), and the empty set prints as
 /// the empty member's name (`"None"`), or `""` if the enum has none. Hence `print(parse(s))` is canonical
 /// and `parse(print(x)) == x`.
 ///
-/// The wire form (serde `Serialize`, `to_wire()`) differs only in order: a set remembers the order in
-/// which its members were first given and writes them so, each once, known ones in their canonical
-/// spelling, a combined member given by name as its parts in declaration order. A value read from the
-/// service is thus written back as received (up to spelling and spacing), and `WATERMARK | ESCROWS` is
-/// sent as `"Watermark, Escrows"`. Sets built without an order of their own (the constants, `empty()`,
+/// The wire form (serde `Serialize`, `to_wire()`) differs in order and in combined members: a set
+/// remembers the order in which its members were first given and writes them so, each once, known ones in
+/// their canonical spelling, and a combined member read by name (`"Full"`) by that name as long as all its
+/// parts stay in the set (it adds its parts instead when one of them was given before it). A value read
+/// from the service is thus written back as received (up to spelling and spacing), and `WATERMARK |
+/// ESCROWS` is sent as `"Watermark, Escrows"`. The constants, `FULL` included, are written as their
+/// parts: parse `"Full"` to send the name. Sets built without an order of their own (the constants, `empty()`,
 /// `all()`, `from_bits`, `from_bits_truncate`, `!`) use declaration order; `a | b` lists `a`'s members then
 /// `b`'s new ones (so `insert`, `set(.., true)`, `|=`, `Extend` and `FromIterator` append); `a & b` and
 /// `a - b` keep `a`'s order; `a ^ b` keeps `a`'s order, then appends `b`'s new members. `==` and `Hash`
-/// ignore the order, and the set stores it beside the bits (known members by index, unknown names by
-/// text). Hence `serde(parse(wire(x))) == wire(x)`.
+/// ignore the order and the spelling (a set read from `"Full"` equals `FULL`: the same bits), and the set
+/// stores the order beside the bits (known and combined members by index, unknown names by text). Hence
+/// `serde(parse(wire(x))) == wire(x)`.
 ///
 /// # Example
 ///
@@ -289,11 +331,106 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 /// assert_eq!(serde_json::to_string(&later).unwrap(), r#""Future, Watermark""#);
 /// assert_eq!(later.to_string(), "Watermark, Future");
 /// assert_eq!(later - Scope::WATERMARK, "future".parse().unwrap());
+///
+/// // A combined member read by name is written back by name; the constant is written as its parts.
+/// let full: Scope = serde_json::from_str(r#""Full""#).unwrap();
+/// assert_eq!(serde_json::to_string(&full).unwrap(), r#""Full""#);
+/// assert_eq!(full, Scope::FULL);
+/// assert_eq!(Scope::FULL.to_wire(), "ConnectorDataStore, Escrows, Watermark, QuarantineState");
+/// assert_eq!((full - Scope::WATERMARK).to_wire(), "ConnectorDataStore, Escrows, QuarantineState");
 /// ```
 #[proc_macro_derive(GraphFlags, attributes(graph))]
 pub fn derive_graph_flags(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     flags::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives serde `Serialize` and `Deserialize` for a model (a Graph object schema) so that a read → write
+/// round trip sends back exactly what was read.
+///
+/// The struct has named fields: one per known property, and exactly one field keeping every other
+/// member, of type `UnknownProperties` (`msgraph_sync::UnknownProperties`).
+///
+/// | where | attribute | meaning |
+/// |---|---|---|
+/// | struct | `#[graph(crate = "path")]` | the path of the `msgraph_sync` crate; default `::msgraph_sync` |
+/// | field | `#[graph(rename = "wireName")]` | required on every property: its name on the wire |
+/// | field | `#[graph(rename = "...", nullable)]` | a property the spec marks nullable: `Nullable<T>` |
+/// | field | `#[graph(unknown)]` | the one `UnknownProperties` field |
+///
+/// A property that is not `nullable` is an `Option<T>` (`None` when absent); a `nullable` one is a
+/// `Nullable<T>` (absent, `null` or a value). Another type is a compile error saying so.
+///
+/// # Reading (`Deserialize`)
+///
+/// - Known keys go into their fields; missing keys leave the field absent.
+/// - Any other key is kept in the unknown field, in the order read, with its value's exact JSON text
+///   (`serde_json::value::RawValue`): numbers of any size or precision (`123456789012345678901234567890`,
+///   `1e400`, `9007199254740993.0`) and nested objects come back unchanged.
+/// - An explicit `null` for a property that is not nullable (`{"id": null}` where `id` is an
+///   `Option<String>`) leaves the field `None` and is kept in the unknown field under the property's name,
+///   so it is written back.
+/// - A key that appears twice in one object is an error (`duplicate field` / `duplicate property`):
+///   such an object cannot be written back as it was.
+/// - Unknown members are captured as JSON text, so models are read with serde_json (`from_str`,
+///   `from_slice`, `from_reader`, `from_value`), not with other formats.
+///
+/// # Writing (`Serialize`)
+///
+/// 1. Members whose name starts with `@` (OData control information such as `@odata.type`, and
+///    instance annotations): the unknown ones in the order read, then known ones in declaration order.
+///    OData puts control information before the properties, and strict readers need it there.
+/// 2. The known properties in declaration order. An absent property is skipped, unless the unknown
+///    field holds a member of that name (the `null` kept above), which is written in its place; once the
+///    field has a value, the field wins. `Nullable::Null` is written as `null`.
+/// 3. The other unknown members, in the order read.
+///
+/// No key is written twice. The raw values are written verbatim by serde_json's serializers
+/// (`to_string`, `to_vec`, `to_writer`); `serde_json::to_value` has to parse them into a `Value`, which
+/// fails for numbers beyond `f64` such as `1e400`.
+///
+/// # Paths in the expansion
+///
+/// The expansion names serde, serde_json and its helpers as `<crate>::__private::...`, where `<crate>`
+/// is `::msgraph_sync` unless `#[graph(crate = "...")]` says otherwise (for a renamed dependency), so a
+/// crate using the derive needs no direct dependency on serde or serde_json. Inside `msgraph_sync`
+/// itself the same path works: the crate declares `extern crate self as msgraph_sync`.
+///
+/// # Example
+///
+/// ```
+/// use msgraph_sync::{GraphModel, Nullable, UnknownProperties};
+///
+/// /// One attribute of an object type.
+/// #[derive(Debug, Clone, PartialEq, Default, GraphModel)]
+/// pub struct AttributeDefinition {
+///     /// Whether the attribute identifies the object.
+///     #[graph(rename = "anchor")]
+///     pub anchor: Option<bool>,
+///     /// The attribute's name.
+///     #[graph(rename = "name", nullable)]
+///     pub name: Nullable<String>,
+///     /// Properties this version does not know.
+///     #[graph(unknown)]
+///     pub additional_properties: UnknownProperties,
+/// }
+///
+/// let text = r#"{"name":"mail","@odata.type":"#x","anchor":null,"big":123456789012345678901234567890}"#;
+/// let attribute: AttributeDefinition = serde_json::from_str(text).unwrap();
+/// assert_eq!(attribute.name, Nullable::Value("mail".to_owned()));
+/// assert_eq!(attribute.anchor, None);
+/// assert_eq!(attribute.additional_properties.get("big").unwrap().get(), "123456789012345678901234567890");
+/// assert_eq!(
+///     serde_json::to_string(&attribute).unwrap(),
+///     r#"{"@odata.type":"#x","anchor":null,"name":"mail","big":123456789012345678901234567890}"#,
+/// );
+/// ```
+#[proc_macro_derive(GraphModel, attributes(graph))]
+pub fn derive_graph_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    models::expand(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -523,19 +523,27 @@ fn wire_form_spelling_duplicates_composites_and_empty() {
         "Watermark, Escrows, future"
     );
     assert_eq!(scope("future, FUTURE").unknown_names(), ["future"]);
-    // A combined member expands in place, in declaration order.
-    assert_eq!(
-        scope("Full, ForceDeletes").to_wire(),
-        "ConnectorDataStore, Escrows, Watermark, QuarantineState, ForceDeletes"
-    );
+    // A combined member read by name is written back by name (issue 12: `"Full"` stays `"Full"`) ...
+    assert_eq!(scope("Full").to_wire(), "Full");
+    assert_eq!(json(&scope("full")), "\"Full\"");
+    assert_eq!(scope("Full, ForceDeletes").to_wire(), "Full, ForceDeletes");
+    assert_eq!(scope("ForceDeletes, Full").to_wire(), "ForceDeletes, Full");
+    // ... its parts given again after it are repeats ...
+    assert_eq!(scope("Full, Watermark, Escrows").to_wire(), "Full");
+    // ... but given after one of its parts, it adds the missing parts in declaration order.
     assert_eq!(
         scope("ForceDeletes, Watermark, Full").to_wire(),
         "ForceDeletes, Watermark, ConnectorDataStore, Escrows, QuarantineState"
     );
+    // The constant, built in code, is written as its parts; both are the same set.
     assert_eq!(
         Scope::FULL.to_wire(),
         "ConnectorDataStore, Escrows, Watermark, QuarantineState"
     );
+    assert_eq!(scope("Full"), Scope::FULL);
+    assert_eq!(scope("Full").to_string(), Scope::FULL.to_string());
+    assert_eq!(hash(&scope("Full")), hash(&Scope::FULL));
+    assert_eq!(format!("{:?}", scope("Full")), format!("{:?}", Scope::FULL));
     // The empty member adds nothing; the empty set is written as its name, or "".
     assert_eq!(scope("None, Watermark").to_wire(), "Watermark");
     assert_eq!(scope("").to_wire(), "None");
@@ -546,6 +554,58 @@ fn wire_form_spelling_duplicates_composites_and_empty() {
         "write, read"
     );
     assert_eq!(json(&"w, r".parse::<Mode>().unwrap()), "\"write, read\"");
+}
+
+#[test]
+fn a_combined_member_read_by_name_survives_the_operators_while_whole() {
+    let full = scope("Full");
+    // Adding or intersecting with parts it has keeps the name.
+    assert_eq!((full.clone() | Scope::WATERMARK).to_wire(), "Full");
+    assert_eq!(
+        (full.clone() | Scope::FORCE_DELETES).to_wire(),
+        "Full, ForceDeletes"
+    );
+    assert_eq!((full.clone() & Scope::all()).to_wire(), "Full");
+    assert_eq!(
+        (scope("ForceDeletes, Full") - Scope::FORCE_DELETES).to_wire(),
+        "Full"
+    );
+    // Losing a part writes the parts left, in its place.
+    assert_eq!(
+        (scope("ForceDeletes, Full, future") - Scope::ESCROWS).to_wire(),
+        "ForceDeletes, ConnectorDataStore, Watermark, QuarantineState, future"
+    );
+    assert_eq!(
+        (full.clone() & (Scope::WATERMARK | Scope::ESCROWS)).to_wire(),
+        "Escrows, Watermark"
+    );
+    assert_eq!(
+        (full.clone() ^ Scope::WATERMARK).to_wire(),
+        "ConnectorDataStore, Escrows, QuarantineState"
+    );
+    let mut toggled = scope("Watermark");
+    toggled.toggle(&scope("Full"));
+    assert_eq!(
+        toggled.to_wire(),
+        "ConnectorDataStore, Escrows, QuarantineState"
+    );
+    // A union with a set read as `"Full"` carries the name when none of its parts is there yet.
+    assert_eq!(
+        (scope("ForceDeletes") | full.clone()).to_wire(),
+        "ForceDeletes, Full"
+    );
+    assert_eq!(
+        (Scope::WATERMARK | full.clone()).to_wire(),
+        "Watermark, ConnectorDataStore, Escrows, QuarantineState"
+    );
+    let mut set = Scope::empty();
+    set.insert(&full);
+    assert_eq!(set.to_wire(), "Full");
+    set.remove(&Scope::FULL);
+    assert_eq!(set.to_wire(), "None");
+    assert!((full.clone() - Scope::FULL).is_empty());
+    assert_eq!(full.complement().to_wire(), "ForceDeletes");
+    assert_eq!(full.iter().count(), 4);
 }
 
 #[test]

@@ -100,40 +100,100 @@ impl Spec {
             .map(|&(_, bits)| bits)
     }
 
+    /// The canonical spelling of the member with exactly these bits (the first spelling listed).
+    fn canonical_name(&self, bits: u64) -> &'static str {
+        self.spellings
+            .iter()
+            .find(|&&(_, b)| b == bits)
+            .map(|&(name, _)| name)
+            .unwrap()
+    }
+
     /// The wire list of a parsed string: each name's members where it first appears, in canonical
-    /// spelling (a combined member's parts in declaration order), unknown names as first spelled.
-    fn wire_of_parse(&self, text: &str) -> Vec<String> {
+    /// spelling; a combined member by its name if none of its parts came before, else its new parts in
+    /// declaration order; unknown names as first spelled.
+    fn wire_of_parse(&self, text: &str) -> Vec<Entry> {
         let mut list = Vec::new();
         for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match self.lookup(name) {
-                Some(bits) => {
-                    for &(printed, bit) in self.printed {
-                        if bits & bit != 0 {
-                            push_new(&mut list, printed);
-                        }
-                    }
-                }
+                Some(bits) => self.push_bits(&mut list, self.canonical_name(bits), bits),
                 None => push_new(&mut list, name),
             }
         }
         list
     }
 
+    /// Appends a known member's entry: a single bit if absent; a combined member whole if none of its
+    /// parts is present, else its absent parts.
+    fn push_bits(&self, list: &mut Vec<Entry>, name: &str, bits: u64) {
+        let present = bits_of(list);
+        if bits.count_ones() > 1 && present & bits == 0 {
+            list.push(Entry {
+                name: name.to_owned(),
+                bits,
+            });
+            return;
+        }
+        for &(printed, bit) in self.printed {
+            if bits & bit != 0 && present & bit == 0 {
+                list.push(Entry {
+                    name: printed.to_owned(),
+                    bits: bit,
+                });
+            }
+        }
+    }
+
+    /// `a` followed by `b`'s entries that add something.
+    fn append(&self, a: &[Entry], b: &[Entry]) -> Vec<Entry> {
+        let mut list = a.to_vec();
+        for entry in b {
+            if entry.bits == 0 {
+                push_new(&mut list, &entry.name);
+            } else {
+                self.push_bits(&mut list, &entry.name, entry.bits);
+            }
+        }
+        list
+    }
+
+    /// The entries of `list` still in the set of `bits` and `names`: a combined member missing some
+    /// of its parts becomes the parts left, in its place.
+    fn prune(&self, list: &[Entry], bits: u64, names: &[Entry]) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for entry in list {
+            if entry.bits == 0 {
+                if contains_name(names, &entry.name) {
+                    out.push(entry.clone());
+                }
+            } else if entry.bits & bits == entry.bits {
+                out.push(entry.clone());
+            } else {
+                out.extend(self.declaration_order(entry.bits & bits));
+            }
+        }
+        out
+    }
+
     /// The wire list of a set without an order of its own: declaration order.
-    fn declaration_order(&self, bits: u64) -> Vec<String> {
+    fn declaration_order(&self, bits: u64) -> Vec<Entry> {
         self.printed
             .iter()
             .filter(|(_, bit)| bits & bit != 0)
-            .map(|(name, _)| (*name).to_owned())
+            .map(|&(name, bit)| Entry {
+                name: name.to_owned(),
+                bits: bit,
+            })
             .collect()
     }
 
     /// A wire list written out.
-    fn join(&self, list: &[String]) -> String {
+    fn join(&self, list: &[Entry]) -> String {
         if list.is_empty() {
             self.empty.to_owned()
         } else {
-            list.join(", ")
+            let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
+            names.join(", ")
         }
     }
 
@@ -166,14 +226,41 @@ impl Spec {
     }
 }
 
-fn contains_name(list: &[String], name: &str) -> bool {
-    list.iter().any(|n| n.eq_ignore_ascii_case(name))
+/// One entry of a wire list: a known member (single-bit or combined) with its bits, or an unknown name
+/// (no bits).
+#[derive(Debug, Clone)]
+struct Entry {
+    name: String,
+    bits: u64,
 }
 
-fn push_new(list: &mut Vec<String>, name: &str) {
+/// The known bits of a wire list.
+fn bits_of(list: &[Entry]) -> u64 {
+    list.iter().fold(0, |bits, e| bits | e.bits)
+}
+
+/// Whether a wire list has the unknown name `name`, ignoring case.
+fn contains_name(list: &[Entry], name: &str) -> bool {
+    list.iter()
+        .any(|e| e.bits == 0 && e.name.eq_ignore_ascii_case(name))
+}
+
+/// Appends an unknown name if absent.
+fn push_new(list: &mut Vec<Entry>, name: &str) {
     if !contains_name(list, name) {
-        list.push(name.to_owned());
+        list.push(Entry {
+            name: name.to_owned(),
+            bits: 0,
+        });
     }
+}
+
+/// The unknown names of `a` that satisfy `keep`.
+fn names_where(a: &[Entry], keep: impl Fn(&str) -> bool) -> Vec<Entry> {
+    a.iter()
+        .filter(|e| e.bits == 0 && keep(&e.name))
+        .cloned()
+        .collect()
 }
 
 fn cmp_ignore_case(a: &str, b: &str) -> Ordering {
@@ -368,7 +455,9 @@ fn distinct_names(spec: &'static Spec, min: usize) -> impl Strategy<Value = Vec<
     )
         .prop_map(|(mut names, unknown)| {
             for name in unknown {
-                push_new(&mut names, &name);
+                if !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
+                    names.push(name);
+                }
             }
             names
         })
@@ -390,7 +479,7 @@ type S = SynchronizationJobRestartScope;
 
 /// A `Scope` operand: parsed from names (members, combined members, the empty member, unknown names that
 /// collide ignoring case), or built from bits; with its expected wire list.
-fn operand() -> impl Strategy<Value = (S, Vec<String>)> {
+fn operand() -> impl Strategy<Value = (S, Vec<Entry>)> {
     const UNKNOWN: &[&str] = &["Future", "FUTURE", "future", "Later", "later", "Alpha"];
     let name = prop_oneof![
         3 => (0..SCOPE.spellings.len()).prop_map(|i| SCOPE.spellings[i].0),
@@ -433,25 +522,27 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 /// The operators' order rules, on wire lists.
-fn apply(op: Op, a: &[String], b: &[String]) -> Vec<String> {
-    let only_a = a.iter().filter(|n| !contains_name(b, n));
-    let only_b = b.iter().filter(|n| !contains_name(a, n));
+fn apply(op: Op, a: &[Entry], b: &[Entry]) -> Vec<Entry> {
+    let (bits_a, bits_b) = (bits_of(a), bits_of(b));
+    let only_a = names_where(a, |n| !contains_name(b, n));
+    let only_b = names_where(b, |n| !contains_name(a, n));
     match op {
-        Op::Union => a.iter().chain(only_b).cloned().collect(),
-        Op::Intersection => a.iter().filter(|n| contains_name(b, n)).cloned().collect(),
-        Op::Difference => only_a.cloned().collect(),
-        Op::SymmetricDifference => only_a.chain(only_b).cloned().collect(),
-        Op::Complement => SCOPE
-            .printed
-            .iter()
-            .map(|(n, _)| (*n).to_owned())
-            .filter(|n| !contains_name(a, n))
-            .collect(),
+        Op::Union => SCOPE.append(a, b),
+        Op::Intersection => {
+            SCOPE.prune(a, bits_a & bits_b, &names_where(a, |n| contains_name(b, n)))
+        }
+        Op::Difference => SCOPE.prune(a, bits_a & !bits_b, &only_a),
+        Op::SymmetricDifference => {
+            let kept = SCOPE.prune(a, bits_a & !bits_b, &only_a);
+            let added = SCOPE.prune(b, bits_b & !bits_a, &only_b);
+            SCOPE.append(&kept, &added)
+        }
+        Op::Complement => SCOPE.declaration_order(!bits_a & SCOPE.all),
     }
 }
 
 /// A `Scope` built by a chain of operators, with its expected wire list.
-fn built() -> impl Strategy<Value = (S, Vec<String>)> {
+fn built() -> impl Strategy<Value = (S, Vec<Entry>)> {
     (operand(), prop::collection::vec((op(), operand()), 0..6)).prop_map(|(first, steps)| {
         let (mut set, mut list) = first;
         for (op, (rhs, rhs_list)) in steps {

@@ -18,6 +18,7 @@ mod redact;
 mod request;
 mod retry;
 mod transport;
+mod unknown;
 mod values;
 mod version;
 
@@ -38,7 +39,7 @@ pub use error::{AuthError, Error, ErrorDetail, InnerError, ODataError, Transport
 /// HTTP types used in errors, re-exported from the `http` crate.
 pub use http::{HeaderMap, StatusCode};
 #[doc(hidden)]
-pub use msgraph_sync_derive::{GraphEnum, GraphFlags, GraphId, RequestBuilder};
+pub use msgraph_sync_derive::{GraphEnum, GraphFlags, GraphId, GraphModel, RequestBuilder};
 #[doc(hidden)]
 pub use operation::{Method, Operation};
 pub use page::Page;
@@ -47,5 +48,8 @@ pub use path::PathBuilder;
 pub use redact::ResponseBody;
 pub use request::{CollectionQuery, EntityQuery, NoQuery, Request};
 pub use retry::RetryPolicy;
+#[doc(hidden)]
+pub use unknown::__private;
+pub use unknown::{Iter as UnknownPropertiesIter, UnknownProperties};
 pub use values::{DateTimeOffset, Duration, Nullable, SecretString, ValueError};
 pub use version::{ApiVersion, Beta, UnknownApiVersion, V1, Version};

@@ -16,12 +16,34 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
         ),
         None => (quote!(), quote!(true)),
     };
+    let empty_doc = match model.empty {
+        Some(empty) => format!(" and for [`Self::{empty}`] (the empty string)"),
+        None => String::new(),
+    };
     let is_known_doc = match model.unknown {
         Some(unknown) => format!(
-            " `true` for a member listed in [`Self::KNOWN`], `false` for [`Self::{unknown}`], which keeps \
-             a member this version does not know."
+            " `true` for a member listed in [`Self::KNOWN`]{empty_doc}; `false` only for \
+             [`Self::{unknown}`], which keeps a member this version does not know."
         ),
         None => " Always `true`: this enum is closed, so every value is a known member.".to_owned(),
+    };
+    let (empty_as_str, is_empty) = match model.empty {
+        Some(empty) => {
+            let doc = format!(
+                " `true` for [`Self::{empty}`]: the service sent the empty string `\"\"` (it does so for an \
+                 unset value, e.g. a quarantine's `reason`)."
+            );
+            (
+                quote!(Self::#empty => "",),
+                quote! {
+                    #[doc = #doc]
+                    pub fn is_empty(&self) -> bool {
+                        ::core::matches!(self, Self::#empty)
+                    }
+                },
+            )
+        }
+        None => (quote!(), quote!()),
     };
     let as_str_doc = match model.unknown {
         Some(_) => {
@@ -39,6 +61,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#idents => #wires,)*
+                    #empty_as_str
                     #unknown_as_str
                 }
             }
@@ -47,6 +70,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             pub fn is_known(&self) -> bool {
                 #is_known
             }
+
+            #is_empty
         }
     }
 }

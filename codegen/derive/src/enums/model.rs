@@ -14,6 +14,8 @@ pub(crate) struct Model<'a> {
     /// The enum is open: this variant keeps the wire text of members the enum does not know.
     /// `None` for an enum marked `#[graph(closed)]`.
     pub(crate) unknown: Option<&'a Ident>,
+    /// The unit variant marked `#[graph(empty)]`, which stands for the empty string `""`.
+    pub(crate) empty: Option<&'a Ident>,
 }
 
 /// A known member.
@@ -41,10 +43,16 @@ impl Model<'_> {
 pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
     let closed = input.attrs.closed;
     let mut unknown: Option<&Ident> = None;
+    let mut empty: Option<&Ident> = None;
     let mut known = Vec::new();
     let mut spellings = Vec::new();
 
     for variant in &input.variants {
+        if let Some(empty_span) = variant.attrs.empty {
+            check_empty(cx, variant, empty_span, empty);
+            empty.get_or_insert(variant.ident);
+            continue;
+        }
         if let Some(unknown_span) = variant.attrs.unknown {
             if let Some(first) = unknown {
                 cx.error_at(
@@ -63,19 +71,12 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
                 );
             }
             unknown.get_or_insert(variant.ident);
-            if let Some(lit) = variant
-                .attrs
-                .rename
-                .iter()
-                .chain(&variant.attrs.aliases)
-                .next()
-            {
-                cx.error_spanned_by(
-                    lit,
-                    "the unknown variant has no wire name of its own (it keeps whatever text arrived): \
-                     remove `rename`/`alias` from it",
-                );
-            }
+            no_wire_names(
+                cx,
+                variant,
+                "the unknown variant has no wire name of its own (it keeps whatever text arrived): \
+                 remove `rename`/`alias` from it",
+            );
             if !holds_one_string(variant.fields) {
                 let ident = variant.ident;
                 let message = format!(
@@ -140,6 +141,56 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
         vis: input.vis,
         known,
         unknown: if closed.is_some() { None } else { unknown },
+        empty,
+    }
+}
+
+/// The `#[graph(empty)]` variant: one per enum, a unit variant, without wire names of its own, and not
+/// also the unknown variant.
+fn check_empty(
+    cx: &Ctxt,
+    variant: &ast::Variant<'_>,
+    span: proc_macro2::Span,
+    first: Option<&Ident>,
+) {
+    let ident = variant.ident;
+    if let Some(first) = first {
+        cx.error_at(
+            span,
+            format!(
+                "`{first}` already stands for the empty string: an enum has at most one \
+                 `#[graph(empty)]` variant; remove this one"
+            ),
+        );
+    }
+    if let Some(unknown) = variant.attrs.unknown {
+        cx.error_at(
+            unknown,
+            "a variant is either `#[graph(empty)]` (the empty string) or `#[graph(unknown)]` (any other \
+             text), not both: declare them as two variants",
+        );
+    }
+    no_wire_names(
+        cx,
+        variant,
+        "the `#[graph(empty)]` variant's wire name is the empty string: remove `rename`/`alias` from it",
+    );
+    if !matches!(variant.fields, Fields::Unit) {
+        cx.error_spanned_by(
+            variant.fields,
+            format!(
+                "the `#[graph(empty)]` variant carries nothing but the empty string: declare it as the unit \
+                 variant `{ident}`"
+            ),
+        );
+    }
+}
+
+/// Reports `message` at the first `rename` or `alias` of a variant that takes neither.
+fn no_wire_names(cx: &Ctxt, variant: &ast::Variant<'_>, message: &str) {
+    let attrs = &variant.attrs;
+    if let Some(lit) = attrs.rename.iter().chain(&attrs.aliases).next() {
+        cx.error_spanned_by(lit, message);
     }
 }
 

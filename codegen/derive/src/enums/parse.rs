@@ -9,7 +9,15 @@ use super::model::Model;
 pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let ident = model.ident;
     let (spellings, members): (Vec<&str>, Vec<_>) = model.spellings().unzip();
+    let empty = model.empty.map(|empty| {
+        quote! {
+            if __s.is_empty() {
+                return ::core::result::Result::Ok(Self::#empty);
+            }
+        }
+    });
     let matches = quote! {
+        #empty
         #(
             if __s.eq_ignore_ascii_case(#spellings) {
                 return ::core::result::Result::Ok(Self::#members);

@@ -13,8 +13,9 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             type Err = ::core::convert::Infallible;
 
             /// Splits on `,`, trims whitespace, skips empty pieces; each name matches a member ignoring
-            /// case (combined members expand, the empty member adds nothing); other names are kept. The
-            /// set remembers the order the names came in for its wire form ([`Self::to_wire`]).
+            /// case (a combined member adds its parts, the empty member adds nothing); other names are
+            /// kept. The set remembers the order the names came in, and combined members given by name,
+            /// for its wire form ([`Self::to_wire`]).
             fn from_str(__s: &str) -> ::core::result::Result<Self, Self::Err> {
                 let mut __set = Self::empty();
                 for __piece in __s.split(',') {
@@ -22,9 +23,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     if __name.is_empty() {
                         continue;
                     }
-                    match Self::__lookup(__name) {
-                        ::core::option::Option::Some(__bits) => __set.__push_bits(__bits),
-                        ::core::option::Option::None => __set.__push_name(__name),
+                    if !__set.__push_spelling(__name) {
+                        __set.__push_name(__name);
                     }
                 }
                 ::core::result::Result::Ok(__set)

@@ -20,17 +20,30 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let entry = model.entry();
     let empty_wire = model.zero().map_or_else(String::new, |z| z.wire.clone());
     let entry_doc = format!(
-        " One member of a [`{set}`] in its wire order: a known single-bit member or an unknown name."
+        " One member of a [`{set}`] in its wire order: a known single-bit member, a combined member given \
+         by name, or an unknown name."
     );
-    let (spellings, spelling_values): (Vec<&str>, Vec<u64>) = model
+    let composites: Vec<&Member<'_>> = model
         .members
         .iter()
-        .flat_map(|m| {
-            std::iter::once(&m.wire)
-                .chain(&m.aliases)
-                .map(move |s| (s.as_str(), m.value))
-        })
-        .unzip();
+        .filter(|m| m.kind() == Kind::Composite)
+        .collect();
+    let composite_values = composites.iter().map(|m| m.value);
+    let composite_wires = composites.iter().map(|m| m.wire.as_str());
+    let mut spellings = Vec::new();
+    let mut spelling_values = Vec::new();
+    let mut spelling_composites = Vec::new();
+    for member in &model.members {
+        let composite = match composites.iter().position(|c| c.ident == member.ident) {
+            Some(i) => quote!(::core::option::Option::Some(#i)),
+            None => quote!(::core::option::Option::None),
+        };
+        for spelling in std::iter::once(&member.wire).chain(&member.aliases) {
+            spellings.push(spelling.as_str());
+            spelling_values.push(member.value);
+            spelling_composites.push(composite.clone());
+        }
+    }
 
     quote! {
         #[doc = #entry_doc]
@@ -39,6 +52,9 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
         enum #entry {
             /// A known single-bit member: its index in the set type's `__BITS`.
             Known(usize),
+            /// A combined member given by name, all of whose parts were new to the set: its index in the
+            /// set type's `__COMPOSITES`.
+            Composite(usize),
             /// A name this version does not know, in the spelling first given.
             Unknown(::std::string::String),
         }
@@ -51,10 +67,11 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             /// The names of members this version does not know: sorted ignoring ASCII case, each name
             /// once, in the first spelling given.
             unknown: ::std::vec::Vec<::std::string::String>,
-            /// The wire order: the members in the order they were first given, each once. Known members
-            /// of `bits` it does not list come after it in declaration order; so an empty `order` (as in
-            /// the constants, which cannot allocate) means declaration order. Every unknown name is
-            /// listed, and every entry is in the set. `==` and `Hash` ignore it.
+            /// The wire order: the members in the order they were first given, each once; a combined
+            /// member read by name stands for its parts. Known members of `bits` it does not list come
+            /// after it in declaration order; so an empty `order` (as in the constants, which cannot
+            /// allocate) means declaration order. Every unknown name is listed, and every entry is in the
+            /// set (a combined entry with all its parts). `==` and `Hash` ignore it.
             order: ::std::vec::Vec<#entry>,
         }
 
@@ -68,8 +85,14 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             const __BITS: &'static [(u64, &'static str, &'static str)] =
                 &[#((#bit_values, #bit_wires, #bit_names)),*];
 
-            /// Every accepted spelling (wire names and aliases) with the bits it stands for.
-            const __NAMES: &'static [(&'static str, u64)] = &[#((#spellings, #spelling_values)),*];
+            /// The combined members in declaration order: bits, wire name.
+            const __COMPOSITES: &'static [(u64, &'static str)] =
+                &[#((#composite_values, #composite_wires)),*];
+
+            /// Every accepted spelling (wire names and aliases) with the bits it stands for and, for a
+            /// combined member, its index in `__COMPOSITES`.
+            const __NAMES: &'static [(&'static str, u64, ::core::option::Option<usize>)] =
+                &[#((#spellings, #spelling_values, #spelling_composites)),*];
 
             /// The empty set. Sets built without an order of their own (`empty`, `all`, `from_bits`,
             /// `from_bits_truncate`, the constants and the complement) keep their members in
@@ -228,8 +251,9 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
 
             /// The wire form, which serde writes: the members in the order they were first given (by
             /// parsing, deserializing, the constants or the operators), each once, known ones in their
-            /// canonical spelling, joined by `", "`; a combined member given by name stands for its parts
-            /// in declaration order, and the empty set is written as the empty member's name (or `""`).
+            /// canonical spelling, joined by `", "`; a combined member read by name is written by that
+            /// name while all its parts stay in the set (the constants write their parts instead), and the
+            /// empty set is written as the empty member's name (or `""`).
             ///
             /// `Display` (`to_string()`) is the canonical form instead: declaration order, then the
             /// unknown names sorted. Both parse back to an equal set.
@@ -258,14 +282,31 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 )
             }
 
-            /// The bits a spelling (wire name or alias, any letter case) stands for.
-            fn __lookup(name: &str) -> ::core::option::Option<u64> {
-                for &(__spelling, __bits) in Self::__NAMES {
+            /// Adds the member a spelling (wire name or alias, any letter case) stands for; `false` if
+            /// no member is spelt so.
+            fn __push_spelling(&mut self, name: &str) -> bool {
+                for &(__spelling, __bits, __composite) in Self::__NAMES {
                     if __spelling.eq_ignore_ascii_case(name) {
-                        return ::core::option::Option::Some(__bits);
+                        match __composite {
+                            ::core::option::Option::Some(__i) => self.__push_composite(__i),
+                            ::core::option::Option::None => self.__push_bits(__bits),
+                        }
+                        return true;
                     }
                 }
-                ::core::option::Option::None
+                false
+            }
+
+            /// Adds a combined member, last on the wire: by its name if none of its parts is in the set
+            /// yet, otherwise as its absent parts. `self.order` must list every known member.
+            fn __push_composite(&mut self, index: usize) {
+                let __bits = Self::__COMPOSITES[index].0;
+                if self.bits & __bits == 0 {
+                    self.bits |= __bits;
+                    self.order.push(#entry::Composite(index));
+                } else {
+                    self.__push_bits(__bits);
+                }
             }
 
             /// Orders unknown names ignoring ASCII case; `Equal` means the same name.
@@ -306,8 +347,10 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             fn __implicit(&self) -> u64 {
                 let mut __listed = 0;
                 for __entry in &self.order {
-                    if let #entry::Known(__i) = __entry {
-                        __listed |= Self::__BITS[*__i].0;
+                    match __entry {
+                        #entry::Known(__i) => __listed |= Self::__BITS[*__i].0,
+                        #entry::Composite(__i) => __listed |= Self::__COMPOSITES[*__i].0,
+                        #entry::Unknown(_) => {}
                     }
                 }
                 self.bits & !__listed
@@ -330,19 +373,33 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 for __entry in &other.order {
                     match __entry {
                         #entry::Known(__i) => self.__push_bits(Self::__BITS[*__i].0),
+                        #entry::Composite(__i) => self.__push_composite(*__i),
                         #entry::Unknown(__name) => self.__push_name(__name),
                     }
                 }
                 self.__push_bits(other.__implicit());
             }
 
-            /// Drops from `order` the members no longer in the set.
+            /// Drops from `order` the members no longer in the set; a combined member that lost some of
+            /// its parts is replaced, in place, by the parts left.
             fn __prune_order(&mut self) {
-                let Self { bits, unknown, order } = self;
-                order.retain(|__entry| match __entry {
-                    #entry::Known(__i) => *bits & Self::__BITS[*__i].0 != 0,
-                    #entry::Unknown(__name) => Self::__has_name(unknown, __name),
-                });
+                let __bits = self.bits;
+                let __old = ::core::mem::take(&mut self.order);
+                for __entry in __old {
+                    match __entry {
+                        #entry::Known(__i) if __bits & Self::__BITS[__i].0 == 0 => {}
+                        #entry::Unknown(__name) if !Self::__has_name(&self.unknown, &__name) => {}
+                        #entry::Composite(__i) if __bits & Self::__COMPOSITES[__i].0 != Self::__COMPOSITES[__i].0 => {
+                            let __left = __bits & Self::__COMPOSITES[__i].0;
+                            for (__j, &(__bit, _, _)) in ::core::iter::Iterator::enumerate(Self::__BITS.iter()) {
+                                if __left & __bit != 0 {
+                                    self.order.push(#entry::Known(__j));
+                                }
+                            }
+                        }
+                        __kept => self.order.push(__kept),
+                    }
+                }
             }
 
             /// Writes the wire form (see [`Self::to_wire`]).
@@ -351,6 +408,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                 let __implicit = self.__implicit();
                 let __listed = ::core::iter::Iterator::map(self.order.iter(), |__entry| match __entry {
                     #entry::Known(__i) => Self::__BITS[*__i].1,
+                    #entry::Composite(__i) => Self::__COMPOSITES[*__i].1,
                     #entry::Unknown(__name) => __name.as_str(),
                 });
                 let __rest = ::core::iter::Iterator::filter_map(Self::__BITS.iter(), |&(__bit, __name, _)| {
@@ -416,8 +474,10 @@ fn constant(model: &Model<'_>, member: &Member<'_>) -> TokenStream {
             (
                 member.value,
                 format!(
-                    " The union of {}: read from the wire name `{wire}`, printed as those members' \
-                     names.{aliases}",
+                    " The union of {}: read from the wire name `{wire}`. This constant is written as \
+                     those members' names (`Display` and the wire form); a set read from `\"{wire}\"` is \
+                     written back as `\"{wire}\"` on the wire. Both are equal (`==` compares the members, \
+                     not the spelling).{aliases}",
                     join_and(&parts)
                 ),
             )
@@ -478,19 +538,20 @@ fn set_docs(model: &Model<'_>) -> Vec<TokenStream> {
          around them, repeated or not; {empty_names} the empty set{expands}. A name this version does not \
          know is kept (see [`Self::unknown_names`]) and written back, never dropped."
     ));
-    let composite_prints = match composite {
-        Some(c) => format!(
-            " A set equal to a combined member prints as its parts, as the service sends it: `{}` is \
-             written `\"{}\"`.",
+    let composite_parts = composite.map(|c| {
+        model
+            .bits()
+            .filter(|b| c.value & b.value != 0)
+            .map(|b| b.wire.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    let composite_prints = match (composite, &composite_parts) {
+        (Some(c), Some(parts)) => format!(
+            " A set equal to a combined member prints as its parts: `{}` displays as `\"{parts}\"`.",
             c.constant,
-            model
-                .bits()
-                .filter(|b| c.value & b.value != 0)
-                .map(|b| b.wire.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
         ),
-        None => String::new(),
+        _ => String::new(),
     };
     let empty_prints = match model.zero() {
         Some(zero) => format!("`\"{}\"`", zero.wire),
@@ -515,13 +576,26 @@ fn set_docs(model: &Model<'_>) -> Vec<TokenStream> {
     lines.push(format!(
         " The wire form (serde `Serialize`, [`Self::to_wire`]) keeps the order in which the members were \
          first given, each once, known ones in their canonical spelling, so a value read from the service \
-         is written back as received (up to spelling and spacing){example}. A combined member given by \
-         name stands for its parts in declaration order. Sets built without an order of their own (the \
-         constants, `empty()`, `all()`, `from_bits`, the complement) use declaration order; a union \
-         appends the right side's new members, an intersection or difference keeps the left side's \
-         order, and a symmetric difference keeps the left side's order and then appends the right \
-         side's new members. `==` and `Hash` ignore the order: both forms parse back to an equal set."
+         is written back as received (up to spelling and spacing){example}. Sets built without an order \
+         of their own (the constants, `empty()`, `all()`, `from_bits`, the complement) use declaration \
+         order; a union appends the right side's new members, an intersection or difference keeps the \
+         left side's order, and a symmetric difference keeps the left side's order and then appends the \
+         right side's new members. `==` and `Hash` ignore the order: both forms parse back to an equal \
+         set."
     ));
+    if let (Some(c), Some(parts)) = (composite, &composite_parts) {
+        let wire = &c.wire;
+        let constant = &c.constant;
+        lines.push(String::new());
+        lines.push(format!(
+            " A combined member read by name is written back by that name: `\"{wire}\"` read from the \
+             service goes back as `\"{wire}\"`, as long as all its parts stay in the set (removing one \
+             writes the parts left instead). A set built in code is written as its parts: the constant \
+             `{constant}` is sent as `\"{parts}\"`; parse `\"{wire}\"` to send the name itself. Both are \
+             equal: `==` and `Hash` compare the members (the bits and unknown names), never the spelling \
+             or the order. A combined name given after one of its parts adds the missing parts instead."
+        ));
+    }
     lines.push(String::new());
     lines.push(" # Unknown names under the operators".to_owned());
     lines.push(String::new());

@@ -1,15 +1,17 @@
-//! The derive input as both derives see it: an enum, its `#[graph]` attributes and its variants.
+//! The derive input as the derives see it: an enum, its `#[graph]` attributes and its variants (GraphEnum,
+//! GraphFlags), or a struct and its fields (GraphModel).
 //!
-//! [`read`] checks what both derives require (an enum, no generics, no `#[graph]` on fields); the rules of
-//! each derive live in its own `model` module. [`check_spellings`] is shared: wire names and aliases must be
+//! [`read`] checks what both enum derives require (an enum, no generics, no `#[graph]` on fields), and
+//! [`read_struct`] what GraphModel requires (a struct with named fields, no generics); the rules of each
+//! derive live in its own `model` module. [`check_spellings`] is shared: wire names and aliases must be
 //! distinct, ignoring case, because parsing ignores case.
 
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::ext::IdentExt;
-use syn::{Attribute, Data, DeriveInput, Expr, Fields, Ident, Visibility};
+use syn::{Attribute, Data, DeriveInput, Expr, Fields, Ident, Type, Visibility};
 
-use super::attr::{self, ContainerAttrs, VariantAttrs};
+use super::attr::{self, ContainerAttrs, FieldAttrs, VariantAttrs};
 use super::{Ctxt, Derive};
 
 /// The enum a derive is applied to.
@@ -116,7 +118,8 @@ pub(crate) fn read<'a>(cx: &Ctxt, derive: Derive, input: &'a DeriveInput) -> Opt
         .iter()
         .map(|variant| {
             for field in variant.fields.iter() {
-                attr::field(cx, derive, &field.attrs);
+                // Every key is an error on an enum's field; `field` records it.
+                let _ = attr::field(cx, derive, &field.attrs);
             }
             Variant {
                 ident: &variant.ident,
@@ -146,6 +149,8 @@ fn not_an_enum(cx: &Ctxt, derive: Derive, tokens: TokenStream, what: &str) {
             "declare it as an enum of flag members with their values, e.g. \
                           `enum ScopeFlag { None = 0, Escrows = 2, Watermark = 4 }`"
         }
+        // GraphModel reads structs with `read_struct`, which reports its own shape errors.
+        Derive::Model => "",
     };
     cx.error_spanned_by(
         tokens,
@@ -154,6 +159,87 @@ fn not_an_enum(cx: &Ctxt, derive: Derive, tokens: TokenStream, what: &str) {
             derive.name()
         ),
     );
+}
+
+/// The struct GraphModel is applied to.
+pub(crate) struct Struct<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) attrs: ContainerAttrs,
+    pub(crate) fields: Vec<Field<'a>>,
+}
+
+/// One named field of the struct.
+pub(crate) struct Field<'a> {
+    pub(crate) ident: &'a Ident,
+    pub(crate) ty: &'a Type,
+    pub(crate) attrs: FieldAttrs,
+}
+
+/// Reads a GraphModel input; `None` (with an error recorded) if it is not a struct with named fields.
+pub(crate) fn read_struct<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Option<Struct<'a>> {
+    let ident = &input.ident;
+    let example = "e.g. `struct Job { #[graph(rename = \"id\")] id: Option<String>, \
+                   #[graph(unknown)] additional_properties: rt::UnknownProperties }`";
+    let fields = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(fields) => fields,
+            other => {
+                cx.error_spanned_by(
+                    quote!(#ident #other),
+                    format!(
+                        "GraphModel needs a struct with named fields, one per property: {example}"
+                    ),
+                );
+                return None;
+            }
+        },
+        Data::Enum(data) => {
+            let keyword = data.enum_token;
+            cx.error_spanned_by(
+                quote!(#keyword #ident),
+                format!(
+                    "GraphModel applies to structs only, not to an enum (derive GraphEnum or GraphFlags \
+                     for a Graph enum): {example}"
+                ),
+            );
+            return None;
+        }
+        Data::Union(data) => {
+            let keyword = data.union_token;
+            cx.error_spanned_by(
+                quote!(#keyword #ident),
+                format!("GraphModel applies to structs only, not to a union: {example}"),
+            );
+            return None;
+        }
+    };
+    if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
+        cx.error_spanned_by(
+            &input.generics,
+            format!(
+                "GraphModel does not support generic parameters: a model is one object schema; remove \
+                 the generics from `{ident}`"
+            ),
+        );
+    }
+    let attrs = attr::container(cx, Derive::Model, &input.attrs);
+    let fields = fields
+        .named
+        .iter()
+        .filter_map(|field| {
+            let attrs = attr::field(cx, Derive::Model, &field.attrs);
+            Some(Field {
+                ident: field.ident.as_ref()?,
+                ty: &field.ty,
+                attrs,
+            })
+        })
+        .collect();
+    Some(Struct {
+        ident,
+        attrs,
+        fields,
+    })
 }
 
 /// The `#[doc]` attributes among `attrs`.

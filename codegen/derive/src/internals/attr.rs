@@ -1,12 +1,12 @@
 //! `#[graph(...)]` attributes, parsed once per item.
 //!
-//! Each place (the enum, a variant, a field) accepts a fixed set of keys for each derive. A key that is
+//! Each place (the enum or struct, a variant, a field) accepts a fixed set of keys for each derive. A key that is
 //! unknown, misplaced, repeated or written with the wrong kind of value is recorded as an error pointing at
 //! the key, and parsing goes on with the next key so that one build reports every mistake.
 
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Token};
+use syn::{Attribute, Expr, ExprLit, Ident, Lit, LitStr, Path, Token};
 
 use super::{Ctxt, Derive};
 
@@ -14,7 +14,9 @@ use super::{Ctxt, Derive};
 const GRAPH: &str = "graph";
 
 /// Every key `#[graph(...)]` knows, at any place, for either derive.
-const ALL_KEYS: &[&str] = &["closed", "set", "rename", "alias", "unknown"];
+const ALL_KEYS: &[&str] = &[
+    "closed", "set", "rename", "alias", "unknown", "empty", "nullable", "crate",
+];
 
 /// Where an attribute was written.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -24,13 +26,15 @@ enum Place {
     Field,
 }
 
-/// Attributes on the enum itself.
+/// Attributes on the enum (or, for GraphModel, the struct) itself.
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
     /// `#[graph(closed)]` (GraphEnum): the span of `closed`.
     pub(crate) closed: Option<Span>,
     /// `#[graph(set = "Name")]` (GraphFlags): the literal naming the set type.
     pub(crate) set: Option<LitStr>,
+    /// `#[graph(crate = "path")]` (GraphModel): the path of the `msgraph_sync` crate.
+    pub(crate) krate: Option<Path>,
 }
 
 /// Attributes on one variant.
@@ -42,19 +46,41 @@ pub(crate) struct VariantAttrs {
     pub(crate) aliases: Vec<LitStr>,
     /// `#[graph(unknown)]` (GraphEnum): the span of `unknown`.
     pub(crate) unknown: Option<Span>,
+    /// `#[graph(empty)]` (GraphEnum): the span of `empty`.
+    pub(crate) empty: Option<Span>,
+}
+
+/// Attributes on one field (GraphModel).
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    /// `#[graph(rename = "...")]`: the property's wire name.
+    pub(crate) rename: Option<LitStr>,
+    /// `#[graph(nullable)]`: the span of `nullable`.
+    pub(crate) nullable: Option<Span>,
+    /// `#[graph(unknown)]`: the span of `unknown`.
+    pub(crate) unknown: Option<Span>,
 }
 
 /// Reads the `#[graph(...)]` attributes on the enum.
 pub(crate) fn container(cx: &Ctxt, derive: Derive, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
     for_each_key(cx, attrs, |meta, key| match (derive, key) {
-        (Derive::Enum, "closed") => {
-            let first = out.closed.replace(key_span(&meta));
-            // Read as written even when malformed, so that the error below is the only one.
-            no_value(&meta, key)?;
-            if first.is_some() {
-                return Err(meta.error("duplicate `closed`: write it once"));
+        (Derive::Enum, "closed") => flag(&meta, key, &mut out.closed),
+        (Derive::Model, "crate") => {
+            let lit = string_value(&meta, key, "::msgraph_sync")?;
+            let path: Path = lit.parse().map_err(|_| {
+                syn::Error::new(
+                    lit.span(),
+                    "`crate` takes the path of the msgraph-sync crate: write `crate = \"::msgraph_sync\"`",
+                )
+            })?;
+            if out.krate.is_some() {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "duplicate `crate`: name the crate once",
+                ));
             }
+            out.krate = Some(path);
             Ok(())
         }
         (Derive::Flags, "set") => {
@@ -93,24 +119,45 @@ pub(crate) fn variant(cx: &Ctxt, derive: Derive, attrs: &[Attribute]) -> Variant
             out.aliases.push(string_value(&meta, key, "otherSpelling")?);
             Ok(())
         }
-        (Derive::Enum, "unknown") => {
-            let first = out.unknown.replace(key_span(&meta));
-            no_value(&meta, key)?;
-            if first.is_some() {
-                return Err(meta.error("duplicate `unknown`: write it once"));
-            }
-            Ok(())
-        }
+        (Derive::Enum, "unknown") => flag(&meta, key, &mut out.unknown),
+        (Derive::Enum, "empty") => flag(&meta, key, &mut out.empty),
         _ => Err(meta.error(unexpected_key(derive, Place::Variant, key))),
     });
     out
 }
 
-/// Rejects any `#[graph(...)]` attribute on a field: none has a meaning there.
-pub(crate) fn field(cx: &Ctxt, derive: Derive, attrs: &[Attribute]) {
-    for_each_key(cx, attrs, |meta, key| {
-        Err(meta.error(unexpected_key(derive, Place::Field, key)))
+/// Reads the `#[graph(...)]` attributes on a field. Only GraphModel gives them a meaning; the other
+/// derives reject every key there.
+pub(crate) fn field(cx: &Ctxt, derive: Derive, attrs: &[Attribute]) -> FieldAttrs {
+    let mut out = FieldAttrs::default();
+    for_each_key(cx, attrs, |meta, key| match (derive, key) {
+        (Derive::Model, "rename") => {
+            let lit = string_value(&meta, key, "wireName")?;
+            if out.rename.is_some() {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "duplicate `rename`: a property has one wire name",
+                ));
+            }
+            out.rename = Some(lit);
+            Ok(())
+        }
+        (Derive::Model, "nullable") => flag(&meta, key, &mut out.nullable),
+        (Derive::Model, "unknown") => flag(&meta, key, &mut out.unknown),
+        _ => Err(meta.error(unexpected_key(derive, Place::Field, key))),
     });
+    out
+}
+
+/// A key without a value that may be written once, such as `unknown`: records its span in `slot`.
+fn flag(meta: &ParseNestedMeta<'_>, key: &str, slot: &mut Option<Span>) -> syn::Result<()> {
+    let first = slot.replace(key_span(meta));
+    // Read as written even when malformed, so that the error below is the only one.
+    no_value(meta, key)?;
+    if first.is_some() {
+        return Err(meta.error(format!("duplicate `{key}`: write it once")));
+    }
+    Ok(())
 }
 
 /// Calls `logic` for each key of each `#[graph(...)]` attribute. `logic` consumes the key's value; when it
@@ -200,6 +247,16 @@ fn string_value(meta: &ParseNestedMeta<'_>, key: &str, example: &str) -> syn::Re
 fn unexpected_key(derive: Derive, place: Place, key: &str) -> String {
     let name = derive.name();
     let misplaced = match (derive, place, key) {
+        (Derive::Model, Place::Container, "rename" | "nullable" | "unknown") => Some(format!(
+            "`{key}` belongs on a field, not on the struct: move it onto the property it is about"
+        )),
+        (Derive::Model, Place::Field, "crate") => Some(
+            "`crate` belongs on the struct itself, not on a field: move it above `struct`".to_owned(),
+        ),
+        (Derive::Model, Place::Field, "alias") => Some(
+            "GraphModel reads each property by its one wire name: remove `alias`".to_owned(),
+        ),
+        (Derive::Model, _, _) => None,
         (_, Place::Field, _) => Some(
             "#[graph(...)] has no meaning on a field: put it on the variant or the enum, or remove it"
                 .to_owned(),
@@ -219,7 +276,15 @@ fn unexpected_key(derive: Derive, place: Place, key: &str) -> String {
              remove `set`"
                 .to_owned(),
         ),
-        (_, Place::Container, "rename" | "alias" | "unknown") => Some(format!(
+        (Derive::Flags, _, "empty") => Some(
+            "`empty` marks the GraphEnum variant for the service's empty string; a GraphFlags set \
+             reads `\"\"` as the empty set already: remove `empty`"
+                .to_owned(),
+        ),
+        (_, _, "crate" | "nullable") => Some(format!(
+            "`{key}` applies to `#[derive(GraphModel)]` structs only: remove it"
+        )),
+        (_, Place::Container, "rename" | "alias" | "unknown" | "empty") => Some(format!(
             "`{key}` belongs on a variant, not on the enum: move it onto the member it is about"
         )),
         (_, Place::Variant, "closed" | "set") => Some(format!(
@@ -232,15 +297,20 @@ fn unexpected_key(derive: Derive, place: Place, key: &str) -> String {
     }
     let accepted = match (derive, place) {
         (Derive::Enum, Place::Container) => "`closed`",
-        (Derive::Enum, Place::Variant) => "`rename = \"...\"`, `alias = \"...\"` or `unknown`",
+        (Derive::Enum, Place::Variant) => {
+            "`rename = \"...\"`, `alias = \"...\"`, `unknown` or `empty`"
+        }
         (Derive::Flags, Place::Container) => "`set = \"...\"`",
         (Derive::Flags, Place::Variant) => "`rename = \"...\"` or `alias = \"...\"`",
-        (_, Place::Field) => "nothing",
+        (Derive::Model, Place::Container) => "`crate = \"...\"`",
+        (Derive::Model, Place::Field) => "`rename = \"...\"`, `nullable` or `unknown`",
+        (Derive::Model, Place::Variant) | (_, Place::Field) => "nothing",
     };
-    let place = match place {
-        Place::Container => "enum",
-        Place::Variant => "variant",
-        Place::Field => "field",
+    let place = match (derive, place) {
+        (Derive::Model, Place::Container) => "struct",
+        (_, Place::Container) => "enum",
+        (_, Place::Variant) => "variant",
+        (_, Place::Field) => "field",
     };
     unexpected_key_text(
         key,

@@ -14,6 +14,8 @@ pub(crate) enum Derive {
     Enum,
     /// `#[derive(GraphFlags)]`: a flag enum plus its generated set type.
     Flags,
+    /// `#[derive(GraphModel)]`: a struct of Graph properties keeping unknown members.
+    Model,
 }
 
 impl Derive {
@@ -22,6 +24,7 @@ impl Derive {
         match self {
             Derive::Enum => "GraphEnum",
             Derive::Flags => "GraphFlags",
+            Derive::Model => "GraphModel",
         }
     }
 }

@@ -18,8 +18,28 @@ const SHAPE: &str = "expected YYYY-MM-DDThh:mm:ss[.fffffff](Z|±hh:mm)";
 /// `+00:00`), so a read-modify-write never changes a value by accident; equality compares that
 /// text. Two service quirks are accepted: `0001-01-01T00:00:00Z` (.NET's `MinValue`, meaning
 /// "never", see [`is_min_value`](Self::is_min_value)) and the empty string `""` that the service
-/// sends for some unset non-null date-times (see [`is_empty`](Self::is_empty)). A missing offset is
-/// read as UTC.
+/// sends for some unset non-null date-times (the *empty value*: [`is_empty`](Self::is_empty) is
+/// `true`, it has no parts, and it is written back as `""`). A missing offset is read as UTC.
+///
+/// # Malformed values
+///
+/// One odd value must not cost a whole response (a list of 100 jobs), so deserializing never fails on
+/// the text of a string: a string that is not a date-time is kept as an *invalid value*.
+/// [`is_valid`](Self::is_valid) is `false`, [`parse_error`](Self::parse_error) says why, the text is
+/// in [`as_str`](Self::as_str) and is written back unchanged, and the parts read as for the empty
+/// value (0, `None`). The strict parse stays available: [`parse`](Self::parse) and `FromStr` return
+/// the error, and [`deserialize_strict`](Self::deserialize_strict) fails a field with it
+/// (`#[serde(deserialize_with = "DateTimeOffset::deserialize_strict")]`).
+///
+/// ```
+/// # use msgraph_sync::DateTimeOffset;
+/// let odd: DateTimeOffset = serde_json::from_str(r#""2024-02-30T00:00:00Z""#).unwrap();
+/// assert!(!odd.is_valid());
+/// assert_eq!(odd.as_str(), "2024-02-30T00:00:00Z");
+/// assert_eq!(odd.parse_error().unwrap().reason(), "the day does not exist in that month");
+/// assert_eq!(serde_json::to_string(&odd).unwrap(), r#""2024-02-30T00:00:00Z""#);
+/// assert_eq!(odd.unix_timestamp(), None);
+/// ```
 ///
 /// ```
 /// # use msgraph_sync::DateTimeOffset;
@@ -38,7 +58,12 @@ pub struct DateTimeOffset {
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Repr {
     Empty,
-    Value { parts: Parts, text: Box<str> },
+    Value {
+        parts: Parts,
+        text: Box<str>,
+    },
+    /// Text that is not a date-time, kept to be written back.
+    Invalid(Box<str>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -225,6 +250,51 @@ impl DateTimeOffset {
         })
     }
 
+    /// The value as read from the service: like [`parse`](Self::parse), but text that is not a
+    /// date-time gives an invalid value keeping it (see the type docs) instead of an error. This is
+    /// what deserializing does.
+    pub fn from_wire(s: &str) -> Self {
+        Self::parse(s).unwrap_or_else(|_| Self {
+            repr: Repr::Invalid(s.into()),
+        })
+    }
+
+    /// Deserializes strictly: a string that is not a date-time is an error naming the reason. For
+    /// `#[serde(deserialize_with = "DateTimeOffset::deserialize_strict")]`.
+    pub fn deserialize_strict<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        Self::deserialize(deserializer)?
+            .check()
+            .map_err(serde::de::Error::custom)
+    }
+
+    /// `false` for an invalid value: text read from the service that is not a date-time (see the
+    /// type docs). The empty value is valid.
+    pub fn is_valid(&self) -> bool {
+        !matches!(self.repr, Repr::Invalid(_))
+    }
+
+    /// Why an invalid value is not a date-time; `None` for a valid (or empty) value.
+    pub fn parse_error(&self) -> Option<ValueError> {
+        match &self.repr {
+            Repr::Invalid(text) => Some(
+                parse(text)
+                    .err()
+                    .unwrap_or_else(|| ValueError::new(KIND, text, SHAPE)),
+            ),
+            _ => None,
+        }
+    }
+
+    /// `Ok(self)` if valid, else the strict parse's error.
+    fn check(self) -> Result<Self, ValueError> {
+        match self.parse_error() {
+            Some(error) => Err(error),
+            None => Ok(self),
+        }
+    }
+
     /// The empty value (`""` on the wire).
     pub fn empty() -> Self {
         Self { repr: Repr::Empty }
@@ -276,13 +346,7 @@ impl DateTimeOffset {
 
     /// The same local date-time with fractional seconds `nanos` (below one second).
     pub fn with_nanosecond(self, nanos: u32) -> Result<Self, ValueError> {
-        let Repr::Value { mut parts, text } = self.repr else {
-            return Err(ValueError::new(
-                KIND,
-                "",
-                "the empty date-time has no time to set",
-            ));
-        };
+        let (mut parts, text) = self.into_parts("the empty date-time has no time to set")?;
         if nanos >= 1_000_000_000 {
             return Err(ValueError::new(
                 KIND,
@@ -296,13 +360,7 @@ impl DateTimeOffset {
 
     /// The same local date-time at UTC offset `minutes` (-14:00 to +14:00).
     pub fn with_offset_minutes(self, minutes: i16) -> Result<Self, ValueError> {
-        let Repr::Value { mut parts, text } = self.repr else {
-            return Err(ValueError::new(
-                KIND,
-                "",
-                "the empty date-time has no offset to set",
-            ));
-        };
+        let (mut parts, text) = self.into_parts("the empty date-time has no offset to set")?;
         if minutes.unsigned_abs() > 14 * 60 {
             return Err(ValueError::new(
                 KIND,
@@ -370,7 +428,16 @@ impl DateTimeOffset {
     fn parts(&self) -> Option<&Parts> {
         match &self.repr {
             Repr::Value { parts, .. } => Some(parts),
-            Repr::Empty => None,
+            Repr::Empty | Repr::Invalid(_) => None,
+        }
+    }
+
+    /// The parts and text of a valid, non-empty value; `if_empty` is the reason given for the empty
+    /// value, and an invalid value gives its parse error.
+    fn into_parts(self, if_empty: &'static str) -> Result<(Parts, Box<str>), ValueError> {
+        match self.check()?.repr {
+            Repr::Value { parts, text } => Ok((parts, text)),
+            _ => Err(ValueError::new(KIND, "", if_empty)),
         }
     }
 
@@ -395,15 +462,17 @@ impl DateTimeOffset {
         })
     }
 
-    /// The text as received (or as built), `""` for the empty value.
+    /// The text as received (or as built), `""` for the empty value; for an invalid value, the text
+    /// that is not a date-time.
     pub fn as_str(&self) -> &str {
         match &self.repr {
             Repr::Value { text, .. } => text,
+            Repr::Invalid(text) => text,
             Repr::Empty => "",
         }
     }
 
-    /// The year (0 for the empty value).
+    /// The year (0 for the empty or an invalid value; so are the other parts).
     pub fn year(&self) -> u32 {
         self.parts().map_or(0, |p| u32::from(p.year))
     }
@@ -443,7 +512,7 @@ impl DateTimeOffset {
         self.parts().map_or(0, |p| p.offset_minutes)
     }
 
-    /// Seconds since the Unix epoch of this instant (`None` for the empty value).
+    /// Seconds since the Unix epoch of this instant (`None` for the empty or an invalid value).
     pub fn unix_timestamp(&self) -> Option<i64> {
         let p = self.parts()?;
         let days = days_from_civil(i64::from(p.year), i64::from(p.month), i64::from(p.day));
@@ -454,7 +523,7 @@ impl DateTimeOffset {
         Some(local - i64::from(p.offset_minutes) * 60)
     }
 
-    /// This instant as a [`SystemTime`] (`None` for the empty value).
+    /// This instant as a [`SystemTime`] (`None` for the empty or an invalid value).
     pub fn to_system_time(&self) -> Option<SystemTime> {
         let secs = self.unix_timestamp()?;
         let nanos = StdDuration::from_nanos(u64::from(self.nanosecond()));
@@ -484,8 +553,10 @@ impl fmt::Display for DateTimeOffset {
 }
 
 impl fmt::Debug for DateTimeOffset {
+    /// `DateTimeOffset("2024-01-31T12:00:00Z")`, or `DateTimeOffset(invalid "...")`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DateTimeOffset({:?})", self.as_str())
+        let invalid = if self.is_valid() { "" } else { "invalid " };
+        write!(f, "DateTimeOffset({invalid}{:?})", self.as_str())
     }
 }
 
@@ -512,7 +583,7 @@ impl<'de> Deserialize<'de> for DateTimeOffset {
                 f.write_str("an ISO-8601 date-time string such as 2024-01-31T12:00:00Z")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateTimeOffset, E> {
-                DateTimeOffset::parse(v).map_err(E::custom)
+                Ok(DateTimeOffset::from_wire(v))
             }
         }
         deserializer.deserialize_str(Visitor)
@@ -660,5 +731,43 @@ mod tests {
         }
         assert!(serde_json::from_str::<DateTimeOffset>("5").is_err());
         assert!(serde_json::from_str::<DateTimeOffset>("null").is_err());
+    }
+
+    #[test]
+    fn malformed_text_is_kept_when_read_and_refused_when_strict() {
+        for bad in [
+            "2024-02-30T00:00:00Z",
+            "yesterday",
+            " ",
+            "2024-01-01T00:00:00+15:00",
+        ] {
+            let json = serde_json::to_string(bad).unwrap();
+            let v: DateTimeOffset = serde_json::from_str(&json).unwrap();
+            assert!(!v.is_valid() && !v.is_empty(), "{bad}");
+            assert_eq!(v.as_str(), bad);
+            assert_eq!(serde_json::to_string(&v).unwrap(), json);
+            let strict = DateTimeOffset::parse(bad).unwrap_err();
+            assert_eq!(v.parse_error(), Some(strict.clone()));
+            assert_eq!((v.year(), v.unix_timestamp()), (0, None));
+            assert!(v.clone().with_nanosecond(1).is_err());
+            assert_eq!(format!("{v:?}"), format!("DateTimeOffset(invalid {bad:?})"));
+            let mut de = serde_json::Deserializer::from_str(&json);
+            let err = DateTimeOffset::deserialize_strict(&mut de).unwrap_err();
+            assert_eq!(err.to_string(), strict.to_string());
+        }
+        for good in ["", "2024-02-29T00:00:00Z"] {
+            let v = DateTimeOffset::from_wire(good);
+            assert!(v.is_valid() && v.parse_error().is_none());
+            assert_eq!(v, DateTimeOffset::parse(good).unwrap());
+            let json = serde_json::to_string(good).unwrap();
+            let mut de = serde_json::Deserializer::from_str(&json);
+            assert_eq!(DateTimeOffset::deserialize_strict(&mut de).unwrap(), v);
+        }
+        // Invalid text equals only the same text.
+        assert_ne!(
+            DateTimeOffset::from_wire("x"),
+            DateTimeOffset::from_wire("y")
+        );
+        assert_ne!(DateTimeOffset::from_wire("x"), DateTimeOffset::empty());
     }
 }

@@ -21,6 +21,26 @@ const TICKS_PER_DAY: i128 = 24 * TICKS_PER_HOUR;
 /// `P10675199DT2H48M5.4775807S` (`TimeSpan.MaxValue`, which the service sends for disabled
 /// schedules) round-trips. Years, months and weeks are refused (their length is ambiguous).
 ///
+/// # Malformed values
+///
+/// One odd interval must not cost a whole response (a list of 100 jobs), so deserializing never fails
+/// on the text of a string: a string that is not a duration is kept as an *invalid value*.
+/// [`is_valid`](Self::is_valid) is `false`, [`parse_error`](Self::parse_error) says why, the text is
+/// in [`as_str`](Self::as_str) and is written back unchanged, [`ticks`](Self::ticks) is 0 and
+/// [`to_std`](Self::to_std) is `None`. The strict parse stays available: [`parse`](Self::parse) and
+/// `FromStr` return the error, and [`deserialize_strict`](Self::deserialize_strict) fails a field with
+/// it (`#[serde(deserialize_with = "Duration::deserialize_strict")]`).
+///
+/// ```
+/// # use msgraph_sync::Duration;
+/// let odd: Duration = serde_json::from_str(r#""P1Y""#).unwrap();
+/// assert!(!odd.is_valid());
+/// assert_eq!(odd.as_str(), "P1Y");
+/// assert!(odd.parse_error().unwrap().reason().starts_with("years, months and weeks"));
+/// assert_eq!(serde_json::to_string(&odd).unwrap(), r#""P1Y""#);
+/// assert_eq!((odd.ticks(), odd.to_std()), (0, None));
+/// ```
+///
 /// ```
 /// # use msgraph_sync::Duration;
 /// let d: Duration = "PT20M".parse().unwrap();
@@ -34,7 +54,8 @@ const TICKS_PER_DAY: i128 = 24 * TICKS_PER_HOUR;
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Duration {
-    ticks: i64,
+    /// `None` for an invalid value.
+    ticks: Option<i64>,
     text: Box<str>,
 }
 
@@ -194,15 +215,51 @@ impl Duration {
     pub fn parse(s: &str) -> Result<Self, ValueError> {
         let ticks = parse(s)?;
         Ok(Self {
-            ticks,
+            ticks: Some(ticks),
             text: s.into(),
         })
+    }
+
+    /// The value as read from the service: like [`parse`](Self::parse), but text that is not a
+    /// duration gives an invalid value keeping it (see the type docs) instead of an error. This is what
+    /// deserializing does.
+    pub fn from_wire(s: &str) -> Self {
+        Self {
+            ticks: parse(s).ok(),
+            text: s.into(),
+        }
+    }
+
+    /// Deserializes strictly: a string that is not a duration is an error naming the reason. For
+    /// `#[serde(deserialize_with = "Duration::deserialize_strict")]`.
+    pub fn deserialize_strict<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = Self::deserialize(deserializer)?;
+        match value.parse_error() {
+            Some(error) => Err(serde::de::Error::custom(error)),
+            None => Ok(value),
+        }
+    }
+
+    /// `false` for an invalid value: text read from the service that is not a duration (see the type
+    /// docs).
+    pub fn is_valid(&self) -> bool {
+        self.ticks.is_some()
+    }
+
+    /// Why an invalid value is not a duration; `None` for a valid value.
+    pub fn parse_error(&self) -> Option<ValueError> {
+        match self.ticks {
+            Some(_) => None,
+            None => parse(&self.text).err(),
+        }
     }
 
     /// A duration of `ticks` × 100 ns, written canonically (`PT20M`, `-PT1M12.6316819S`).
     pub fn from_ticks(ticks: i64) -> Self {
         Self {
-            ticks,
+            ticks: Some(ticks),
             text: format(ticks).into(),
         }
     }
@@ -225,30 +282,31 @@ impl Duration {
         Self::from_ticks(i64::MAX)
     }
 
-    /// The length in 100 ns ticks (negative for negative durations).
+    /// The length in 100 ns ticks (negative for negative durations; 0 for an invalid value, see
+    /// [`is_valid`](Self::is_valid)).
     pub fn ticks(&self) -> i64 {
-        self.ticks
+        self.ticks.unwrap_or(0)
     }
 
-    /// Whether the duration is negative.
+    /// Whether the duration is negative (`false` for an invalid value).
     pub fn is_negative(&self) -> bool {
-        self.ticks < 0
+        self.ticks() < 0
     }
 
     /// Whether this is `TimeSpan.MaxValue` (the service uses it for "no interval").
     pub fn is_max_value(&self) -> bool {
-        self.ticks == i64::MAX
+        self.ticks == Some(i64::MAX)
     }
 
-    /// The duration as a [`std::time::Duration`], or `None` when negative.
+    /// The duration as a [`std::time::Duration`], or `None` when negative or invalid.
     pub fn to_std(&self) -> Option<StdDuration> {
-        let ticks = u64::try_from(self.ticks).ok()?;
+        let ticks = u64::try_from(self.ticks?).ok()?;
         let secs = ticks / 10_000_000;
         let nanos = u32::try_from(ticks % 10_000_000 * 100).ok()?;
         Some(StdDuration::new(secs, nanos))
     }
 
-    /// The text as received (or as built).
+    /// The text as received (or as built); for an invalid value, the text that is not a duration.
     pub fn as_str(&self) -> &str {
         &self.text
     }
@@ -268,8 +326,10 @@ impl fmt::Display for Duration {
 }
 
 impl fmt::Debug for Duration {
+    /// `Duration("PT20M")`, or `Duration(invalid "...")`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Duration({:?})", &*self.text)
+        let invalid = if self.is_valid() { "" } else { "invalid " };
+        write!(f, "Duration({invalid}{:?})", &*self.text)
     }
 }
 
@@ -296,7 +356,7 @@ impl<'de> Deserialize<'de> for Duration {
                 f.write_str("an ISO-8601 duration string such as PT20M")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Duration, E> {
-                Duration::parse(v).map_err(E::custom)
+                Ok(Duration::from_wire(v))
             }
         }
         deserializer.deserialize_str(Visitor)
@@ -451,5 +511,32 @@ mod tests {
             assert!(e.to_string().starts_with("invalid duration"), "{bad}: {e}");
         }
         assert!(serde_json::from_str::<Duration>("12").is_err());
+    }
+
+    #[test]
+    fn malformed_text_is_kept_when_read_and_refused_when_strict() {
+        for bad in ["", "P1Y", "20 minutes", "P10675199DT2H48M5.4775808S"] {
+            let json = serde_json::to_string(bad).unwrap();
+            let v: Duration = serde_json::from_str(&json).unwrap();
+            assert!(!v.is_valid(), "{bad}");
+            assert_eq!(v.as_str(), bad);
+            assert_eq!(serde_json::to_string(&v).unwrap(), json);
+            let strict = Duration::parse(bad).unwrap_err();
+            assert_eq!(v.parse_error(), Some(strict.clone()));
+            assert_eq!(
+                (v.ticks(), v.to_std(), v.is_negative(), v.is_max_value()),
+                (0, None, false, false)
+            );
+            assert_eq!(format!("{v:?}"), format!("Duration(invalid {bad:?})"));
+            let mut de = serde_json::Deserializer::from_str(&json);
+            let err = Duration::deserialize_strict(&mut de).unwrap_err();
+            assert_eq!(err.to_string(), strict.to_string());
+        }
+        let v = Duration::from_wire("PT20M");
+        assert!(v.is_valid() && v.parse_error().is_none());
+        assert_eq!(v, d("PT20M"));
+        let mut de = serde_json::Deserializer::from_str(r#""PT20M""#);
+        assert_eq!(Duration::deserialize_strict(&mut de).unwrap(), v);
+        assert_ne!(Duration::from_wire("x"), Duration::from_ticks(0));
     }
 }
