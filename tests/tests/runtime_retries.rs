@@ -284,3 +284,167 @@ async fn other_errors_are_not_retried() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn a_503_on_create_is_not_retried_but_on_get_it_is() {
+    // POST .../jobs may have been applied before the 503: sending it again could make a second job.
+    let server = TestServer::start().await;
+    server.fallback(throttled(503, Some("1")));
+    let clock = RecordingClock::new();
+    let client = fixtures::client(&server, &clock);
+    let err = fixtures::create_job(&client.v1(), "sp", &json!({"templateId": "Slack"}))
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 1);
+    assert!(clock.sleeps().is_empty());
+    assert!(
+        matches!(
+            err,
+            Error::Throttled {
+                attempts: 1,
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                retry_after: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // The same for a 504 on an action (repeated `start` calls can stop a running job).
+    let server = TestServer::start().await;
+    server.fallback(Reply::status(504));
+    let client = fixtures::client(&server, &clock);
+    let err = fixtures::start_job(&client.v1(), "sp", "j")
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 1);
+    assert!(
+        matches!(err, Error::Throttled { attempts: 1, .. }),
+        "{err:?}"
+    );
+
+    // GET, PUT and DELETE are safe to repeat.
+    let server = TestServer::start().await;
+    server
+        .reply(throttled(503, Some("1")))
+        .reply(Reply::json(200, &json!({"id": "j"})))
+        .reply(throttled(503, Some("1")))
+        .reply(Reply::status(204))
+        .reply(throttled(504, Some("1")))
+        .reply(Reply::status(204));
+    let client = fixtures::client(&server, &clock);
+    let job: serde_json::Value = fixtures::get_job(&client.v1(), "sp", "j").await.unwrap();
+    assert_eq!(job["id"], "j");
+    fixtures::put_secrets(&client.v1(), "sp", &json!({"value": []}))
+        .await
+        .unwrap();
+    fixtures::delete_job(&client.v1(), "sp", "j").await.unwrap();
+    assert_eq!(server.request_count(), 6);
+}
+
+#[tokio::test]
+async fn a_429_is_retried_for_every_request() {
+    let server = TestServer::start().await;
+    server
+        .reply(throttled(429, Some("2")))
+        .reply(Reply::status(204));
+    let clock = RecordingClock::new();
+    let client = fixtures::client(&server, &clock);
+    fixtures::start_job(&client.v1(), "sp", "j").await.unwrap();
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+}
+
+#[tokio::test]
+async fn callers_can_override_whether_a_request_is_safe_to_repeat() {
+    let server = TestServer::start().await;
+    server
+        .reply(throttled(503, Some("1")))
+        .reply(Reply::json(201, &json!({"id": "new"})));
+    let clock = RecordingClock::new();
+    let client = fixtures::client(&server, &clock);
+    let created = fixtures::create_job(&client.v1(), "sp", &json!({"templateId": "Slack"}))
+        .idempotent(true)
+        .await
+        .unwrap();
+    assert_eq!(created["id"], "new");
+    assert_eq!(server.request_count(), 2);
+    let requests = server.requests();
+    assert_eq!(requests[0].body, requests[1].body);
+    assert_eq!(requests[1].header("retry-attempt"), Some("1"));
+
+    let server = TestServer::start().await;
+    server.fallback(throttled(503, Some("1")));
+    let client = fixtures::client(&server, &clock);
+    let err = fixtures::get_job::<_, serde_json::Value>(&client.v1(), "sp", "j")
+        .idempotent(false)
+        .await
+        .unwrap_err();
+    assert_eq!(server.request_count(), 1);
+    assert!(
+        matches!(err, Error::Throttled { attempts: 1, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_reset_is_retried_for_a_get_but_not_after_a_post_was_sent() {
+    let server = TestServer::start().await;
+    server
+        .reply(Reply::reset())
+        .reply(Reply::json(200, &json!({"id": "j"})));
+    let clock = RecordingClock::new();
+    let client = fixtures::client(&server, &clock);
+    let job: serde_json::Value = fixtures::get_job(&client.v1(), "sp", "j").await.unwrap();
+    assert_eq!(job["id"], "j");
+    assert_eq!(server.request_count(), 2);
+    assert_eq!(clock.sleeps().len(), 1, "the same back-off as for a 503");
+    let requests = server.requests();
+    assert_eq!(requests[1].header("retry-attempt"), Some("1"));
+    assert_eq!(
+        requests[0].header("client-request-id"),
+        requests[1].header("client-request-id")
+    );
+
+    let server = TestServer::start().await;
+    server
+        .reply(Reply::reset())
+        .reply(Reply::json(201, &json!({"id": "second job"})));
+    let client = fixtures::client(&server, &clock);
+    let err = fixtures::create_job(&client.v1(), "sp", &json!({"templateId": "Slack"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(err.is_retryable(), "the caller may check and retry itself");
+    assert_eq!(
+        server.request_count(),
+        1,
+        "the POST reached the server once"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_for_a_get() {
+    let server = TestServer::start().await;
+    let url = server.url();
+    drop(server);
+    let clock = RecordingClock::new();
+    let client = msgraph_sync::Client::builder()
+        .base_url(&url)
+        .static_token("t")
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let err = fixtures::get_job::<_, serde_json::Value>(&client.v1(), "sp", "j")
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Transport(t) => assert!(t.is_connect(), "{t}"),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+    assert_eq!(clock.sleeps().len(), 3, "three retries with back-off");
+    let err = fixtures::start_job(&client.v1(), "sp", "j")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert_eq!(clock.sleeps().len(), 3, "the POST is not retried");
+}
