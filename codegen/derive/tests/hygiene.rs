@@ -1,5 +1,6 @@
-//! The expansions refer only to `::core`, `::std` and `::serde`: they compile in a module without the
-//! prelude, next to items named like prelude items, with the members glob-imported.
+//! The expansions refer only to `::core`, `::std` and `::serde` (GraphModel's to `::msgraph_sync` or the
+//! path given by `#[graph(crate = "...")]`): they compile in a module without the prelude, next to items
+//! named like prelude items, with the members glob-imported.
 
 #![allow(dead_code, non_upper_case_globals)]
 
@@ -63,9 +64,31 @@ mod no_prelude {
     pub fn uses_glob() -> ScopeFlag {
         None
     }
+
+    /// A model, with the crate named through a renamed path.
+    #[derive(GraphModel)]
+    #[graph(crate = "self::renamed")]
+    pub struct Model {
+        /// A property.
+        #[graph(rename = "state")]
+        pub state: ::core::option::Option<State>,
+        /// A nullable property.
+        #[graph(rename = "note", nullable)]
+        pub note: ::msgraph_sync::Nullable<::std::string::String>,
+        /// The rest.
+        #[graph(unknown)]
+        pub rest: ::msgraph_sync::UnknownProperties,
+    }
+
+    /// `msgraph_sync` under another name, as for a renamed dependency.
+    pub mod renamed {
+        pub use ::msgraph_sync::__private;
+    }
+
+    use ::msgraph_sync::GraphModel;
 }
 
-use no_prelude::{Closed, Scope, ScopeFlag, State};
+use no_prelude::{Closed, Model, Scope, ScopeFlag, State};
 
 #[test]
 fn expansions_work_without_the_prelude() {
@@ -81,5 +104,17 @@ fn expansions_work_without_the_prelude() {
     assert_eq!(
         serde_json::to_string(&(Scope::B | Scope::A)).unwrap(),
         r#""B, A""#
+    );
+}
+
+#[test]
+fn the_model_expansion_works_without_the_prelude_and_with_a_crate_path() {
+    let text = r#"{"rest":1e400,"note":null,"state":"active","@odata.type":"x"}"#;
+    let model: Model = serde_json::from_str(text).unwrap();
+    assert_eq!(model.state, Some(State::Active));
+    assert!(model.note.is_null());
+    assert_eq!(
+        serde_json::to_string(&model).unwrap(),
+        r#"{"@odata.type":"x","state":"Active","note":null,"rest":1e400}"#
     );
 }

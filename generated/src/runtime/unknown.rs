@@ -429,6 +429,28 @@ pub mod __private {
 mod tests {
     use super::*;
 
+    /// The derive's default path, `::msgraph_sync`, resolves inside this crate too.
+    #[derive(Debug, Clone, PartialEq, Default, crate::runtime::GraphModel)]
+    struct Inside {
+        #[graph(rename = "id")]
+        id: Option<String>,
+        #[graph(rename = "note", nullable)]
+        note: crate::runtime::Nullable<String>,
+        #[graph(unknown)]
+        rest: UnknownProperties,
+    }
+
+    #[test]
+    fn the_derive_works_inside_the_crate() {
+        let text = r#"{"note":null,"id":"x","n":1e400,"@odata.type":"t"}"#;
+        let inside: Inside = serde_json::from_str(text).unwrap();
+        assert_eq!(inside.id.as_deref(), Some("x"));
+        assert_eq!(
+            serde_json::to_string(&inside).unwrap(),
+            r#"{"@odata.type":"t","id":"x","note":null,"n":1e400}"#
+        );
+    }
+
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_owned()).unwrap()
     }

@@ -13,6 +13,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let pv = &model.private;
     let expecting = format!("a JSON object ({ident})");
     let unknown = model.unknown;
+    // Spanned at the field's type, so that a field of another type is an error there.
+    let unknown_value = quote_spanned!(model.unknown_ty.span()=> __unknown);
     let count = model.properties.len();
     let locals: Vec<_> = (0..count).map(|i| format_ident!("__field{i}")).collect();
     let idents = model.properties.iter().map(|p| p.ident);
@@ -82,7 +84,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                         }
                         ::core::result::Result::Ok(#ident {
                             #(#idents: #locals,)*
-                            #unknown: __unknown,
+                            #unknown: #unknown_value,
                         })
                     }
                 }

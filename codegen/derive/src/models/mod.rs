@@ -24,6 +24,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     };
     let model = model::build(&cx, &input);
     cx.check()?;
+    let Some(model) = model else {
+        unreachable!("`build` records an error whenever it returns `None`");
+    };
 
     let ser = ser::expand(&model);
     let de = de::expand(&model);

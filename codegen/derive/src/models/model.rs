@@ -16,8 +16,9 @@ pub(crate) struct Model<'a> {
     pub(crate) private: TokenStream,
     /// The known properties, in declaration order.
     pub(crate) properties: Vec<Property<'a>>,
-    /// The field keeping the members the struct does not declare.
+    /// The field keeping the members the struct does not declare, and its type.
     pub(crate) unknown: &'a Ident,
+    pub(crate) unknown_ty: &'a Type,
 }
 
 /// A known property.
@@ -43,18 +44,18 @@ impl Model<'_> {
     }
 }
 
-/// Validates the input, recording every problem in `cx`.
-pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Struct<'a>) -> Model<'a> {
+/// Validates the input, recording every problem in `cx`; `None` if there is no unknown field.
+pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Struct<'a>) -> Option<Model<'a>> {
     let krate = match &input.attrs.krate {
         Some(path) => quote!(#path),
         None => quote!(::msgraph_sync),
     };
-    let mut unknown: Option<&Ident> = None;
+    let mut unknown: Option<(&Ident, &Type)> = None;
     let mut properties: Vec<Property<'_>> = Vec::new();
     for field in &input.fields {
         let attrs = &field.attrs;
         if let Some(span) = attrs.unknown {
-            if let Some(first) = unknown {
+            if let Some((first, _)) = unknown {
                 cx.error_at(
                     span,
                     format!(
@@ -63,7 +64,7 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Struct<'a>) -> Model<'a> {
                     ),
                 );
             }
-            unknown.get_or_insert(field.ident);
+            unknown.get_or_insert((field.ident, field.ty));
             if let Some(lit) = &attrs.rename {
                 cx.error_spanned_by(
                     lit,
@@ -115,7 +116,7 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Struct<'a>) -> Model<'a> {
             nullable: attrs.nullable.is_some(),
         });
     }
-    let unknown = unknown.unwrap_or_else(|| {
+    let Some((unknown, unknown_ty)) = unknown else {
         cx.error_spanned_by(
             input.ident,
             format!(
@@ -125,12 +126,13 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Struct<'a>) -> Model<'a> {
                 input.ident
             ),
         );
-        input.ident
-    });
-    Model {
+        return None;
+    };
+    Some(Model {
         ident: input.ident,
         private: quote!(#krate::__private),
         properties,
         unknown,
-    }
+        unknown_ty,
+    })
 }

@@ -21,6 +21,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     };
     let control = model.control().map(|p| write(model, p));
     let plain = model.plain().map(|p| write(model, p));
+    // Spanned at the field's type, so that a field of another type is an error there.
+    let unknown_ref = quote_spanned!(model.unknown_ty.span()=> &self.#unknown);
     quote! {
         #[automatically_derived]
         impl #pv::serde::Serialize for #ident {
@@ -33,7 +35,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     #known
                 }
 
-                let __unknown: &#pv::UnknownProperties = &self.#unknown;
+                let __unknown: &#pv::UnknownProperties = #unknown_ref;
                 let mut __map = #pv::serde::Serializer::serialize_map(
                     __serializer,
                     ::core::option::Option::None,

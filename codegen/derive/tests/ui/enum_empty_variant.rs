@@ -1,0 +1,21 @@
+use msgraph_sync_derive::{GraphEnum, GraphFlags};
+
+#[derive(GraphEnum)]
+pub enum QuarantineReason {
+    TooManyDeletes,
+    #[graph(empty, rename = "none")]
+    Empty,
+    #[graph(empty)]
+    Blank(String),
+    #[graph(empty, unknown)]
+    Unrecognized(String),
+}
+
+#[derive(GraphFlags)]
+pub enum ScopeFlag {
+    #[graph(empty)]
+    None = 0,
+    Watermark = 4,
+}
+
+fn main() {}
