@@ -117,10 +117,16 @@ mod tests {
 
     #[test]
     fn path_points_at_the_failure() {
-        let body = br#"{"value":[{"schedule":{"interval":"PT20M"}},{"schedule":{"interval":"20 minutes"}}]}"#;
+        let body =
+            br#"{"value":[{"schedule":{"interval":"PT20M"}},{"schedule":{"interval":1200}}]}"#;
         let err = decode_json::<Outer>(body).unwrap_err();
         assert_eq!(err.path(), "value[1].schedule.interval");
-        assert!(err.message().contains("duration"), "{}", err.message());
+        assert!(
+            err.message()
+                .starts_with("invalid type: integer (not shown)"),
+            "{}",
+            err.message()
+        );
         assert!(
             err.to_string()
                 .starts_with("at `value[1].schedule.interval`")
