@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use url::Url;
 
 use super::error::Error;
+use super::redact::display_url;
 
 /// The Microsoft Graph deployment to call.
 ///
@@ -54,8 +55,8 @@ impl Cloud {
 
     /// A custom cloud from a base URL, validated like [`ClientBuilder::base_url`](crate::ClientBuilder::base_url).
     pub fn custom(base_url: &str) -> Result<Cloud, Error> {
-        let url = Url::parse(base_url)
-            .map_err(|e| Error::config(format!("invalid base URL {base_url:?}: {e}")))?;
+        let url =
+            Url::parse(base_url).map_err(|e| Error::config(format!("invalid base URL: {e}")))?;
         validate_base(&url)?;
         Ok(Cloud::Custom(url))
     }
@@ -68,7 +69,7 @@ impl fmt::Display for Cloud {
             Cloud::UsGovL4 => f.write_str("US Government L4"),
             Cloud::UsGovL5Dod => f.write_str("US Government L5 (DoD)"),
             Cloud::China => f.write_str("China (21Vianet)"),
-            Cloud::Custom(url) => write!(f, "custom ({url})"),
+            Cloud::Custom(url) => write!(f, "custom ({})", display_url(url)),
         }
     }
 }
@@ -84,13 +85,18 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
 }
 
 /// Checks a base URL: https (http only for loopback), a host, no credentials, query or fragment.
+/// Messages show the URL without userinfo and query.
 pub(crate) fn validate_base(url: &Url) -> Result<(), Error> {
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config("base URL must not contain credentials"));
+    }
+    let shown = display_url(url);
     match url.scheme() {
         "https" => {}
         "http" if is_loopback(url) => {}
         "http" => {
             return Err(Error::config(format!(
-                "base URL {url} uses plain http; only loopback hosts (127.0.0.0/8, ::1, localhost) may, use https"
+                "base URL {shown} uses plain http; only loopback hosts (127.0.0.0/8, ::1, localhost) may, use https"
             )));
         }
         other => {
@@ -100,14 +106,11 @@ pub(crate) fn validate_base(url: &Url) -> Result<(), Error> {
         }
     }
     if url.host().is_none() {
-        return Err(Error::config(format!("base URL {url} has no host")));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::config("base URL must not contain credentials"));
+        return Err(Error::config(format!("base URL {shown} has no host")));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::config(format!(
-            "base URL {url} must not have a query or fragment"
+            "base URL {shown} must not have a query or fragment"
         )));
     }
     Ok(())
@@ -158,6 +161,13 @@ mod tests {
             "not a url",
         ] {
             assert!(matches!(Cloud::custom(bad), Err(Error::Config(_))), "{bad}");
+        }
+        for bad in [
+            "http://user:hunter2@example.com",
+            "https://example.com/?sig=hunter2",
+        ] {
+            let err = Cloud::custom(bad).unwrap_err();
+            assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
         }
         let c = Cloud::custom("http://127.0.0.1:8080/x").unwrap();
         assert_eq!(c.scope(), "http://127.0.0.1:8080/.default");
