@@ -7,13 +7,14 @@
 //! Each stage is a module named for what it does. [`generate`] runs the stages up to formatted text;
 //! [`run`] also writes (or checks) the output folder. The `xtask` crate is a thin front-end over [`run`].
 
+pub mod conventions;
 pub mod diagnostic;
 pub mod emit;
 pub mod format;
 pub mod load;
+pub mod locate;
 pub mod lower;
 pub mod model;
-mod parallel;
 pub mod scale;
 pub mod validate;
 pub mod write;
@@ -144,15 +145,6 @@ impl Clock {
         self.stages.push((stage, now - self.last));
         self.last = now;
     }
-}
-
-/// How many threads the stages that work in parallel use: one per core (1 when that cannot be told).
-///
-/// Asked once per process: on Linux the answer reads the cgroup's CPU quota from three files.
-pub(crate) fn cores() -> usize {
-    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES
-        .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get))
 }
 
 /// A full run's settings.

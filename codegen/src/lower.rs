@@ -1,23 +1,27 @@
 //! Lowering: the validated OpenAPI document becomes our own model of the API ([`crate::model::Api`]).
 //!
 //! This is where URL paths turn into a tree of request builders shared by every parent, operations at
-//! different paths merge into one builder method, and schemas turn into Rust-named types. Anything that
-//! cannot be lowered is reported as a located [`SpecError`], never skipped.
+//! different paths merge into one builder method, and schemas turn into Rust-named types. Lowering trusts a
+//! document [`crate::validate`] accepted; it refuses only what shows once names are Rust names: two schemas or
+//! enum members that become one name, and two operations merged into one builder method that differ.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{
     IntegerFormat, OpenAPI, Parameter, ReferenceOr, Schema, SchemaKind, StatusCode, StringFormat,
     Type as OaType, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
-use crate::diagnostic::{SpecError, SpecErrors};
+use crate::conventions::{
+    self, ENTITY_QUERY_OPTIONS, KeySegment, PERMISSION_KINDS, QUERY_OPTIONS, clean_segment,
+    param_of, singular, snake_name, type_name, variant_name,
+};
+use crate::diagnostic::{SpecError, SpecErrors, child};
 use crate::load::LoadedSpec;
 use crate::model::{
     AltKey, Api, Body, Child, Deprecation, Enum, Field, HttpMethod, IdType, Member, Node, Object,
-    Operation, Parent, Query, Response, Root, Step, Type, UNKNOWN_VARIANT,
+    Operation, Parent, Query, Response, Root, Route, Step, Type, UNKNOWN_VARIANT,
 };
 
 /// Enums by schema name.
@@ -26,117 +30,24 @@ type EnumIndex<'e> = BTreeMap<&'e str, &'e Enum>;
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 const PARAMETER_PREFIX: &str = "#/components/parameters/";
 
-/// Lowers a validated spec into the API model.
+/// Lowers a spec [`crate::validate::validate`] accepted into the API model; `Err` lists the names that clash
+/// and the merged operations that differ.
 pub fn lower(spec: &LoadedSpec) -> Result<Api, SpecErrors> {
-    let mut cx = Lowering::new(spec);
-    let api = NAMES.with(|names| {
-        names.borrow_mut().clear();
-        let api = cx.run();
-        names.borrow_mut().clear();
-        api
-    });
+    let mut cx = Lowering {
+        spec,
+        doc: &spec.openapi,
+        errors: Vec::new(),
+        versions: strings(spec.openapi.info.extensions.get("x-graph-versions")),
+        objects_wanted: BTreeSet::new(),
+    };
+    let api = cx.run();
     if cx.errors.is_empty() {
         Ok(api)
     } else {
-        cx.errors.sort_by(|a, b| a.pointer.cmp(&b.pointer));
-        Err(SpecErrors(cx.errors))
+        let mut errors = SpecErrors(cx.errors);
+        errors.sort();
+        Err(errors)
     }
-}
-
-/// Escapes one JSON-pointer token (RFC 6901).
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Rust type name for a schema or segment name; see [`usable_ident`].
-fn type_name(name: &str) -> String {
-    remembered(Case::Type, name, |words| words.to_upper_camel_case())
-}
-
-/// Rust field or method name; see [`usable_ident`].
-fn snake_name(name: &str) -> String {
-    remembered(Case::Snake, name, |words| words.to_snake_case())
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Case {
-    Type,
-    Snake,
-}
-
-thread_local! {
-    /// Names converted during the current [`lower`] on this thread: the same schema, segment or parameter name
-    /// is converted many times (215 type names for 86 distinct ones on the curated spec), and heck takes
-    /// about 8,000 instructions a name. Emptied when a lowering starts and ends.
-    static NAMES: std::cell::RefCell<HashMap<(Case, String), String>> = Default::default();
-}
-
-/// `convert(ascii_words(name))`, made usable, converted once per lowering.
-fn remembered(case: Case, name: &str, convert: fn(&str) -> String) -> String {
-    let key = (case, name.to_string());
-    if let Some(known) = NAMES.with(|names| names.borrow().get(&key).cloned()) {
-        return known;
-    }
-    let converted = usable_ident(convert(&ascii_words(name)));
-    NAMES.with(|names| names.borrow_mut().insert(key, converted.clone()));
-    converted
-}
-
-/// Enum variant name for a wire member; see [`usable_ident`].
-fn variant_name(wire: &str) -> String {
-    usable_ident(ascii_words(wire).to_upper_camel_case())
-}
-
-/// `name` with every character other than an ASCII letter or digit turned into a word break.
-fn ascii_words(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect()
-}
-
-/// A name made a Rust identifier: a keyword gets a trailing `_` (`type_`), a name that does not start with a
-/// letter gets a leading `_` (`_2fa`), and an empty name becomes `_unnamed`. The name is heck's output from
-/// [`ascii_words`], so it holds only ASCII letters, digits and `_`.
-fn usable_ident(name: String) -> String {
-    const KEYWORDS: &[&str] = &[
-        "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
-        "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
-        "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
-        "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try",
-        "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-    ];
-    if name.is_empty() {
-        return "_unnamed".to_string();
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return format!("_{name}");
-    }
-    if KEYWORDS.contains(&name.as_str()) {
-        return format!("{name}_");
-    }
-    name
-}
-
-/// Singular of a collection segment: `jobs` → `job`, `directories` → `directory`.
-fn singular(segment: &str) -> String {
-    if let Some(stem) = segment.strip_suffix("ies") {
-        format!("{stem}y")
-    } else if let Some(stem) = segment.strip_suffix('s') {
-        stem.to_string()
-    } else {
-        segment.to_string()
-    }
-}
-
-/// `microsoft.graph.Ping()` → `Ping`.
-fn clean_segment(segment: &str) -> &str {
-    let s = segment.strip_prefix("microsoft.graph.").unwrap_or(segment);
-    s.strip_suffix("()").unwrap_or(s)
-}
-
-/// `{synchronizationJob-id}` → `synchronizationJob-id`.
-fn param_of(segment: &str) -> Option<&str> {
-    segment.strip_prefix('{')?.strip_suffix('}')
 }
 
 fn id_type(param: &str) -> IdType {
@@ -153,39 +64,67 @@ fn id_type(param: &str) -> IdType {
     }
 }
 
-/// The parent part of a path: `/servicePrincipals/{servicePrincipal-id}` or `/servicePrincipals(appId='{appId}')`.
-struct ParsedPath<'a> {
-    set: &'a str,
-    /// `None` for the plain id form, `Some(key)` for an alternate key.
-    key: Option<&'a str>,
-    param: &'a str,
-    rest: Vec<&'a str>,
+/// A list of strings from an extension value (empty when absent).
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
-fn parse_path(path: &str) -> Option<ParsedPath<'_>> {
-    let mut parts = path.strip_prefix('/')?.split('/');
-    let first = parts.next()?;
-    if let Some(open) = first.find('(') {
-        // servicePrincipals(appId='{appId}')
-        let set = &first[..open];
-        let inner = first[open + 1..].strip_suffix(')')?;
-        let (key, value) = inner.split_once('=')?;
-        let param = param_of(value.strip_prefix('\'')?.strip_suffix('\'')?)?;
-        Some(ParsedPath {
-            set,
-            key: Some(key),
-            param,
-            rest: parts.collect(),
-        })
-    } else {
-        let param = param_of(parts.next()?)?;
-        Some(ParsedPath {
-            set: first,
-            key: None,
-            param,
-            rest: parts.collect(),
-        })
+/// A declared parent path with the parent (by index) and alternate key (by index in its `keys`) it addresses.
+type ParentPath = (String, usize, Option<usize>);
+
+/// The parents the spec declares (`x-graph-parents`), grouped by entity set, and each declared path with
+/// the parent and key it addresses.
+fn declared_parents(doc: &OpenAPI) -> (Vec<Parent>, Vec<ParentPath>) {
+    let mut parents: Vec<Parent> = Vec::new();
+    let mut prefixes = Vec::new();
+    for path in strings(doc.extensions.get("x-graph-parents")) {
+        let Some(parsed) = KeySegment::parse(&path) else {
+            continue;
+        };
+        let ix = match parents.iter().position(|p| p.set == parsed.set) {
+            Some(ix) => ix,
+            None => {
+                let entity = singular(parsed.set);
+                parents.push(Parent {
+                    set: parsed.set.to_string(),
+                    marker: type_name(parsed.set),
+                    builder: format!("{}Requests", type_name(&entity)),
+                    method: snake_name(&entity),
+                    entity,
+                    id: id_type(""),
+                    keys: Vec::new(),
+                    children: Vec::new(),
+                });
+                parents.len() - 1
+            }
+        };
+        let parent = &mut parents[ix];
+        let key = match parsed.key {
+            None => {
+                parent.id = id_type(parsed.param);
+                None
+            }
+            Some(key) => {
+                parent.keys.push(AltKey {
+                    key: key.to_string(),
+                    method: format!("{}_by_{}", parent.method, snake_name(key)),
+                    param: snake_name(key),
+                    id: id_type(parsed.param),
+                });
+                Some(parent.keys.len() - 1)
+            }
+        };
+        prefixes.push((path, ix, key));
     }
+    (parents, prefixes)
 }
 
 struct Lowering<'a> {
@@ -193,45 +132,16 @@ struct Lowering<'a> {
     doc: &'a OpenAPI,
     errors: Vec<SpecError>,
     versions: Vec<String>,
-    /// Schema name → Rust type name, for objects that get emitted.
+    /// Schema names of the objects that get emitted (bodies and responses; closed over references later).
     objects_wanted: BTreeSet<String>,
 }
 
 impl<'a> Lowering<'a> {
-    fn new(spec: &'a LoadedSpec) -> Self {
-        Lowering {
-            spec,
-            doc: &spec.openapi,
-            errors: Vec::new(),
-            versions: Vec::new(),
-            objects_wanted: BTreeSet::new(),
-        }
-    }
-
     fn error(&mut self, pointer: String, message: impl Into<String>) {
-        let line = self.spec.line_of(&pointer);
-        self.errors.push(SpecError {
-            file: self.spec.name.clone(),
-            pointer,
-            line,
-            message: message.into(),
-        });
+        self.errors.push(self.spec.error(&pointer, message));
     }
 
     fn run(&mut self) -> Api {
-        self.versions = match self.doc.info.extensions.get("x-graph-versions") {
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            _ => {
-                self.error(
-                    "#/info".into(),
-                    "`x-graph-versions` (the API versions described) is missing",
-                );
-                Vec::new()
-            }
-        };
         let (parents, nodes) = self.lower_paths();
         let enums = self.lower_enums();
         let objects = self.lower_objects(&enums);
@@ -315,7 +225,7 @@ impl<'a> Lowering<'a> {
             .map(|e| (&e.name, &e.rust))
             .chain(objects.iter().map(|o| (&o.name, &o.rust)));
         for (name, rust) in schemas {
-            let pointer = format!("#/components/schemas/{}", escape(name));
+            let pointer = child("#/components/schemas", name);
             match names.get(rust.as_str()) {
                 Some(first) => self.error(
                     pointer,
@@ -339,7 +249,7 @@ impl<'a> Lowering<'a> {
             for (i, m) in e.members.iter().enumerate() {
                 if let Some(first) = seen.insert(&m.rust, format!("`{}`", m.wire)) {
                     self.error(
-                        format!("#/components/schemas/{}/enum/{i}", escape(&e.name)),
+                        format!("{}/enum/{i}", child("#/components/schemas", &e.name)),
                         format!(
                             "the member `{}` becomes the Rust variant `{}`, as {first} does; rename one",
                             m.wire, m.rust
@@ -353,39 +263,26 @@ impl<'a> Lowering<'a> {
     // ----- paths and operations -------------------------------------------------------------
 
     fn lower_paths(&mut self) -> (Vec<Parent>, Vec<Node>) {
-        let mut parents: Vec<Parent> = Vec::new();
+        let (mut parents, prefixes) = declared_parents(self.doc);
         let mut nodes: Vec<Node> = Vec::new();
         let mut node_index: BTreeMap<Vec<String>, usize> = BTreeMap::new();
         let mut links = Links::default();
 
         for (path, item) in &self.doc.paths.paths {
-            let pointer = format!("#/paths/{}", escape(path));
             let ReferenceOr::Item(item) = item else {
-                self.error(
-                    pointer,
-                    "path item `$ref` is not supported by the generator",
-                );
                 continue;
             };
-            let Some(parsed) = parse_path(path) else {
-                self.error(pointer, "path does not start with `/<entitySet>/{id}` or `/<entitySet>(<key>='{value}')`");
+            // Validation made every path a declared parent followed by the subtree.
+            let Some((rest, parent_ix, key)) = prefixes.iter().find_map(|(prefix, parent, key)| {
+                let rest = path.strip_prefix(prefix.as_str())?.strip_prefix('/')?;
+                Some((rest, *parent, *key))
+            }) else {
                 continue;
             };
-            let parent_ix = self.parent_for(&mut parents, &parsed, &pointer);
-            if parsed.rest.is_empty() {
-                self.error(
-                    pointer,
-                    "operations on the parent entity itself are not part of this API",
-                );
-                continue;
-            }
+            let rest: Vec<&str> = rest.split('/').collect();
+            let pointer = child("#/paths", path);
             for (method, op) in item.iter() {
-                let op_pointer = format!("{pointer}/{method}");
                 let Some(http) = http_method(method) else {
-                    self.error(
-                        op_pointer,
-                        format!("HTTP method `{method}` is not supported by the generator"),
-                    );
                     continue;
                 };
                 let kind = op
@@ -393,42 +290,30 @@ impl<'a> Lowering<'a> {
                     .get("x-ms-docs-operation-type")
                     .and_then(Value::as_str)
                     .unwrap_or("operation");
-                let (node_segments, action): (Vec<String>, Option<String>) = if kind == "operation"
-                {
-                    (parsed.rest.iter().map(|s| s.to_string()).collect(), None)
-                } else {
-                    let (last, head) = parsed.rest.split_last().expect("rest is not empty");
-                    (
-                        head.iter().map(|s| s.to_string()).collect(),
-                        Some(last.to_string()),
-                    )
+                let (node_segments, action) = match rest.split_last() {
+                    Some((last, head)) if kind != "operation" => (head, Some(last.to_string())),
+                    _ => (rest.as_slice(), None),
                 };
-                if node_segments.is_empty() {
-                    self.error(
-                        op_pointer,
-                        "an action or function needs a resource to bind to",
-                    );
-                    continue;
-                }
-                let node_ix = ensure_node(
+                let node_segments: Vec<String> =
+                    node_segments.iter().map(|s| s.to_string()).collect();
+                // Validation left a segment below the parent for every operation.
+                let Some(node_ix) = ensure_node(
                     &mut nodes,
                     &mut node_index,
                     &mut links,
                     &mut parents,
                     parent_ix,
                     &node_segments,
-                );
-                let Some(lowered) = self.lower_operation(
-                    op,
-                    item,
-                    http,
-                    action,
-                    parent_ix,
-                    &path.clone(),
-                    &op_pointer,
                 ) else {
                     continue;
                 };
+                let route = Route {
+                    parent: parent_ix,
+                    key,
+                    path: path.clone(),
+                    operation_id: op.operation_id.clone().unwrap_or_default(),
+                };
+                let lowered = self.lower_operation(op, item, http, method, action, route);
                 let node = &mut nodes[node_ix];
                 if let Some(existing) = node
                     .operations
@@ -436,13 +321,11 @@ impl<'a> Lowering<'a> {
                     .find(|o| o.method == lowered.method)
                 {
                     if let Some(diff) = twin_difference(existing, &lowered) {
-                        self.error(
-                            op_pointer,
-                            format!(
-                                "operation `{}` is the twin of `{}` (same builder method `{}`) but its {diff} differs; twins must share bodies, responses and statuses",
-                                lowered.operation_ids[0], existing.operation_ids[0], lowered.method
-                            ),
+                        let message = format!(
+                            "operation `{}` is the twin of `{}` (same builder method `{}`) but its {diff} differs; twins must share bodies, responses and statuses",
+                            lowered.operation_ids[0], existing.operation_ids[0], lowered.method
                         );
+                        self.error(child(&pointer, method), message);
                         continue;
                     }
                     // The twin with the smallest path speaks for all, whatever the file order.
@@ -454,6 +337,7 @@ impl<'a> Lowering<'a> {
                     }
                     existing.operation_ids.extend(lowered.operation_ids);
                     existing.paths.extend(lowered.paths);
+                    existing.routes.extend(lowered.routes);
                     for p in lowered.parents {
                         if !existing.parents.contains(&p) {
                             existing.parents.push(p);
@@ -476,82 +360,18 @@ impl<'a> Lowering<'a> {
                 nodes[ix].children[c].versions = versions;
             }
         }
-        for node in &mut nodes {
-            node.parents.sort_unstable();
-            for child in &mut node.children {
-                child.parents.sort_unstable();
-            }
-            for op in &mut node.operations {
-                op.parents.sort_unstable();
-            }
-        }
         (parents, nodes)
     }
 
-    fn parent_for(
-        &mut self,
-        parents: &mut Vec<Parent>,
-        parsed: &ParsedPath<'_>,
-        pointer: &str,
-    ) -> usize {
-        let ix = match parents.iter().position(|p| p.set == parsed.set) {
-            Some(ix) => ix,
-            None => {
-                let singular = singular(parsed.set);
-                parents.push(Parent {
-                    set: parsed.set.to_string(),
-                    marker: type_name(parsed.set),
-                    builder: format!("{}Requests", type_name(&singular)),
-                    method: snake_name(&singular),
-                    id: id_type(""),
-                    keys: Vec::new(),
-                    children: Vec::new(),
-                });
-                parents.len() - 1
-            }
-        };
-        let parent = &mut parents[ix];
-        match parsed.key {
-            None => {
-                if parent.id.param.is_empty() {
-                    parent.id = id_type(parsed.param);
-                } else if parent.id.param != parsed.param {
-                    let message = format!(
-                        "entity set `{}` is addressed with `{{{}}}` here but `{{{}}}` elsewhere; use one parameter name",
-                        parsed.set, parsed.param, parent.id.param
-                    );
-                    self.error(pointer.to_string(), message);
-                }
-            }
-            Some(key) => {
-                if !parent.keys.iter().any(|k| k.key == key) {
-                    let method = format!("{}_by_{}", parent.method, snake_name(key));
-                    parent.keys.push(AltKey {
-                        key: key.to_string(),
-                        method,
-                        id: id_type(parsed.param),
-                    });
-                }
-            }
-        }
-        ix
-    }
-
-    #[allow(clippy::too_many_arguments)]
     fn lower_operation(
         &mut self,
         op: &openapiv3::Operation,
         item: &openapiv3::PathItem,
         http: HttpMethod,
+        method_name: &str,
         action: Option<String>,
-        parent: usize,
-        path: &str,
-        pointer: &str,
-    ) -> Option<Operation> {
-        let Some(operation_id) = op.operation_id.clone() else {
-            self.error(pointer.to_string(), "operation has no `operationId`");
-            return None;
-        };
+        route: Route,
+    ) -> Operation {
         let pageable = op.extensions.contains_key("x-ms-pageable");
         let method = match &action {
             Some(segment) => snake_name(clean_segment(segment)),
@@ -565,215 +385,103 @@ impl<'a> Lowering<'a> {
             },
         };
         let versions = match op.extensions.get("x-graph-versions") {
-            Some(Value::Array(v)) => v
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            Some(_) => {
-                self.error(
-                    format!("{pointer}/x-graph-versions"),
-                    "`x-graph-versions` must be a list of versions",
-                );
-                self.versions.clone()
-            }
+            Some(list) => strings(Some(list)),
             None => self.versions.clone(),
         };
-        let deprecated = op
+        let idempotent = op
             .extensions
-            .get("x-graph-deprecated")
-            .map(|d| Deprecation {
-                versions: d
-                    .get("versions")
-                    .and_then(Value::as_array)
-                    .map(|v| {
-                        v.iter()
-                            .filter_map(|v| v.as_str().map(String::from))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                date: str_field(d, "date"),
-                removal: str_field(d, "removalDate"),
-                replacement: str_field(d, "replacement"),
-            });
-        let permissions = permissions_lines(op.extensions.get("x-graph-permissions"));
+            .get("x-graph-idempotent")
+            .and_then(Value::as_bool)
+            .unwrap_or_else(|| conventions::idempotent_by_default(method_name));
 
-        // Query options.
-        let mut query_names = BTreeSet::new();
-        for (i, param) in item
+        // Query options: the set validation accepted is one of the conventional ones.
+        let query_names: BTreeSet<&str> = item
             .parameters
             .iter()
             .chain(op.parameters.iter())
-            .enumerate()
-        {
-            if let Some(Parameter::Query { parameter_data, .. }) = self.resolve_parameter(param) {
-                query_names.insert(parameter_data.name.clone());
-            } else if self.resolve_parameter(param).is_none() {
-                self.error(
-                    format!("{pointer}/parameters/{i}"),
-                    "parameter `$ref` does not resolve",
-                );
-            }
-        }
-        let collection: BTreeSet<String> = ["$top", "$filter", "$select", "$skiptoken", "$count"]
-            .iter()
-            .map(|s| s.to_string())
+            .filter_map(|param| match self.resolve_parameter(param) {
+                Some(Parameter::Query { parameter_data, .. }) => Some(parameter_data.name.as_str()),
+                _ => None,
+            })
             .collect();
         let query = if query_names.is_empty() {
             Query::None
-        } else if query_names == collection {
+        } else if query_names.len() == QUERY_OPTIONS.len() {
             Query::Collection
-        } else if query_names.len() == 1 && query_names.contains("$select") {
-            Query::Entity
         } else {
-            self.error(
-                format!("{pointer}/parameters"),
-                format!(
-                    "query options {query_names:?} are not a set the generator supports: all of $top, $filter, $select, $skiptoken, $count, or only $select"
-                ),
-            );
-            Query::None
+            debug_assert!(query_names.iter().eq(ENTITY_QUERY_OPTIONS.iter()));
+            Query::Entity
         };
 
-        // Request body.
         let body = match &op.request_body {
-            None => None,
-            Some(ReferenceOr::Reference { .. }) => {
-                self.error(
-                    format!("{pointer}/requestBody"),
-                    "request body `$ref` is not supported by the generator",
-                );
-                None
-            }
-            Some(ReferenceOr::Item(body)) => {
-                let mut content = body.content.iter();
-                match (content.next(), content.next()) {
-                    (Some((media, mt)), None) => match mt.schema.as_ref().and_then(ref_name) {
-                        Some(name) => {
-                            self.objects_wanted.insert(name.to_string());
-                            Some(Body {
-                                rust: type_name(name),
-                                content_type: media.clone(),
-                            })
-                        }
-                        None => {
-                            self.error(
-                                format!("{pointer}/requestBody/content/{}/schema", escape(media)),
-                                "request body schema must be a `$ref` to a named schema",
-                            );
-                            None
-                        }
-                    },
-                    _ => {
-                        self.error(
-                            format!("{pointer}/requestBody/content"),
-                            "request body must have exactly one media type",
-                        );
-                        None
-                    }
-                }
-            }
+            Some(ReferenceOr::Item(body)) => body.content.iter().next().and_then(|(media, mt)| {
+                let name = mt.schema.as_ref().and_then(ref_name)?;
+                self.objects_wanted.insert(name.to_string());
+                Some(Body {
+                    rust: type_name(name),
+                    content_type: media.clone(),
+                })
+            }),
+            _ => None,
         };
 
-        // Responses.
         let mut success = Vec::new();
-        let mut bodies: Vec<Option<String>> = Vec::new();
+        let mut bodies: Vec<Option<&str>> = Vec::new();
         for (status, response) in &op.responses.responses {
-            let StatusCode::Code(code) = status else {
-                self.error(
-                    format!("{pointer}/responses"),
-                    "status ranges such as `2XX` are not supported; list each status",
-                );
+            let (StatusCode::Code(code), ReferenceOr::Item(response)) = (status, response) else {
                 continue;
             };
             if !(200..300).contains(code) {
                 continue;
             }
             success.push(*code);
-            let rpointer = format!("{pointer}/responses/{code}");
-            let ReferenceOr::Item(response) = response else {
-                self.error(
-                    rpointer,
-                    "success response `$ref` is not supported by the generator",
-                );
-                continue;
-            };
-            if response.content.is_empty() {
-                bodies.push(None);
-                continue;
-            }
-            match response
-                .content
-                .get("application/json")
-                .and_then(|m| m.schema.as_ref())
-                .and_then(ref_name)
-            {
-                Some(name) => bodies.push(Some(name.to_string())),
-                None => self.error(
-                    format!("{rpointer}/content"),
-                    "success response content must be `application/json` with a `$ref` schema",
-                ),
-            }
-        }
-        if success.is_empty() {
-            self.error(
-                format!("{pointer}/responses"),
-                "operation declares no success (2xx) status",
+            bodies.push(
+                response
+                    .content
+                    .get("application/json")
+                    .and_then(|m| m.schema.as_ref())
+                    .and_then(ref_name),
             );
         }
-        let named: BTreeSet<&String> = bodies.iter().flatten().collect();
-        let response = match named.len() {
-            0 => Response::Empty,
-            1 => {
-                let name = named.into_iter().next().expect("one name").clone();
-                if pageable {
-                    match self.page_item(&name) {
-                        Some(item) => {
-                            self.objects_wanted.insert(item.clone());
-                            Response::Page(type_name(&item))
-                        }
-                        None => {
-                            self.error(
-                                format!("{pointer}/x-ms-pageable"),
-                                format!("pageable operation returns `{name}`, which has no `value` array of `$ref` items"),
-                            );
-                            Response::Empty
-                        }
-                    }
-                } else {
-                    self.objects_wanted.insert(name.clone());
-                    if bodies.iter().any(Option::is_none) {
-                        Response::JsonOrEmpty(type_name(&name))
-                    } else {
-                        Response::Json(type_name(&name))
-                    }
+        let response = match bodies.iter().flatten().next() {
+            None => Response::Empty,
+            Some(&name) if pageable => match self.page_item(name) {
+                Some(item) => {
+                    let rust = type_name(&item);
+                    self.objects_wanted.insert(item);
+                    Response::Page(rust)
                 }
-            }
-            _ => {
-                self.error(
-                    format!("{pointer}/responses"),
-                    "success responses return different schemas; the generator needs one",
-                );
-                Response::Empty
+                None => Response::Empty,
+            },
+            Some(&name) => {
+                self.objects_wanted.insert(name.to_string());
+                if bodies.iter().any(Option::is_none) {
+                    Response::JsonOrEmpty(type_name(name))
+                } else {
+                    Response::Json(type_name(name))
+                }
             }
         };
 
-        Some(Operation {
+        Operation {
             method,
-            operation_ids: vec![operation_id],
-            paths: vec![path.to_string()],
+            operation_ids: vec![route.operation_id.clone()],
+            paths: vec![route.path.clone()],
+            parents: vec![route.parent],
+            routes: vec![route],
             http,
             action_segment: action,
             summary: op.summary.clone().unwrap_or_default(),
             description: op.description.clone().unwrap_or_default(),
-            parents: vec![parent],
             versions,
-            deprecated,
-            permissions,
+            deprecated: op.extensions.get("x-graph-deprecated").map(deprecation),
+            permissions: permissions_lines(op.extensions.get("x-graph-permissions")),
             success,
             body,
             response,
             query,
-        })
+            idempotent,
+        }
     }
 
     fn resolve_parameter<'p>(&'p self, param: &'p ReferenceOr<Parameter>) -> Option<&'p Parameter> {
@@ -801,9 +509,8 @@ impl<'a> Lowering<'a> {
         let SchemaKind::Type(OaType::Object(obj)) = &self.schema(name)?.schema_kind else {
             return None;
         };
-        let value = match obj.properties.get("value")? {
-            ReferenceOr::Item(s) => s,
-            ReferenceOr::Reference { .. } => return None,
+        let ReferenceOr::Item(value) = obj.properties.get("value")? else {
+            return None;
         };
         let SchemaKind::Type(OaType::Array(arr)) = &value.schema_kind else {
             return None;
@@ -833,88 +540,66 @@ impl<'a> Lowering<'a> {
             if s.enumeration.is_empty() {
                 continue;
             }
-            let pointer = format!("#/components/schemas/{}", escape(name));
             let ext = &schema.schema_data.extensions;
-            let flags = ext
-                .get("x-ms-enum-flags")
-                .and_then(|f| f.get("isFlags"))
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            let closed = ext
-                .get("x-graph-enum-closed")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
+            let flag = |key: &str, field: Option<&str>| {
+                ext.get(key)
+                    .and_then(|v| field.map_or(Some(v), |f| v.get(f)))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+            };
             let values: Vec<i64> = ext
                 .get("x-graph-enum-values")
                 .and_then(Value::as_array)
                 .map(|v| v.iter().filter_map(Value::as_i64).collect())
                 .unwrap_or_default();
-            if values.len() != s.enumeration.len() {
-                self.error(
-                    format!("{pointer}/x-graph-enum-values"),
-                    "needs one integer CSDL value per enum member",
-                );
-                continue;
-            }
-            let other_names: Vec<(String, Vec<String>)> = ext
+            let other_names: Vec<(&String, Vec<String>)> = ext
                 .get("x-graph-enum-names")
                 .and_then(Value::as_object)
                 .map(|m| {
                     m.iter()
-                        .map(|(version, names)| {
-                            let names = names
-                                .as_array()
-                                .map(|a| {
-                                    a.iter()
-                                        .filter_map(|n| n.as_str().map(String::from))
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            (version.clone(), names)
-                        })
+                        .map(|(version, names)| (version, strings(Some(names))))
                         .collect()
                 })
                 .unwrap_or_default();
-            let mut members = Vec::new();
-            for (i, (wire, value)) in s.enumeration.iter().zip(&values).enumerate() {
-                let Some(wire) = wire else {
-                    self.error(
-                        format!("{pointer}/enum/{i}"),
-                        "`null` is not an enum member; mark the property nullable",
-                    );
-                    continue;
-                };
-                let aliases = other_names
-                    .iter()
-                    .filter_map(|(version, names)| {
-                        names
-                            .get(i)
-                            .filter(|n| *n != wire)
-                            .map(|n| (version.clone(), n.clone()))
+            let members = s
+                .enumeration
+                .iter()
+                .zip(&values)
+                .enumerate()
+                .filter_map(|(i, (wire, value))| {
+                    let wire = wire.as_ref()?;
+                    let aliases = other_names
+                        .iter()
+                        .filter_map(|(version, names)| {
+                            names
+                                .get(i)
+                                .filter(|n| *n != wire)
+                                .map(|n| (version.to_string(), n.clone()))
+                        })
+                        .collect();
+                    Some(Member {
+                        wire: wire.clone(),
+                        rust: variant_name(wire),
+                        value: *value,
+                        aliases,
                     })
-                    .collect();
-                members.push(Member {
-                    wire: wire.clone(),
-                    rust: variant_name(wire),
-                    value: *value,
-                    aliases,
-                });
-            }
+                })
+                .collect();
             enums.push(Enum {
                 name: name.clone(),
                 rust: type_name(name),
                 doc: schema_doc(schema),
                 members,
-                flags,
-                closed,
+                flags: flag("x-ms-enum-flags", Some("isFlags")),
+                closed: flag("x-graph-enum-closed", None),
+                deprecated: ext.get("x-graph-deprecated").map(deprecation),
             });
         }
         enums
     }
 
     fn lower_objects(&mut self, enum_list: &[Enum]) -> Vec<Object> {
-        let enums: BTreeMap<&str, &Enum> = enum_list.iter().map(|e| (e.name.as_str(), e)).collect();
-        let enums = &enums;
+        let enums: EnumIndex<'_> = enum_list.iter().map(|e| (e.name.as_str(), e)).collect();
         // Close the wanted set over references, then emit in spec order.
         let mut pending: Vec<String> = self.objects_wanted.iter().cloned().collect();
         let mut seen: BTreeSet<String> = BTreeSet::new();
@@ -938,194 +623,96 @@ impl<'a> Lowering<'a> {
             if !seen.contains(name) || enums.contains_key(name.as_str()) {
                 continue;
             }
-            let pointer = format!("#/components/schemas/{}", escape(name));
             let ReferenceOr::Item(schema) = schema else {
-                self.error(
-                    pointer,
-                    "schema aliases (`$ref` as a component) are not supported by the generator",
-                );
                 continue;
             };
             let SchemaKind::Type(OaType::Object(obj)) = &schema.schema_kind else {
-                self.error(
-                    pointer,
-                    "only object schemas and string enums can be named components",
-                );
                 continue;
             };
-            let mut fields = Vec::new();
-            let mut rust_names = BTreeSet::new();
-            for (wire, prop) in &obj.properties {
-                let ppointer = format!("{pointer}/properties/{}", escape(wire));
-                let (prop_schema, direct_ref) = match prop {
-                    ReferenceOr::Reference { reference } => (None, Some(reference.as_str())),
-                    ReferenceOr::Item(s) => (Some(s.as_ref()), None),
-                };
-                let nullable = prop_schema.is_some_and(|s| s.schema_data.nullable);
-                let read_only = prop_schema.is_some_and(|s| s.schema_data.read_only);
-                let secret = prop_schema
-                    .and_then(|s| s.schema_data.extensions.get("x-graph-secret"))
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                let ty = match (direct_ref, prop_schema) {
-                    (Some(reference), _) => self.ref_type(reference, enums, &ppointer),
-                    (None, Some(s)) => self.property_type(s, enums, &ppointer),
-                    (None, None) => None,
-                };
-                let Some(mut ty) = ty else { continue };
-                if secret {
-                    if ty == Type::String {
-                        ty = Type::Secret;
-                    } else {
-                        self.error(
-                            format!("{ppointer}/x-graph-secret"),
-                            "only string properties can be secrets",
-                        );
-                    }
-                }
-                let rust = snake_name(wire);
-                if !rust_names.insert(rust.clone()) || rust == "additional_properties" {
-                    self.error(
-                        ppointer,
-                        format!(
-                            "property name maps to the Rust field `{rust}`, which is already taken"
-                        ),
-                    );
-                    continue;
-                }
-                let doc = prop_schema.map(schema_doc).unwrap_or_default();
-                fields.push(Field {
-                    wire: wire.clone(),
-                    rust,
-                    doc,
-                    ty,
-                    nullable,
-                    read_only,
-                });
-            }
+            let fields = obj
+                .properties
+                .iter()
+                .filter_map(|(wire, prop)| {
+                    let (ty, schema) = match prop {
+                        ReferenceOr::Reference { reference } => (ref_type(reference, &enums), None),
+                        ReferenceOr::Item(s) => (property_type(s, &enums), Some(s.as_ref())),
+                    };
+                    let data = schema.map(|s| &s.schema_data);
+                    let secret = data
+                        .and_then(|d| d.extensions.get("x-graph-secret"))
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    Some(Field {
+                        wire: wire.clone(),
+                        rust: snake_name(wire),
+                        doc: schema.map(schema_doc).unwrap_or_default(),
+                        ty: if secret && ty == Some(Type::String) {
+                            Type::Secret
+                        } else {
+                            ty?
+                        },
+                        nullable: data.is_some_and(|d| d.nullable),
+                        read_only: data.is_some_and(|d| d.read_only),
+                    })
+                })
+                .collect();
             objects.push(Object {
                 name: name.clone(),
                 rust: type_name(name),
                 doc: schema_doc(schema),
                 fields,
+                deprecated: schema
+                    .schema_data
+                    .extensions
+                    .get("x-graph-deprecated")
+                    .map(deprecation),
             });
         }
         box_cycles(&mut objects);
         objects
     }
+}
 
-    fn ref_type(&mut self, reference: &str, enums: &EnumIndex<'_>, pointer: &str) -> Option<Type> {
-        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            self.error(
-                pointer.to_string(),
-                format!("`$ref: {reference}` is not a local schema reference"),
-            );
-            return None;
-        };
-        if let Some(e) = enums.get(name) {
-            return Some(if e.flags {
-                Type::Flags(e.rust.clone())
-            } else {
-                Type::Enum(e.rust.clone())
-            });
-        }
-        if self.schema(name).is_none() {
-            self.error(
-                pointer.to_string(),
-                format!("`$ref: {reference}` does not resolve"),
-            );
-            return None;
-        }
-        Some(Type::Object {
+/// The type of a property that is a `$ref` to a component schema.
+fn ref_type(reference: &str, enums: &EnumIndex<'_>) -> Option<Type> {
+    let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+    Some(match enums.get(name) {
+        Some(e) if e.flags => Type::Flags(e.rust.clone()),
+        Some(e) => Type::Enum(e.rust.clone()),
+        None => Type::Object {
             rust: type_name(name),
             boxed: false,
-        })
-    }
+        },
+    })
+}
 
-    fn property_type(
-        &mut self,
-        schema: &Schema,
-        enums: &EnumIndex<'_>,
-        pointer: &str,
-    ) -> Option<Type> {
-        match &schema.schema_kind {
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-                ReferenceOr::Reference { reference } => self.ref_type(reference, enums, pointer),
-                ReferenceOr::Item(_) => {
-                    self.error(
-                        format!("{pointer}/allOf/0"),
-                        "`allOf` is only supported as `[{$ref}]` with `nullable`",
-                    );
-                    None
-                }
-            },
-            SchemaKind::Type(OaType::String(s)) => {
-                if !s.enumeration.is_empty() {
-                    self.error(
-                        pointer.to_string(),
-                        "inline enums are not supported; name the enum in components/schemas",
-                    );
-                    return None;
-                }
-                match &s.format {
-                    VariantOrUnknownOrEmpty::Empty => Some(Type::String),
-                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some(Type::DateTime),
-                    VariantOrUnknownOrEmpty::Unknown(f) if f == "duration" => Some(Type::Duration),
-                    VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Some(Type::Uuid),
-                    other => {
-                        self.error(
-                            format!("{pointer}/format"),
-                            format!("string format {other:?} is not supported by the generator"),
-                        );
-                        None
-                    }
-                }
-            }
-            SchemaKind::Type(OaType::Boolean(_)) => Some(Type::Bool),
-            SchemaKind::Type(OaType::Integer(i)) => match &i.format {
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some(Type::I32),
-                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64) => Some(Type::I64),
-                _ => {
-                    self.error(
-                        format!("{pointer}/format"),
-                        "integers need `format: int32` or `format: int64`",
-                    );
-                    None
-                }
-            },
-            SchemaKind::Type(OaType::Array(a)) => {
-                let Some(items) = &a.items else {
-                    self.error(pointer.to_string(), "array without `items`");
-                    return None;
-                };
-                let inner = match items {
-                    ReferenceOr::Reference { reference } => {
-                        self.ref_type(reference, enums, &format!("{pointer}/items"))?
-                    }
-                    ReferenceOr::Item(s) => {
-                        if matches!(s.schema_kind, SchemaKind::Type(OaType::Array(_))) {
-                            self.error(
-                                format!("{pointer}/items"),
-                                "arrays of arrays are not supported by the generator",
-                            );
-                            return None;
-                        }
-                        self.property_type(s, enums, &format!("{pointer}/items"))?
-                    }
-                };
-                Some(Type::Array(Box::new(inner)))
-            }
-            SchemaKind::Type(OaType::Object(o)) if o.properties.is_empty() => {
-                Some(Type::JsonObject)
-            }
-            _ => {
-                self.error(
-                    pointer.to_string(),
-                    "this property schema is not supported by the generator (see docs/DESIGN.md)",
-                );
-                None
-            }
+/// The type of an inline property schema, of the kinds validation accepts.
+fn property_type(schema: &Schema, enums: &EnumIndex<'_>) -> Option<Type> {
+    match &schema.schema_kind {
+        SchemaKind::AllOf { all_of } => match all_of.first()? {
+            ReferenceOr::Reference { reference } => ref_type(reference, enums),
+            ReferenceOr::Item(_) => None,
+        },
+        SchemaKind::Type(OaType::String(s)) => match &s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some(Type::DateTime),
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "duration" => Some(Type::Duration),
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => Some(Type::Uuid),
+            _ => Some(Type::String),
+        },
+        SchemaKind::Type(OaType::Boolean(_)) => Some(Type::Bool),
+        SchemaKind::Type(OaType::Integer(i)) => match &i.format {
+            VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Some(Type::I32),
+            _ => Some(Type::I64),
+        },
+        SchemaKind::Type(OaType::Array(a)) => {
+            let inner = match a.items.as_ref()? {
+                ReferenceOr::Reference { reference } => ref_type(reference, enums)?,
+                ReferenceOr::Item(s) => property_type(s, enums)?,
+            };
+            Some(Type::Array(Box::new(inner)))
         }
+        SchemaKind::Type(OaType::Object(_)) => Some(Type::JsonObject),
+        _ => None,
     }
 }
 
@@ -1147,11 +734,21 @@ fn ref_name(schema: &ReferenceOr<Schema>) -> Option<&str> {
     }
 }
 
-fn str_field(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+/// An `x-graph-deprecated` value (of an operation or a schema).
+fn deprecation(value: &Value) -> Deprecation {
+    let text = |key: &str| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    Deprecation {
+        versions: strings(value.get("versions")),
+        date: text("date"),
+        removal: text("removalDate"),
+        replacement: text("replacement"),
+    }
 }
 
 fn schema_doc(schema: &Schema) -> String {
@@ -1164,28 +761,12 @@ fn permissions_lines(value: Option<&Value>) -> Vec<String> {
         return Vec::new();
     };
     let mut lines = Vec::new();
-    for (kind, label) in [
-        ("delegatedWork", "Delegated (work or school account)"),
-        (
-            "delegatedPersonal",
-            "Delegated (personal Microsoft account)",
-        ),
-        ("application", "Application"),
-    ] {
-        let Some(entry) = map.get(kind) else { continue };
-        let list = |key: &str| -> Vec<String> {
-            entry
-                .get(key)
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|v| v.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
+    for (kind, label) in PERMISSION_KINDS {
+        let Some(entry) = map.get(*kind) else {
+            continue;
         };
-        let least = list("least");
-        let higher = list("higher");
+        let least = strings(entry.get("least"));
+        let higher = strings(entry.get("higher"));
         let text = if least.is_empty() && higher.is_empty() {
             "not supported".to_string()
         } else if higher.is_empty() {
@@ -1334,7 +915,7 @@ fn ensure_node(
     parents: &mut [Parent],
     parent: usize,
     segments: &[String],
-) -> usize {
+) -> Option<usize> {
     let mut current: Option<usize> = None;
     for depth in 1..=segments.len() {
         let key = segments[..depth].to_vec();
@@ -1404,7 +985,7 @@ fn ensure_node(
         }
         current = Some(ix);
     }
-    current.expect("segments are not empty")
+    current
 }
 
 /// `["synchronization", "jobs", "{synchronizationJob-id}", "schema"]` → `SynchronizationJobSchemaRequests`.
@@ -1500,7 +1081,6 @@ fn canonicalize(api: &mut Api) {
             c.node = node_new[c.node];
         }
         parent.children.sort_unstable_by_key(|c| c.node);
-        parent.keys.sort_by(|a, b| a.key.cmp(&b.key));
     }
     let mut nodes: Vec<Node> = node_order.iter().map(|&i| api.nodes[i].clone()).collect();
     for node in &mut nodes {
@@ -1513,56 +1093,16 @@ fn canonicalize(api: &mut Api) {
         for op in &mut node.operations {
             remap_parents(&mut op.parents);
             // Twins are listed by path; the first one names the operation.
-            let mut pairs: Vec<(String, String)> = op
-                .paths
-                .iter()
-                .cloned()
-                .zip(op.operation_ids.iter().cloned())
-                .collect();
-            pairs.sort();
-            op.paths = pairs.iter().map(|(p, _)| p.clone()).collect();
-            op.operation_ids = pairs.into_iter().map(|(_, id)| id).collect();
+            for route in &mut op.routes {
+                route.parent = parent_new[route.parent];
+            }
+            op.routes.sort_by(|a, b| a.path.cmp(&b.path));
+            op.paths = op.routes.iter().map(|r| r.path.clone()).collect();
+            op.operation_ids = op.routes.iter().map(|r| r.operation_id.clone()).collect();
             op.success.sort_unstable();
         }
         node.operations.sort_by(|a, b| a.method.cmp(&b.method));
     }
     api.parents = parents;
     api.nodes = nodes;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{snake_name, type_name, variant_name};
-
-    /// Every name the spec can hold becomes a Rust identifier (`Ident::new` panics on anything else).
-    #[test]
-    fn any_wire_name_becomes_a_usable_identifier() {
-        let cases = [
-            ("anchor", "anchor", "Anchor", "Anchor"),
-            ("type", "type_", "Type", "Type"),
-            ("self", "self_", "Self_", "Self_"),
-            ("2fa", "_2fa", "_2fa", "_2fa"),
-            ("@odata.type", "odata_type", "OdataType", "OdataType"),
-            ("", "_unnamed", "_unnamed", "_unnamed"),
-            ("@", "_unnamed", "_unnamed", "_unnamed"),
-            ("Ünïcode", "n_code", "NCode", "NCode"),
-            (
-                "quarantineReason",
-                "quarantine_reason",
-                "QuarantineReason",
-                "QuarantineReason",
-            ),
-        ];
-        for (wire, snake, ty, variant) in cases {
-            assert_eq!(snake_name(wire), snake, "{wire:?} as a field");
-            assert_eq!(type_name(wire), ty, "{wire:?} as a type");
-            assert_eq!(variant_name(wire), variant, "{wire:?} as a variant");
-            for name in [snake_name(wire), type_name(wire), variant_name(wire)] {
-                assert!(
-                    syn::parse_str::<syn::Ident>(&name).is_ok(),
-                    "{wire:?} gave {name:?}, which is not an identifier"
-                );
-            }
-        }
-    }
 }

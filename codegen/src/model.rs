@@ -33,6 +33,8 @@ pub struct Object {
     pub doc: String,
     /// Declared properties, spec order.
     pub fields: Vec<Field>,
+    /// Deprecation of the type (`x-graph-deprecated` on the schema), if any.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// One property of an object.
@@ -106,6 +108,8 @@ pub struct Enum {
     pub flags: bool,
     /// Whether unknown members are refused.
     pub closed: bool,
+    /// Deprecation of the type (`x-graph-deprecated` on the schema), if any.
+    pub deprecated: Option<Deprecation>,
 }
 
 /// One enum member.
@@ -137,6 +141,8 @@ pub struct IdType {
 pub struct Parent {
     /// Entity set name (`servicePrincipals`).
     pub set: String,
+    /// One entity of the set, for docs (`servicePrincipal`).
+    pub entity: String,
     /// Marker type name (`ServicePrincipals`).
     pub marker: String,
     /// Builder type for one entity (`ServicePrincipalRequests`).
@@ -167,6 +173,8 @@ pub struct AltKey {
     pub key: String,
     /// Method on `Api` (`service_principal_by_app_id`).
     pub method: String,
+    /// Name of the method's parameter (`app_id`).
+    pub param: String,
     /// Id type of the key value.
     pub id: IdType,
 }
@@ -245,10 +253,13 @@ impl HttpMethod {
 pub struct Operation {
     /// Builder method name (`start`, `list`, `put`).
     pub method: String,
-    /// OperationIds, one per path it came from.
+    /// OperationIds, one per path it came from (the same order as `paths` and `routes`).
     pub operation_ids: Vec<String>,
-    /// Full spec paths it came from.
+    /// Full spec paths it came from, sorted.
     pub paths: Vec<String>,
+    /// The paths it came from with the way each is reached, sorted by path: the operation id to report is the
+    /// one of the route the request actually takes.
+    pub routes: Vec<Route>,
     /// HTTP method.
     pub http: HttpMethod,
     /// Action or function segment appended to the node path, if any.
@@ -273,9 +284,25 @@ pub struct Operation {
     pub response: Response,
     /// Query options it takes.
     pub query: Query,
+    /// Safe to send again after a 503/504 or a transport error (`x-graph-idempotent`, or by HTTP method:
+    /// GET, PUT and DELETE are).
+    pub idempotent: bool,
 }
 
-/// A deprecation recorded in the spec.
+/// One path an operation is reached by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    /// The parent (by `Api::parents` index).
+    pub parent: usize,
+    /// `None` when the parent is addressed by its id, `Some(i)` by its alternate key `parents[parent].keys[i]`.
+    pub key: Option<usize>,
+    /// Full spec path.
+    pub path: String,
+    /// The operation id of that path.
+    pub operation_id: String,
+}
+
+/// A deprecation recorded in the spec (of an operation or a type).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deprecation {
     /// Versions in which it is deprecated.

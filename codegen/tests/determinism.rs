@@ -70,47 +70,6 @@ fn reordered_maps_give_byte_identical_output() {
     }
 }
 
-/// Files are emitted and formatted part by part on several threads; the joined parts must be exactly what
-/// formatting each file's tokens in one piece gives.
-#[test]
-fn formatting_parts_apart_equals_formatting_the_whole_file() {
-    use msgraph_sync_codegen::{emit, format, lower, validate};
-    let text = spec_text();
-    let spec = load::load_str(SPEC_NAME, &text).expect("spec loads");
-    validate::validate(&spec).expect("spec validates");
-    let api = lower::lower(&spec).expect("spec lowers");
-    let options = EmitOptions::default();
-    let cx = emit::Context::new(&api, &options).expect("runtime path parses");
-    let generated = files_of(&text);
-    for (emitter, (name, text)) in emit::FILES.iter().zip(&generated) {
-        assert_eq!(emitter.name, name);
-        let parts = (emitter.parts)(&api);
-        let mut whole = syn::File {
-            shebang: None,
-            frontmatter: None,
-            attrs: Vec::new(),
-            items: Vec::new(),
-        };
-        for i in 0..parts {
-            let part = (emitter.part)(&cx, i).expect("part emits");
-            whole.attrs.extend(part.attrs);
-            whole.items.extend(part.items);
-        }
-        let whole = format::unparse(&whole);
-        let body = text
-            .split_once("\n\n")
-            .map(|(_, body)| body)
-            .expect("header, blank line, body");
-        assert_eq!(
-            body, whole,
-            "{name}: parts joined differ from the whole file"
-        );
-        if name != "mod.rs" {
-            assert!(parts > 2, "{name} is split into parts");
-        }
-    }
-}
-
 /// Every model field spells out its wire name (`#[serde(rename = "...")]`), never leaving serde to derive it
 /// from the Rust name.
 #[test]

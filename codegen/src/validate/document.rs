@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::{Ctx, bool_flag, doc_strings, string_list};
+use crate::conventions::{KeySegment, QUERY_OPTIONS, template_names};
 use crate::diagnostic::Path;
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
@@ -25,10 +26,13 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
             "security",
             "tags",
             "externalDocs",
+            "x-graph-parents",
+            "x-graph-subtree",
             "x-graph-omitted",
         ],
     );
     info(cx, root);
+    tree(cx, root);
     servers(cx, root);
     if let Some(security) = root.get("security") {
         security_requirements(cx, security, &Path::at("#/security"));
@@ -84,6 +88,61 @@ fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
                 }
             }
         }
+    }
+}
+
+/// `x-graph-parents` (the entities the API hangs off, by id or alternate key) and `x-graph-subtree` (the path
+/// below each of them); every path is a parent followed by the subtree (checked in `paths`).
+fn tree(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
+    const EXAMPLE: &str = "x-graph-parents: ['/servicePrincipals/{servicePrincipal-id}', \"/servicePrincipals(appId='{appId}')\"]";
+    match root.get("x-graph-parents") {
+        None => cx.err(
+            &Path::ROOT,
+            format!("`x-graph-parents` is missing; list the paths of the entities the API hangs off, e.g. `{EXAMPLE}`"),
+        ),
+        Some(value) => {
+            let pointer = Path::at("#/x-graph-parents");
+            let Some(list) = string_list(cx, value, &pointer, "x-graph-parents") else {
+                return;
+            };
+            if list.is_empty() {
+                cx.err(&pointer, format!("`x-graph-parents` is empty; list the parents, e.g. `{EXAMPLE}`"));
+            }
+            let parsed: Vec<Option<KeySegment<'_>>> = list.iter().map(|p| KeySegment::parse(p)).collect();
+            for (i, (path, segment)) in list.iter().zip(&parsed).enumerate() {
+                let at = pointer.child(i);
+                let Some(segment) = segment else {
+                    cx.err(&at, format!("parent `{path}` must be `/<entitySet>/{{<id>}}` or `/<entitySet>(<key>='{{<value>}}')` (names of letters, digits, `-` and `_`)"));
+                    continue;
+                };
+                let same_set = || parsed.iter().take(i).flatten().filter(|p| p.set == segment.set);
+                if segment.key.is_none() {
+                    if let Some(first) = same_set().find(|p| p.key.is_none()) {
+                        cx.err(&at, format!("entity set `{}` is addressed by `{{{}}}` here and by `{{{}}}` before; use one id parameter", segment.set, segment.param, first.param));
+                    }
+                } else if same_set().any(|p| p.key == segment.key) {
+                    cx.err(&at, format!("the alternate key `{}` of `{}` is listed twice; remove one", segment.key.unwrap_or_default(), segment.set));
+                } else if !parsed.iter().flatten().any(|p| p.set == segment.set && p.key.is_none()) {
+                    cx.err(&at, format!("the alternate key `{path}` needs the entity set's id form too: add `/{}/{{<id>}}` to `x-graph-parents`", segment.set));
+                }
+            }
+        }
+    }
+    match root.get("x-graph-subtree") {
+        None => cx.err(
+            &Path::ROOT,
+            "`x-graph-subtree` is missing; give the path every operation lies under, below its parent, e.g. `x-graph-subtree: /synchronization`",
+        ),
+        Some(Value::String(subtree))
+            if subtree.len() > 1
+                && subtree.starts_with('/')
+                && subtree[1..].split('/').all(|s| !s.is_empty() && !s.contains(['{', '}'])) => {}
+        Some(other) => cx.expect(
+            &Path::at("#/x-graph-subtree"),
+            "x-graph-subtree",
+            "a path of literal segments such as `/synchronization`",
+            other,
+        ),
     }
 }
 
@@ -213,19 +272,6 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
             }
         }
     }
-}
-
-/// `{name}` variables of a template, in order.
-pub(super) fn template_names(template: &str) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let after = rest.get(open + 1..).unwrap_or("");
-        let Some(close) = after.find('}') else { break };
-        names.push(after.get(..close).unwrap_or(""));
-        rest = after.get(close + 1..).unwrap_or("");
-    }
-    names
 }
 
 pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
@@ -360,11 +406,9 @@ fn components<'s>(cx: &mut Ctx<'s>, root: &'s Map<String, Value>) {
     }
 }
 
-/// The query options the generator supports, with the JSON type each takes.
-pub(super) const QUERY_OPTIONS: &[&str] = &["$top", "$filter", "$select", "$skiptoken", "$count"];
-
-/// A component parameter; returns its name and location when they are usable.
-fn parameter<'v>(
+/// A parameter defined in place (in `components` or inline in a `parameters` list); returns its name and
+/// location when they are usable.
+pub(super) fn parameter<'v>(
     cx: &mut Ctx<'_>,
     value: &'v Value,
     pointer: &Path<'_>,
@@ -376,7 +420,7 @@ fn parameter<'v>(
     if param.contains_key("$ref") {
         cx.err(
             pointer,
-            "a component parameter must be defined here, not a `$ref` to another one",
+            "a parameter must be defined here, not a `$ref` to another one",
         );
         return None;
     }

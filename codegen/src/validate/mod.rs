@@ -21,12 +21,14 @@ mod omitted;
 mod paths;
 mod refs;
 mod schemas;
+mod text;
 
 use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
+use crate::conventions::KeySegment;
 use crate::diagnostic::{Path, SpecError, SpecErrors, unescape_token};
 use crate::load::LoadedSpec;
 
@@ -34,6 +36,7 @@ use crate::load::LoadedSpec;
 pub fn validate(spec: &LoadedSpec) -> Result<(), SpecErrors> {
     let mut cx = Ctx::new(spec);
     refs::check(&mut cx);
+    text::check(&mut cx);
     document::check(&mut cx);
     schemas::check(&mut cx);
     paths::check(&mut cx);
@@ -53,6 +56,10 @@ struct Ctx<'s> {
     errors: Vec<SpecError>,
     /// `info.x-graph-versions`, when it is well-formed (empty otherwise, which turns version checks off).
     versions: Vec<&'s str>,
+    /// The well-formed entries of `x-graph-parents` (the paths of the entities the API hangs off).
+    parents: Vec<&'s str>,
+    /// `x-graph-subtree`, when it is a string (the path below every parent, e.g. `/synchronization`).
+    subtree: Option<&'s str>,
 }
 
 impl<'s> Ctx<'s> {
@@ -63,10 +70,29 @@ impl<'s> Ctx<'s> {
             .and_then(Value::as_array)
             .map(|items| items.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
+        let parents = spec
+            .raw
+            .get("x-graph-parents")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .filter(|p| KeySegment::parse(p).is_some())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let subtree = spec
+            .raw
+            .get("x-graph-subtree")
+            .and_then(Value::as_str)
+            .filter(|s| s.len() > 1 && s.starts_with('/'));
         Ctx {
             spec,
             errors: Vec::new(),
             versions,
+            parents,
+            subtree,
         }
     }
 
@@ -187,11 +213,12 @@ impl<'s> Ctx<'s> {
 fn extension_home(key: &str) -> Option<&'static str> {
     Some(match key {
         "x-graph-versions" => "`info` (all versions) and operations (a subset)",
-        "x-graph-deprecated"
-        | "x-graph-permissions"
+        "x-graph-deprecated" => "operations and component schemas",
+        "x-graph-permissions"
+        | "x-graph-idempotent"
         | "x-ms-pageable"
         | "x-ms-docs-operation-type" => "operations",
-        "x-graph-omitted" => "the document root",
+        "x-graph-parents" | "x-graph-subtree" | "x-graph-omitted" => "the document root",
         "x-graph-csdl" => "component object schemas",
         "x-graph-secret" => "string property schemas",
         "x-graph-enum-values"
@@ -209,7 +236,7 @@ fn keyword_hint(key: &str) -> String {
             "polymorphic schemas are not modelled; describe one concrete type (docs/DESIGN.md §1)".into()
         }
         "allOf" => "`allOf` is only supported as the nullable-reference idiom `{allOf: [{$ref: '#/components/schemas/X'}], nullable: true}` on a property".into(),
-        "deprecated" => "record deprecations with `x-graph-deprecated` on the operation".into(),
+        "deprecated" => "record deprecations with `x-graph-deprecated` on the operation or component schema".into(),
         "callbacks" | "links" | "headers" | "servers" | "encoding" | "xml" | "externalValue" => "remove it".into(),
         "example" => "put examples on the request body or response media type (`examples.<name>.value`)".into(),
         "default" | "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" | "minLength"
@@ -337,6 +364,104 @@ fn bool_flag(
             cx.expect(&pointer.child(key), key, "`true` or `false`", value);
             None
         }
+    }
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// `x-graph-deprecated` on an operation or a component schema (`what`: "operation", "type"); `versions` are
+/// the versions it is in (`None`: all of `Ctx::versions`).
+fn deprecated(
+    cx: &mut Ctx<'_>,
+    map: &Map<String, Value>,
+    pointer: &Path<'_>,
+    versions: Option<&[&str]>,
+    what: &str,
+) {
+    let Some(value) = map.get("x-graph-deprecated") else {
+        return;
+    };
+    let all;
+    let versions = match versions {
+        Some(versions) => versions,
+        None => {
+            all = cx.versions.clone();
+            &all
+        }
+    };
+    let dpointer = pointer.child("x-graph-deprecated");
+    let Some(d) = value.as_object() else {
+        cx.expect(
+            &dpointer,
+            "x-graph-deprecated",
+            "a mapping `{versions: [beta], date: 2026-02-06, removalDate: 2027-07-06, replacement: text}`",
+            value,
+        );
+        return;
+    };
+    cx.keys(
+        d,
+        &dpointer,
+        "`x-graph-deprecated`",
+        &["versions", "date", "removalDate", "replacement"],
+    );
+    match d.get("versions") {
+        None => cx.err(&dpointer, format!("`x-graph-deprecated` needs `versions`: the versions in which the {what} is deprecated")),
+        Some(list) => {
+            let lpointer = dpointer.child("versions");
+            if let Some(list) = string_list(cx, list, &lpointer, "versions") {
+                if list.is_empty() {
+                    cx.err(&lpointer, format!("`versions` is empty; name the versions in which the {what} is deprecated"));
+                }
+                for (i, version) in list.iter().enumerate() {
+                    if !versions.is_empty() && !versions.contains(version) {
+                        cx.err(
+                            &lpointer.child(i),
+                            format!("deprecated in `{version}`, but the {what} is only in {}", versions.join(", ")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut dates: Vec<&str> = Vec::new();
+    for key in ["date", "removalDate"] {
+        match d.get(key) {
+            None if key == "date" => {
+                cx.err(&dpointer, "`x-graph-deprecated` needs `date` (YYYY-MM-DD, when the deprecation was announced)")
+            }
+            None => {}
+            Some(Value::String(s)) if is_date(s) => dates.push(s),
+            Some(other) => cx.expect(&dpointer.child(key), key, "a date `YYYY-MM-DD`", other),
+        }
+    }
+    if let [date, removal] = dates.as_slice()
+        && removal < date
+    {
+        cx.err(
+            &dpointer.child("removalDate"),
+            format!("`removalDate` {removal} is before `date` {date}"),
+        );
+    }
+    if let Some(replacement) = d.get("replacement")
+        && !replacement.is_string()
+    {
+        cx.expect(
+            &dpointer.child("replacement"),
+            "replacement",
+            "a string",
+            replacement,
+        );
     }
 }
 

@@ -5,19 +5,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::document::{QUERY_OPTIONS, external_docs, security_requirements, template_names};
+use super::document::{external_docs, parameter, security_requirements};
 use super::schemas::{Named, classify, is_array_of_refs};
-use super::{Ctx, bool_flag, doc_strings, examples, string_list};
+use super::{Ctx, bool_flag, deprecated, doc_strings, examples, string_list};
+use crate::conventions::{self, ENTITY_QUERY_OPTIONS, METHODS, QUERY_OPTIONS, template_names};
 use crate::diagnostic::Path;
-
-/// The parents recognised by the generator (docs/DESIGN.md §1).
-const PARENTS: &[&str] = &[
-    "/servicePrincipals/{servicePrincipal-id}",
-    "/servicePrincipals(appId='{appId}')",
-    "/applications/{application-id}",
-];
-
-const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 
 const OPERATION_TYPES: &[&str] = &["operation", "action", "function"];
 
@@ -66,42 +58,92 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for (path, item) in paths {
         path_item(cx, &pointer, path, item, &mut operation_ids);
     }
+    // A declared parent no path uses would still become a builder method.
+    let declared = cx.parents.clone();
+    for parent in declared {
+        let used = paths.keys().any(|path| {
+            path.strip_prefix(parent)
+                .is_some_and(|rest| rest.starts_with('/'))
+        });
+        if !used {
+            let index = cx
+                .raw()
+                .get("x-graph-parents")
+                .and_then(Value::as_array)
+                .and_then(|items| items.iter().position(|p| p.as_str() == Some(parent)))
+                .unwrap_or(0);
+            cx.err(
+                &Path::at("#/x-graph-parents").child(index),
+                format!(
+                    "no path starts with the parent `{parent}`; remove it from `x-graph-parents`"
+                ),
+            );
+        }
+    }
 }
 
-fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &Path<'_>) {
+/// Checks the shape of a path; returns the part after its parent (`synchronization/jobs/...`) when the path
+/// starts with a declared parent.
+fn path_shape<'p>(cx: &mut Ctx<'_>, path: &'p str, pointer: &Path<'_>) -> Option<&'p str> {
     if !path.starts_with('/') {
         cx.err(pointer, format!("path `{path}` must start with `/`"));
-        return;
+        return None;
     }
     if path.len() > 1 && path.ends_with('/') {
         cx.err(
             pointer,
             format!("path `{path}` ends with `/`; remove the trailing slash"),
         );
-        return;
+        return None;
     }
     if path.contains("//") {
         cx.err(
             pointer,
             format!("path `{path}` has an empty segment (`//`)"),
         );
-        return;
+        return None;
     }
-    let Some(rest) = PARENTS.iter().find_map(|parent| path.strip_prefix(parent)) else {
+    // The longest declared parent the path continues with `/`.
+    let rest = cx
+        .parents
+        .iter()
+        .filter_map(|parent| path.strip_prefix(parent)?.strip_prefix('/'))
+        .min_by_key(|rest| rest.len());
+    let Some(rest) = rest else {
+        if !cx.parents.is_empty() {
+            cx.err(
+                pointer,
+                format!(
+                    "path `{path}` does not start with a parent of `x-graph-parents` ({}); add its parent there or fix the path",
+                    cx.parents.join(", ")
+                ),
+            );
+        }
+        return None;
+    };
+    if let Some(subtree) = cx.subtree.and_then(|s| s.strip_prefix('/'))
+        && !(rest == subtree
+            || rest
+                .strip_prefix(subtree)
+                .is_some_and(|r| r.starts_with('/')))
+    {
         cx.err(
             pointer,
             format!(
-                "path `{path}` does not start with a parent the generator recognises ({}); paths outside these parents are not supported by the generator",
-                PARENTS.join(", ")
+                "path `{path}` must continue with `/{subtree}` (`x-graph-subtree`) after its parent"
             ),
         );
-        return;
-    };
-    if !(rest == "/synchronization" || rest.starts_with("/synchronization/")) {
-        cx.err(
-            pointer,
-            format!("path `{path}` must continue with `/synchronization` after its parent"),
-        );
+    }
+    for segment in rest.split('/') {
+        if conventions::param_of(segment).is_some() {
+            continue;
+        }
+        if let Some(problem) = conventions::literal_segment_problem(segment) {
+            cx.err(
+                pointer,
+                format!("the segment `{}` of path `{path}` {problem}; write each segment literally, as it is sent", segment.escape_debug()),
+            );
+        }
     }
     let mut depth = 0i32;
     for c in path.chars() {
@@ -116,7 +158,7 @@ fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &Path<'_>) {
     }
     if depth != 0 {
         cx.err(pointer, format!("path `{path}` has unbalanced `{{` `}}`"));
-        return;
+        return None;
     }
     let names = template_names(path);
     for (i, name) in names.iter().enumerate() {
@@ -130,6 +172,7 @@ fn path_shape(cx: &mut Ctx<'_>, path: &str, pointer: &Path<'_>) {
             cx.err(pointer, format!("path template parameter `{{{name}}}` appears twice in `{path}`; use distinct names"));
         }
     }
+    Some(rest)
 }
 
 fn path_item<'s>(
@@ -140,7 +183,7 @@ fn path_item<'s>(
     operation_ids: &mut OperationIds<'s>,
 ) {
     let pointer = paths.child(path);
-    path_shape(cx, path, &pointer);
+    let below_parent = path_shape(cx, path, &pointer);
     let Some(item) = value.as_object() else {
         cx.expect(&pointer, path, "a Path Item object", value);
         return;
@@ -166,7 +209,16 @@ fn path_item<'s>(
             continue;
         };
         let op_pointer = pointer.child(method);
-        let own = operation(cx, path, method, op, &op_pointer, &shared, operation_ids);
+        let own = operation(
+            cx,
+            path,
+            below_parent,
+            method,
+            op,
+            &op_pointer,
+            &shared,
+            operation_ids,
+        );
         let names = own
             .iter()
             .filter(|p| p.location == "path")
@@ -234,14 +286,15 @@ fn path_item<'s>(
     }
 }
 
-/// A `parameters` list: `$ref`s to `#/components/parameters`, resolved.
+/// A `parameters` list: parameters written inline or `$ref`s to `#/components/parameters` (resolved); both
+/// spellings mean the same.
 fn parameter_list<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>) -> Vec<Param<'s>> {
     let mut out: Vec<Param<'s>> = Vec::new();
     let Some(items) = value.as_array() else {
         cx.expect(
             pointer,
             "parameters",
-            "a list of `$ref`s to `#/components/parameters`",
+            "a list of parameters (inline, or `$ref`s to `#/components/parameters`)",
             value,
         );
         return out;
@@ -252,29 +305,28 @@ fn parameter_list<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>) ->
             cx.expect(
                 &ipointer,
                 "parameters[]",
-                "a `$ref` to `#/components/parameters`",
+                "a Parameter object or a `$ref` to `#/components/parameters`",
                 item,
             );
             continue;
         };
-        if !map.contains_key("$ref") {
-            let name = map.get("name").and_then(Value::as_str).unwrap_or("?");
-            cx.err(
-                &ipointer,
-                format!(
-                    "inline parameter `{name}` is not supported by the generator; declare it in `#/components/parameters` and reference it with `$ref`"
-                ),
-            );
-            continue;
-        }
-        cx.keys(map, &ipointer, "a parameter reference", &["$ref"]);
-        let Some((target, _)) = cx.follow(map, &ipointer, "parameters") else {
-            continue;
-        };
-        let name = target.get("name").and_then(Value::as_str);
-        let location = target.get("in").and_then(Value::as_str);
-        let (Some(name), Some(location)) = (name, location) else {
-            continue;
+        let (name, location) = if map.contains_key("$ref") {
+            cx.keys(map, &ipointer, "a parameter reference", &["$ref"]);
+            let Some((target, _)) = cx.follow(map, &ipointer, "parameters") else {
+                continue;
+            };
+            let name = target.get("name").and_then(Value::as_str);
+            let location = target.get("in").and_then(Value::as_str);
+            let (Some(name), Some(location)) = (name, location) else {
+                continue;
+            };
+            (name, location)
+        } else {
+            // Checked here as a component parameter is checked in `components`.
+            let Some(found) = parameter(cx, item, &ipointer) else {
+                continue;
+            };
+            found
         };
         // Other locations and unsupported query options are reported on the component itself.
         if !(location == "path" || (location == "query" && QUERY_OPTIONS.contains(&name))) {
@@ -297,9 +349,11 @@ fn parameter_list<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>) ->
 }
 
 /// Checks one operation; returns its own (operation-level) parameters.
+#[allow(clippy::too_many_arguments)]
 fn operation<'s>(
     cx: &mut Ctx<'s>,
     path: &'s str,
+    below_parent: Option<&str>,
     method: &'static str,
     value: &'s Value,
     pointer: &Path<'_>,
@@ -328,9 +382,11 @@ fn operation<'s>(
             "x-graph-versions",
             "x-graph-deprecated",
             "x-graph-permissions",
+            "x-graph-idempotent",
             "x-ms-pageable",
         ],
     );
+    bool_flag(cx, op, pointer, "x-graph-idempotent");
     doc_strings(cx, op, pointer);
     if let Some(tags) = op.get("tags") {
         string_list(cx, tags, &pointer.child("tags"), "tags");
@@ -343,8 +399,16 @@ fn operation<'s>(
     }
     operation_id(cx, op, pointer, path, method, operation_ids);
     let kind = operation_type(cx, op, pointer, method);
+    if matches!(kind, Some("action" | "function"))
+        && below_parent.is_some_and(|rest| !rest.contains('/'))
+    {
+        cx.err(
+            &pointer.child("x-ms-docs-operation-type"),
+            format!("an OData {} is bound to a resource, but `{path}` has no segment between its parent and the {} segment; call it on a resource below the parent", kind.unwrap_or_default(), kind.unwrap_or_default()),
+        );
+    }
     let versions = operation_versions(cx, op, pointer);
-    deprecated(cx, op, pointer, versions.as_deref());
+    deprecated(cx, op, pointer, versions.as_deref(), "operation");
     permissions(cx, op, pointer);
     let pageable = pageable(cx, op, pointer, method);
 
@@ -361,10 +425,10 @@ fn operation<'s>(
         .filter_map(|p| QUERY_OPTIONS.iter().position(|o| *o == p.name))
         .fold(0, |set, i| set | 1 << i);
     let all: u32 = (1 << QUERY_OPTIONS.len()) - 1;
-    let select_only = QUERY_OPTIONS
+    let select_only: u32 = ENTITY_QUERY_OPTIONS
         .iter()
-        .position(|o| *o == "$select")
-        .map_or(0, |i| 1 << i);
+        .filter_map(|e| QUERY_OPTIONS.iter().position(|o| o == e))
+        .fold(0, |set, i| set | 1 << i);
     let query_pointer = if op.contains_key("parameters") {
         pointer.child("parameters")
     } else {
@@ -542,102 +606,6 @@ fn operation_versions<'s>(
         );
     }
     Some(list)
-}
-
-fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        })
-}
-
-/// `x-graph-deprecated`; `versions` are the operation's versions (`None`: all of `Ctx::versions`).
-fn deprecated(
-    cx: &mut Ctx<'_>,
-    op: &Map<String, Value>,
-    pointer: &Path<'_>,
-    versions: Option<&[&str]>,
-) {
-    let Some(value) = op.get("x-graph-deprecated") else {
-        return;
-    };
-    let all;
-    let versions = match versions {
-        Some(versions) => versions,
-        None => {
-            all = cx.versions.clone();
-            &all
-        }
-    };
-    let dpointer = pointer.child("x-graph-deprecated");
-    let Some(d) = value.as_object() else {
-        cx.expect(
-            &dpointer,
-            "x-graph-deprecated",
-            "a mapping `{versions: [beta], date: 2026-02-06, removalDate: 2027-07-06, replacement: text}`",
-            value,
-        );
-        return;
-    };
-    cx.keys(
-        d,
-        &dpointer,
-        "`x-graph-deprecated`",
-        &["versions", "date", "removalDate", "replacement"],
-    );
-    match d.get("versions") {
-        None => cx.err(&dpointer, "`x-graph-deprecated` needs `versions`: the versions in which the operation is deprecated"),
-        Some(list) => {
-            let lpointer = dpointer.child("versions");
-            if let Some(list) = string_list(cx, list, &lpointer, "versions") {
-                if list.is_empty() {
-                    cx.err(&lpointer, "`versions` is empty; name the versions in which the operation is deprecated");
-                }
-                for (i, version) in list.iter().enumerate() {
-                    if !versions.is_empty() && !versions.contains(version) {
-                        cx.err(
-                            &lpointer.child(i),
-                            format!("deprecated in `{version}`, but the operation is only in {}", versions.join(", ")),
-                        );
-                    }
-                }
-            }
-        }
-    }
-    let mut dates: Vec<&str> = Vec::new();
-    for key in ["date", "removalDate"] {
-        match d.get(key) {
-            None if key == "date" => {
-                cx.err(&dpointer, "`x-graph-deprecated` needs `date` (YYYY-MM-DD, when the deprecation was announced)")
-            }
-            None => {}
-            Some(Value::String(s)) if is_date(s) => dates.push(s),
-            Some(other) => cx.expect(&dpointer.child(key), key, "a date `YYYY-MM-DD`", other),
-        }
-    }
-    if let [date, removal] = dates.as_slice()
-        && removal < date
-    {
-        cx.err(
-            &dpointer.child("removalDate"),
-            format!("`removalDate` {removal} is before `date` {date}"),
-        );
-    }
-    if let Some(replacement) = d.get("replacement")
-        && !replacement.is_string()
-    {
-        cx.expect(
-            &dpointer.child("replacement"),
-            "replacement",
-            "a string",
-            replacement,
-        );
-    }
 }
 
 fn permissions(cx: &mut Ctx<'_>, op: &Map<String, Value>, pointer: &Path<'_>) {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, bool_flag, describe, doc_strings, keyword_hint, string_list};
+use super::{Ctx, bool_flag, deprecated, describe, doc_strings, keyword_hint, string_list};
 use crate::diagnostic::Path;
 
 /// What a named component schema stands for.
@@ -101,9 +101,11 @@ fn object<'s>(cx: &mut Ctx<'s>, name: &str, map: &'s Map<String, Value>, pointer
             "required",
             "additionalProperties",
             "x-graph-csdl",
+            "x-graph-deprecated",
         ],
     );
     doc_strings(cx, map, pointer);
+    deprecated(cx, map, pointer, None, "type");
     let csdl = match map.get("x-graph-csdl") {
         None => None,
         Some(Value::String(kind)) if CSDL_KINDS.contains(&kind.as_str()) => Some(kind.as_str()),
@@ -416,9 +418,11 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
             "x-ms-enum-flags",
             "x-graph-enum-names",
             "x-graph-enum-closed",
+            "x-graph-deprecated",
         ],
     );
     doc_strings(cx, map, pointer);
+    deprecated(cx, map, pointer, None, "type");
     match map.get("type").and_then(Value::as_str) {
         Some("string") => {}
         Some(other) => {
