@@ -12,7 +12,15 @@ pub(crate) struct ApiError {
     pub status: StatusCode,
     pub code: String,
     pub message: String,
+    /// The rarely set parts, boxed to keep `Result<_, ApiError>` small.
+    pub extra: Box<Extra>,
+}
+
+/// Target, details and extra headers of an error.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extra {
     pub target: Option<String>,
+    /// `(code, message, target)` of each detail.
     pub details: Vec<(String, String, String)>,
     pub headers: Vec<(&'static str, String)>,
 }
@@ -23,9 +31,7 @@ impl ApiError {
             status,
             code: code.to_owned(),
             message: message.into(),
-            target: None,
-            details: Vec::new(),
-            headers: Vec::new(),
+            extra: Box::default(),
         }
     }
 
@@ -55,24 +61,25 @@ impl ApiError {
     pub fn with_target(mut self, target: impl Into<String>) -> Self {
         let target = target.into();
         if !target.is_empty() {
-            self.target = Some(target);
+            self.extra.target = Some(target);
         }
         self
     }
 
     pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+        self.extra.headers.push((name, value.into()));
         self
     }
 
     /// The body, with the request's ids and date.
     pub fn body(&self, request_id: &str, client_request_id: &str, date: Instant) -> Value {
         let mut error = json!({"code": self.code, "message": self.message});
-        if let Some(target) = &self.target {
+        if let Some(target) = &self.extra.target {
             error["target"] = json!(target);
         }
-        if !self.details.is_empty() {
+        if !self.extra.details.is_empty() {
             error["details"] = self
+                .extra
                 .details
                 .iter()
                 .map(|(code, message, target)| json!({"code": code, "message": message, "target": target}))

@@ -91,7 +91,7 @@ pub(crate) fn functions() -> Vec<Value> {
             json!({
                 "name": name,
                 "parameters": params.iter().map(|(p, required)| json!({
-                    "allowMultipleOccurrences": *name == "Join" && *p == "source" || *name == "Coalesce" && *p == "source",
+                    "allowMultipleOccurrences": matches!(*name, "Join" | "Coalesce") && *p == "source",
                     "name": p,
                     "required": required,
                     "type": "String",

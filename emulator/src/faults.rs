@@ -115,10 +115,8 @@ impl Fault {
 
     /// Checks the rule for values that cannot be served.
     pub(crate) fn check(&self) -> Result<(), String> {
-        if let Some(status) = self.status {
-            if !(400..=599).contains(&status) {
-                return Err(format!("status {status} is not an error status (400-599)"));
-            }
+        if let Some(status) = self.status.filter(|s| !(400..=599).contains(s)) {
+            return Err(format!("status {status} is not an error status (400-599)"));
         }
         if let Some(status) = self.redirect_status {
             if ![301, 302, 303, 307, 308].contains(&status) {

@@ -951,13 +951,13 @@ fn patch_job(ctx: &Ctx<'_>, state: &mut State) -> Result<Reply, ApiError> {
     if let Some(settings) = body.get("synchronizationJobSettings") {
         job.synchronization_job_settings = settings.as_array().cloned().unwrap_or_default();
     }
-    if let Some(template_id) = body.get("templateId").and_then(Value::as_str) {
-        if !template_id.eq_ignore_ascii_case(&job.template_id) {
-            return Err(
-                ApiError::bad_request("The templateId of a job cannot be changed.")
-                    .with_target("templateId"),
-            );
-        }
+    if let Some(template_id) = body.get("templateId").and_then(Value::as_str)
+        && !template_id.eq_ignore_ascii_case(&job.template_id)
+    {
+        return Err(
+            ApiError::bad_request("The templateId of a job cannot be changed.")
+                .with_target("templateId"),
+        );
     }
     Ok(Reply::no_content())
 }
@@ -1004,6 +1004,7 @@ fn update_template(ctx: &Ctx<'_>, state: &mut State, replace: bool) -> Result<Re
     if let Some(schema) = body.get("schema").filter(|s| !s.is_null()) {
         rules::check(schema).map_err(|e| {
             let target = e
+                .extra
                 .target
                 .clone()
                 .map_or("schema".to_owned(), |t| format!("schema.{t}"));

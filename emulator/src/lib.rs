@@ -714,8 +714,12 @@ fn check_schema(what: &str, schema: &Value) -> Result<(), Error> {
     }
     validate::validate(&spec::spec().schemas, "synchronizationSchema", schema)
         .map_err(|p| Error::Invalid(format!("{what}: schema at {:?}: {}", p.target, p.message)))?;
-    rules::check(schema)
-        .map_err(|e| Error::Invalid(format!("{what}: schema at {:?}: {}", e.target, e.message)))
+    rules::check(schema).map_err(|e| {
+        Error::Invalid(format!(
+            "{what}: schema at {:?}: {}",
+            e.extra.target, e.message
+        ))
+    })
 }
 
 fn add_app(shared: &Shared, app: App) -> Result<(), Error> {
@@ -798,18 +802,16 @@ fn build_default_schema() -> Value {
     if let Some(attributes) = schema
         .pointer_mut("/directories/0/objects/0/attributes")
         .and_then(Value::as_array_mut)
+        && !attributes.iter().any(|a| a["name"] == "IsSoftDeleted")
     {
-        if !attributes.iter().any(|a| a["name"] == "IsSoftDeleted") {
-            attributes.push(attribute("IsSoftDeleted", false));
-        }
+        attributes.push(attribute("IsSoftDeleted", false));
     }
     if let Some(objects) = schema
         .pointer_mut("/directories/1/objects")
         .and_then(Value::as_array_mut)
+        && objects.is_empty()
     {
-        if objects.is_empty() {
-            objects.push(json!({"name": "User", "attributes": [attribute("Id", true), attribute("IsActive", false)]}));
-        }
+        objects.push(json!({"name": "User", "attributes": [attribute("Id", true), attribute("IsActive", false)]}));
     }
     let source = schema.pointer("/directories/0/name").cloned();
     let target = schema.pointer("/directories/1/name").cloned();

@@ -16,7 +16,7 @@ pub(crate) fn check(schema: &Value) -> Result<(), ApiError> {
         return Ok(());
     };
     let mut error = ApiError::bad_request(message).with_target(target);
-    error.details = problems
+    error.extra.details = problems
         .into_iter()
         .map(|(target, message)| ("InvalidSchema".to_owned(), message, target))
         .collect();
@@ -96,9 +96,10 @@ pub(crate) fn problems(schema: &Value) -> Vec<(String, String)> {
                         ));
                     }
                     targets.push(target.to_owned());
-                    if let Some(object) = &target_object {
-                        if find_named(array(object, "attributes"), target).is_none() {
-                            out.push((
+                    if let Some(object) = &target_object
+                        && find_named(array(object, "attributes"), target).is_none()
+                    {
+                        out.push((
                                 format!("{at}.targetAttributeName"),
                                 format!(
                                     "The attribute '{target}' does not exist in object '{}' of the target \
@@ -106,7 +107,6 @@ pub(crate) fn problems(schema: &Value) -> Vec<(String, String)> {
                                     str_of(object, "name").unwrap_or_default()
                                 ),
                             ));
-                        }
                     }
                 }
                 if let (Some(object), Some(source)) =
@@ -211,6 +211,6 @@ mod tests {
             p[1].0,
             "synchronizationRules[0].objectMappings[0].targetObjectName"
         );
-        assert!(check(&s).unwrap_err().details.len() == 2);
+        assert!(check(&s).unwrap_err().extra.details.len() == 2);
     }
 }

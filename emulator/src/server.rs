@@ -489,7 +489,7 @@ fn error_response(ids: &Ids, error: &ApiError) -> Response {
     let date =
         Instant::parse(&format!("{}Z", &Instant::now().to_string()[..19])).unwrap_or(Instant::MIN);
     let mut response = json_response(error.status, &error.body(&ids.request, &ids.client, date));
-    for (name, value) in &error.headers {
+    for (name, value) in &error.extra.headers {
         if let Ok(v) = HeaderValue::from_str(value) {
             response.headers_mut().insert(*name, v);
         }
@@ -552,13 +552,26 @@ async fn truncate(response: Response) -> Response {
         header::CONTENT_LENGTH,
         HeaderValue::from(bytes.len().max(1)),
     );
-    let stream = futures_util::stream::iter(vec![
-        Ok::<Bytes, std::io::Error>(half),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "truncated by a fault",
-        )),
-    ]);
+    // The half is written and flushed before the error ends the connection.
+    let stream = futures_util::stream::unfold(0u8, move |step| {
+        let half = half.clone();
+        async move {
+            match step {
+                0 => Some((Ok::<Bytes, std::io::Error>(half), 1)),
+                1 => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    Some((
+                        Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionAborted,
+                            "truncated by a fault",
+                        )),
+                        2,
+                    ))
+                }
+                _ => None,
+            }
+        }
+    });
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
@@ -629,7 +642,7 @@ fn graph_request(shared: &Shared, incoming: &Incoming) -> Result<Reply, ApiError
                 spec::Segment::Literal(l) => Some(l.trim_end_matches("()")),
                 _ => None,
             })
-            .last()
+            .next_back()
             .unwrap_or_default();
         return Err(ApiError::unknown_segment(segment));
     }
@@ -671,12 +684,12 @@ fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
     if token.is_empty() {
         return Err(unauthorized("Access token is empty."));
     }
-    if let Some(check) = &shared.config.token_check {
-        if !check(token) {
-            return Err(unauthorized(
-                "Access token validation failure. Invalid audience.",
-            ));
-        }
+    if let Some(check) = &shared.config.token_check
+        && !check(token)
+    {
+        return Err(unauthorized(
+            "Access token validation failure. Invalid audience.",
+        ));
     }
     Ok(())
 }

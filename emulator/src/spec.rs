@@ -175,10 +175,10 @@ fn route(
                 .ok_or_else(|| format!("{where_}: unknown parameter {name}"))?,
             None => p,
         };
-        if resolved.get("in").and_then(Value::as_str) == Some("query") {
-            if let Some(name) = resolved.get("name").and_then(Value::as_str) {
-                query_options.push(name.to_owned());
-            }
+        if resolved.get("in").and_then(Value::as_str) == Some("query")
+            && let Some(name) = resolved.get("name").and_then(Value::as_str)
+        {
+            query_options.push(name.to_owned());
         }
     }
     Ok(Route {
@@ -233,7 +233,7 @@ pub(crate) fn find<'a>(
         let (depth, params) = match_segments(&route.segments, raw_segments);
         match params {
             Some(params) => {
-                if &route.method == method {
+                if route.method == method {
                     return Ok((route, params));
                 }
                 shape_matches = true;
@@ -295,10 +295,8 @@ fn app_id_key(segment: &str) -> Option<String> {
     let mut out = String::new();
     let mut chars = inner.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.next() != Some('\'') {
-                return None;
-            }
+        if c == '\'' && chars.next() != Some('\'') {
+            return None;
         }
         out.push(c);
     }

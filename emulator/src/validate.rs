@@ -58,7 +58,7 @@ impl Checker<'_> {
         self.check(schema, Some(name), value)
     }
 
-    fn reference<'s>(schema: &'s Value) -> Option<&'s str> {
+    fn reference(schema: &Value) -> Option<&str> {
         schema
             .get("$ref")
             .and_then(Value::as_str)
