@@ -192,11 +192,15 @@ const SHOWN_HEADERS: &[&str] = &[
     "x-ms-throttle-scope",
 ];
 
-/// `headers` with every value outside [`SHOWN_HEADERS`] marked sensitive (values are unchanged;
-/// `Debug` prints `Sensitive` for them).
-pub(crate) fn redact_headers(mut headers: HeaderMap) -> HeaderMap {
+/// `headers` with every value outside [`SHOWN_HEADERS`], or holding one of `secrets`, marked
+/// sensitive (values are unchanged; `Debug` prints `Sensitive` for them).
+pub(crate) fn redact_headers(mut headers: HeaderMap, secrets: &Secrets) -> HeaderMap {
     for (name, value) in headers.iter_mut() {
-        if !SHOWN_HEADERS.contains(&name.as_str()) {
+        let echoes = || {
+            let text = String::from_utf8_lossy(value.as_bytes());
+            matches!(secrets.scrub(&text), Cow::Owned(_))
+        };
+        if !SHOWN_HEADERS.contains(&name.as_str()) || echoes() {
             value.set_sensitive(true);
         }
     }
@@ -329,10 +333,13 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("request-id", "rid".parse().unwrap());
         h.insert("x-echo", "hunter2".parse().unwrap());
-        let shown = format!("{:?}", redact_headers(h));
+        h.insert("client-request-id", "tok-echo".parse().unwrap());
+        let ((), secrets) = collecting_secrets(|| note_secret("tok-echo"));
+        let shown = format!("{:?}", redact_headers(h, &secrets));
         assert!(
             shown.contains("rid") && !shown.contains("hunter2"),
             "{shown}"
         );
+        assert!(!shown.contains("tok-echo"), "{shown}");
     }
 }

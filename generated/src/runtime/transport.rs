@@ -24,12 +24,22 @@ use super::retry::{self, RetryPolicy, Transient};
 /// The most redirects followed in one attempt.
 const MAX_REDIRECTS: u32 = 5;
 
-/// A request body, already serialized, with the secret values serialized into it.
-#[derive(Clone, Debug)]
+/// A request body, already serialized, with the secret values serialized into it. `Debug` shows
+/// only the length: the bytes can hold secrets.
+#[derive(Clone)]
 pub(crate) struct Body {
     pub(crate) bytes: Bytes,
     pub(crate) content_type: &'static str,
     pub(crate) secrets: Secrets,
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Body")
+            .field("len", &self.bytes.len())
+            .field("content_type", &self.content_type)
+            .finish()
+    }
 }
 
 /// The time limits of one call.
@@ -245,7 +255,7 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
                 }
             }
         }
-        let headers = redact::redact_headers(response.headers().clone());
+        let headers = response.headers().clone();
         let bytes = match read_body(response, inner.body_limit, &url, request_id.as_deref()).await {
             Ok(bytes) => bytes,
             Err(e) => return Outcome::Final(Err(e)),
@@ -379,7 +389,8 @@ fn classify(
     let client_request_id = call.client_request_id.clone();
     if RetryPolicy::is_retryable_status(status) {
         let retry_after = retry::retry_after(&headers, call.client.inner.clock.now());
-        let error = ODataError::from_body(&body, &call.secrets(token)).map(Box::new);
+        let secrets = call.secrets(token);
+        let error = ODataError::from_body(&body, &secrets).map(Box::new);
         let request_id = request_id.or_else(|| {
             let from_body = error.as_ref().and_then(|e| e.request_id());
             from_body.map(str::to_owned)
@@ -397,7 +408,7 @@ fn classify(
                 error,
                 request_id,
                 client_request_id: Some(client_request_id),
-                headers: Box::new(headers),
+                headers: Box::new(redact::redact_headers(headers, &secrets)),
             },
             kind,
             retry_after,
@@ -422,7 +433,7 @@ fn classify(
     let secrets = call.secrets(token);
     Outcome::Final(Err(Error::from_response(
         status,
-        headers,
+        redact::redact_headers(headers, &secrets),
         body,
         request_id,
         client_request_id,
