@@ -360,3 +360,15 @@ fn deeply_nested_unknown_values_are_kept_without_overflowing_the_stack() {
     assert_eq!(attribute.additional_properties.get_value("x"), None);
     assert_eq!(attribute.clone(), attribute);
 }
+
+#[test]
+fn items_of_a_page_are_read_by_the_model_itself() {
+    // `Page` reads `value` straight from serde_json, so the items keep their raw members.
+    let text = r#"{"@odata.context":"ctx","value":[{"anchor":true,"n":1e400},{"anchor":null}]}"#;
+    let page: msgraph_sync::Page<Attribute> = serde_json::from_str(text).unwrap();
+    assert_eq!(page.value[0].additional_properties.get("n").unwrap().get(), "1e400");
+    assert_eq!(serde_json::to_string(&page.value[1]).unwrap(), r#"{"anchor":null}"#);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let page: msgraph_sync::Page<Attribute> = serde_path_to_error::deserialize(&mut de).unwrap();
+    assert_eq!(page.value.len(), 2);
+}
