@@ -15,7 +15,6 @@ pub mod load;
 pub mod locate;
 pub mod lower;
 pub mod model;
-pub mod scale;
 pub mod validate;
 pub mod write;
 

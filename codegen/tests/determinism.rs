@@ -70,8 +70,8 @@ fn reordered_maps_give_byte_identical_output() {
     }
 }
 
-/// Every model field spells out its wire name (`#[serde(rename = "...")]`), never leaving serde to derive it
-/// from the Rust name.
+/// Every model field spells out its wire name (`#[graph(rename = "...")]` of the GraphModel derive, or
+/// serde's `#[serde(rename = "...")]`), never leaving it to be derived from the Rust name.
 #[test]
 fn every_model_field_names_its_wire_name() {
     let files = files_of(&spec_text());
@@ -91,7 +91,7 @@ fn every_model_field_names_its_wire_name() {
                 continue;
             }
             let renamed = field.attrs.iter().any(|attr| {
-                attr.path().is_ident("serde")
+                (attr.path().is_ident("graph") || attr.path().is_ident("serde"))
                     && attr
                         .meta
                         .require_list()

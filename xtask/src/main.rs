@@ -7,10 +7,7 @@ use std::process::ExitCode;
 
 use msgraph_sync_codegen::{Config, EmitOptions, Error};
 
-// Token streams and syn trees are many small allocations; with the system allocator they took a third
-// of a generator run (see the note on issue #4 and `cargo bench -p msgraph-sync-codegen`).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod scale;
 
 /// `println!` that cannot panic. When stdout is closed or its reader has gone (`cargo xtask codegen | head
 /// -c0`), the line has nowhere to go: it is dropped, and the exit code still tells how the task went.
@@ -184,10 +181,7 @@ fn scale_spec(args: &[String]) -> ExitCode {
     let spec = root.join("spec/msgraph-sync.yaml");
     let result = std::fs::read_to_string(&spec)
         .map_err(|e| format!("cannot read {}: {e}", spec.display()))
-        .and_then(|text| {
-            msgraph_sync_codegen::scale::scale_spec("spec/msgraph-sync.yaml", &text, factor)
-                .map_err(|e| e.to_string())
-        })
+        .and_then(|text| scale::scale_spec(&text, factor))
         .and_then(|scaled| {
             std::fs::write(&out, scaled).map_err(|e| format!("cannot write {}: {e}", out.display()))
         });

@@ -1,28 +1,23 @@
-//! Benchmark support, not a pipeline stage: builds a spec `factor` times larger than a given one, so the
-//! generator's scaling can be measured (`cargo xtask scale-spec`, `cargo bench -p msgraph-sync-codegen`).
+//! Benchmark support, not part of the generator: builds a spec `factor` times larger than a given one, so
+//! the generator's scaling can be measured (`cargo xtask scale-spec`; the codegen bench includes this file).
 //!
 //! Copy `i` (from 2 to `factor`) renames every component schema `X` to `X{i}` (and every `$ref` to it
-//! inside the copy), suffixes the segment after `/synchronization` (`jobs` → `jobs{i}`, `Ping()` →
-//! `Ping{i}()`, the bare synchronization path gains `/copy{i}`) and every operationId with `.{i}`. The
-//! copies are independent subtrees, so operations, types and enums all grow `factor` times.
+//! inside the copy), suffixes the segment after the spec's `x-graph-subtree` (`jobs` → `jobs{i}`, `Ping()` →
+//! `Ping{i}()`, the subtree's own path gains `/copy{i}`) and every operationId with `.{i}`. The copies are
+//! independent subtrees, so operations, types and enums all grow `factor` times.
 
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{SpecError, SpecErrors};
-
 const SCHEMA_REF: &str = "#/components/schemas/";
 
-/// Returns the YAML of a spec `factor` times larger than `text`.
-pub fn scale_spec(name: &str, text: &str, factor: usize) -> Result<String, SpecErrors> {
-    let fail = |message: String| {
-        SpecErrors(vec![SpecError {
-            file: name.to_string(),
-            pointer: "#".into(),
-            line: None,
-            message,
-        }])
-    };
-    let mut doc: Value = serde_yaml::from_str(text).map_err(|e| fail(format!("not YAML: {e}")))?;
+/// Returns the YAML of a spec `factor` times larger than `text`, or what stops it.
+pub fn scale_spec(text: &str, factor: usize) -> Result<String, String> {
+    let mut doc: Value = serde_yaml::from_str(text).map_err(|e| format!("not YAML: {e}"))?;
+    let subtree = doc
+        .get("x-graph-subtree")
+        .and_then(Value::as_str)
+        .ok_or("the spec has no `x-graph-subtree`")?
+        .to_string();
     let schemas = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
@@ -44,7 +39,7 @@ pub fn scale_spec(name: &str, text: &str, factor: usize) -> Result<String, SpecE
             );
         }
         for (path, item) in &paths {
-            let moved = move_path(path, &suffix);
+            let moved = move_path(path, &subtree, &suffix);
             new_paths.insert(moved, rename_refs(item, &suffix, Some(&suffix)));
         }
     }
@@ -54,7 +49,7 @@ pub fn scale_spec(name: &str, text: &str, factor: usize) -> Result<String, SpecE
     if let Some(slot) = doc.pointer_mut("/paths") {
         *slot = Value::Object(new_paths);
     }
-    serde_yaml::to_string(&doc).map_err(|e| fail(format!("cannot write YAML: {e}")))
+    serde_yaml::to_string(&doc).map_err(|e| format!("cannot write YAML: {e}"))
 }
 
 fn rename_refs(value: &Value, suffix: &str, operation_suffix: Option<&str>) -> Value {
@@ -87,18 +82,25 @@ fn rename_refs(value: &Value, suffix: &str, operation_suffix: Option<&str>) -> V
     }
 }
 
-/// `/servicePrincipals/{id}/synchronization/jobs/...` → `/servicePrincipals/{id}/synchronization/jobs7/...`.
-fn move_path(path: &str, suffix: &str) -> String {
-    let mut segments: Vec<String> = path.split('/').map(str::to_string).collect();
-    match segments.iter().position(|s| s == "synchronization") {
-        Some(at) if at + 1 < segments.len() => {
-            let next = &mut segments[at + 1];
+/// With subtree `/synchronization`: `/servicePrincipals/{id}/synchronization/jobs/...` →
+/// `/servicePrincipals/{id}/synchronization/jobs7/...`.
+fn move_path(path: &str, subtree: &str, suffix: &str) -> String {
+    let Some(at) = path
+        .find(&format!("{subtree}/"))
+        .or_else(|| path.ends_with(subtree).then(|| path.len() - subtree.len()))
+    else {
+        return format!("{path}/copy{suffix}");
+    };
+    let (head, rest) = path.split_at(at + subtree.len());
+    let mut segments: Vec<String> = rest.split('/').map(str::to_string).collect();
+    match segments.get_mut(1) {
+        Some(next) => {
             *next = match next.strip_suffix("()") {
                 Some(stem) => format!("{stem}{suffix}()"),
                 None => format!("{next}{suffix}"),
             };
-            segments.join("/")
+            format!("{head}{}", segments.join("/"))
         }
-        _ => format!("{path}/copy{suffix}"),
+        None => format!("{path}/copy{suffix}"),
     }
 }
