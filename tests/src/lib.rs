@@ -9,6 +9,15 @@ pub mod fixtures;
 pub mod seeds;
 pub mod server;
 
+/// Generated from `tests/golden/docs/spec.yaml`, whose descriptions hold code blocks of every kind that
+/// would fail if run (`assert!(false)`, `should_panic` that does not panic, `compile_fail` that compiles).
+/// Compiled in this library (not in a test file) so that `cargo test` runs its doctests: spec text must have
+/// become text, never code. `tests/golden.rs` keeps the folder up to date.
+#[allow(clippy::module_inception)]
+#[rustfmt::skip]
+#[path = "../golden/docs/mod.rs"]
+pub mod golden_docs;
+
 /// The README, whose quickstart compiles as a doctest here (so it cannot drift from the API).
 #[doc = include_str!("../../README.md")]
 pub mod readme {}

@@ -53,6 +53,12 @@ fn models_fragment_matches_its_golden_output() {
     check("models");
 }
 
+/// Its doctests run with the tests crate's library (`cargo test -p msgraph-sync-tests --doc`).
+#[test]
+fn docs_fragment_matches_its_golden_output() {
+    check("docs");
+}
+
 #[test]
 fn golden_models_round_trip_their_example() {
     let spec: serde_yaml::Value = serde_yaml::from_str(
@@ -135,6 +141,27 @@ fn golden_tree_builds_paths_for_every_parent() {
         assert!(builder.contains(path), "{builder} should contain {path}");
     }
     assert!(format!("{c:?}").contains("/applications/app-object/synchronization/jobs/j"));
+    // One builder method serves `start` at three paths; each call reports the operation of the path it sends
+    // (the id that tracing and `UnsupportedVersion` errors carry), whichever parent form it came through.
+    for (request, operation, path) in [
+        (
+            a.start(),
+            "servicePrincipals.synchronization.jobs.job.start",
+            "/servicePrincipals/sp/synchronization/jobs/j/start",
+        ),
+        (
+            b.start(),
+            "servicePrincipalsByAppId.synchronization.jobs.job.start",
+            "/servicePrincipals(appId='app')/synchronization/jobs/j/start",
+        ),
+        (
+            c.start(),
+            "applications.synchronization.jobs.job.start",
+            "/applications/app-object/synchronization/jobs/j/start",
+        ),
+    ] {
+        assert_eq!((request.operation_id(), request.path()), (operation, path));
+    }
     // The beta-only function exists on the beta builder (on v1.0 it does not compile).
     let _ping = tree::requests::Api::<Beta>::new(&client)
         .service_principal("sp")

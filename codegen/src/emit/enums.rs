@@ -3,8 +3,12 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{docs, ident};
+use super::{deprecation_doc, docs, ident};
 use crate::model::{Api, Enum, Member, UNKNOWN_VARIANT};
+
+/// Name of the variant of an open enum that stands for the empty string the service sometimes sends (contract
+/// C3). A spec member whose Rust name is this clashes with it: validation refuses it.
+pub const EMPTY_VARIANT: &str = "Empty";
 
 pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
     let enums = api
@@ -21,9 +25,9 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
 /// ```text
 /// /// <doc>
 /// #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
-/// pub enum Name { Member, ..., #[graph(unknown)] Unrecognized(String) }
+/// pub enum Name { Member, ..., #[graph(empty)] Empty, #[graph(unknown)] Unrecognized(String) }
 /// ```
-/// A closed enum has `#[graph(closed)]` and no `Unrecognized`.
+/// A closed enum has `#[graph(closed)]` and neither `Empty` nor `Unrecognized`.
 fn string_enum(e: &Enum) -> TokenStream {
     let doc = docs(&enum_doc(e));
     let name = ident(&e.rust);
@@ -43,11 +47,15 @@ fn string_enum(e: &Enum) -> TokenStream {
         };
     }
     let unknown = ident(UNKNOWN_VARIANT);
+    let empty = ident(EMPTY_VARIANT);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
         pub enum #name {
             #(#members)*
+            /// The service sent an empty string (`""`), which is written back as such.
+            #[graph(empty)]
+            #empty,
             /// A member this version of the crate does not know; the wire text is kept as received.
             #[graph(unknown)]
             #unknown(String),
@@ -94,10 +102,13 @@ fn enum_doc(e: &Enum) -> String {
         "Unknown members are refused.".to_string()
     } else {
         format!(
-            "Members the service adds later are kept in [`Self::{UNKNOWN_VARIANT}`] and sent back unchanged."
+            "Members the service adds later are kept in [`Self::{UNKNOWN_VARIANT}`] and sent back unchanged; \
+             the empty string is [`Self::{EMPTY_VARIANT}`]."
         )
     };
-    format!("{base}\n\n{wire} Spec schema: `{}`.", e.name)
+    let deprecated = e.deprecated.as_ref().map(deprecation_doc);
+    let deprecated = deprecated.map_or(String::new(), |d| format!("\n\n{d}"));
+    format!("{base}{deprecated}\n\n{wire} Spec schema: `{}`.", e.name)
 }
 
 /// A member's docs, its wire name when it is not the variant's name, and its other versions' spellings

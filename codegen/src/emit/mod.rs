@@ -14,8 +14,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub use docs::neutralize_code_blocks;
+pub use enums::EMPTY_VARIANT;
 
-use crate::model::Api;
+use crate::model::{Api, Deprecation};
 
 /// Settings for the emitted code.
 #[derive(Debug, Clone)]
@@ -112,6 +113,18 @@ pub(crate) fn docs(text: &str) -> TokenStream {
         }
     });
     quote! { #(#[doc = #lines])* }
+}
+
+/// The paragraph a deprecation recorded in the spec becomes, on an operation or a type:
+/// `**Deprecated** in beta since 2026-02-06 (removal planned 2027-07-06). Use ...`.
+pub(crate) fn deprecation_doc(d: &Deprecation) -> String {
+    format!(
+        "**Deprecated** in {} since {} (removal planned {}). {}",
+        d.versions.join(", "),
+        d.date,
+        d.removal,
+        d.replacement
+    )
 }
 
 /// An identifier. Lowering has made every name a Rust identifier already (a keyword gets a trailing `_`);

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, ident};
+use super::{deprecation_doc, docs, ident};
 use crate::model::{Api, Field, Object, Type};
 
 pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
@@ -16,15 +16,21 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
     enums.sort_unstable();
     enums.dedup();
     let enums = enums.into_iter().map(ident);
+    let json = api
+        .objects
+        .iter()
+        .flat_map(|o| &o.fields)
+        .any(|f| holds_json_object(&f.ty))
+        .then(|| quote! { use ::serde_json::{Map, Value}; });
     let objects = api.objects.iter().map(object);
     quote! {
         //! Models: the object schemas of the API.
         //!
         //! Every property is optional because the service sends partial objects. Nullable properties are
         //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
-        //! properties this crate does not know are kept in `additional_properties` and sent back.
-        use ::serde::{Deserialize, Serialize};
-        use ::serde_json::{Map, Value};
+        //! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
+        //! read, and sent back.
+        #json
         #import
         use super::enums::{#(#enums),*};
         #(#objects)*
@@ -33,9 +39,8 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
 
 /// ```text
 /// /// <doc>
-/// #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-/// #[serde(default)]
-/// pub struct Name { <fields> #[serde(flatten)] pub additional_properties: Map<String, Value> }
+/// #[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
+/// pub struct Name { <fields> #[graph(unknown)] pub additional_properties: rt::UnknownProperties }
 /// ```
 fn object(o: &Object) -> TokenStream {
     let base = if o.doc.trim().is_empty() {
@@ -43,26 +48,27 @@ fn object(o: &Object) -> TokenStream {
     } else {
         o.doc.trim().to_string()
     };
-    let doc = docs(&format!("{base}\n\nSpec schema: `{}`.", o.name));
+    let deprecated = o.deprecated.as_ref().map(deprecation_doc);
+    let deprecated = deprecated.map_or(String::new(), |d| format!("\n\n{d}"));
+    let doc = docs(&format!("{base}{deprecated}\n\nSpec schema: `{}`.", o.name));
     let name = ident(&o.rust);
     let fields = o.fields.iter().map(field);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-        #[serde(default)]
+        #[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
         pub struct #name {
             #(#fields)*
             /// Properties this version of the crate does not know, kept so that nothing is lost when the
             /// object is sent back.
-            #[serde(flatten)]
-            pub additional_properties: Map<String, Value>,
+            #[graph(unknown)]
+            pub additional_properties: rt::UnknownProperties,
         }
     }
 }
 
-/// `#[serde(rename = "wire", skip_serializing_if = "Option::is_none")] pub name: Option<T>`, or
-/// `rt::Nullable<T>` skipped when absent for a nullable property. The wire name is always spelled out,
-/// never derived from the Rust name.
+/// `#[graph(rename = "wire")] pub name: Option<T>`, or `#[graph(rename = "wire", nullable)] pub name:
+/// rt::Nullable<T>` for a nullable property. The wire name is always spelled out, never derived from the Rust
+/// name.
 fn field(f: &Field) -> TokenStream {
     let mut text = if f.doc.trim().is_empty() {
         format!("The `{}` property.", f.wire)
@@ -82,13 +88,13 @@ fn field(f: &Field) -> TokenStream {
     if f.nullable {
         quote! {
             #doc
-            #[serde(rename = #wire, skip_serializing_if = "rt::Nullable::is_absent")]
+            #[graph(rename = #wire, nullable)]
             pub #name: rt::Nullable<#ty>,
         }
     } else {
         quote! {
             #doc
-            #[serde(rename = #wire, skip_serializing_if = "Option::is_none")]
+            #[graph(rename = #wire)]
             pub #name: Option<#ty>,
         }
     }
@@ -120,6 +126,14 @@ fn value_type(ty: &Type) -> TokenStream {
             let inner = value_type(inner);
             quote! { Vec<#inner> }
         }
+    }
+}
+
+fn holds_json_object(ty: &Type) -> bool {
+    match ty {
+        Type::JsonObject => true,
+        Type::Array(inner) => holds_json_object(inner),
+        _ => false,
     }
 }
 

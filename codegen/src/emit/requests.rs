@@ -10,13 +10,14 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{docs, ident};
-use crate::model::{Api, Child, HttpMethod, Node, Operation, Parent, Query, Response, Step};
+use super::{deprecation_doc, docs, ident};
+use crate::model::{Api, Child, HttpMethod, Node, Operation, Parent, Query, Response, Route, Step};
 
 pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
     let models = ident_list(models_used(api));
     let ids = ident_list(api.ids.iter().map(|i| i.rust.as_str()).collect());
     let markers = api.parents.iter().map(marker);
+    let routes = routes(api);
     let root = root(api);
     let parents = api.parents.iter().map(|p| parent_builder(api, p));
     let nodes = api.nodes.iter().map(|n| node(api, n));
@@ -38,6 +39,7 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
         pub trait Parent: sealed::Sealed + Send + Sync + 'static {}
 
         #(#markers)*
+        #routes
         #root
         #(#parents)*
         #(#nodes)*
@@ -85,26 +87,31 @@ fn root(api: &Api) -> TokenStream {
         let id_ty = ident(&p.id.rust);
         let set = &p.set;
         let param = &p.id.param;
+        let route = route_variant(p, None);
         let doc = docs(&format!(
-            "The `{}` addressed by its id: `/{set}/{{{param}}}`.",
-            singular_set(set)
+            "The `{}` addressed by its id: `{}`.",
+            p.entity,
+            parent_path(p, None)
         ));
-        let keys = p.keys.iter().map(|k| {
+        let keys = p.keys.iter().enumerate().map(|(i, k)| {
             let method = ident(&k.method);
+            let param = ident(&k.param);
             let key_ty = ident(&k.id.rust);
             let key = &k.key;
+            let route = route_variant(p, Some(i));
             let doc = docs(&format!(
-                "The `{}` addressed by its alternate key: `/{set}({key}='{{{}}}')`; quotes in the value are doubled.",
-                singular_set(set),
-                k.id.param
+                "The `{}` addressed by its alternate key: `{}`; quotes in the value are doubled.",
+                p.entity,
+                parent_path(p, Some(i))
             ));
             quote! {
                 #doc
-                pub fn #method(&self, #method: impl Into<#key_ty>) -> #builder<V> {
-                    let key = #method.into();
+                pub fn #method(&self, #param: impl Into<#key_ty>) -> #builder<V> {
+                    let key = #param.into();
                     #builder {
                         client: self.client.clone(),
                         path: rt::PathBuilder::new().key(#set, #key, key.as_str()),
+                        route: Route::#route,
                         _marker: PhantomData,
                     }
                 }
@@ -117,6 +124,7 @@ fn root(api: &Api) -> TokenStream {
                 #builder {
                     client: self.client.clone(),
                     path: rt::PathBuilder::new().segment(#set).id(#param, id.as_str()),
+                    route: Route::#route,
                     _marker: PhantomData,
                 }
             }
@@ -165,30 +173,78 @@ fn root(api: &Api) -> TokenStream {
     }
 }
 
-fn singular_set(set: &str) -> &str {
-    set.strip_suffix('s').unwrap_or(set)
+/// The path of one parent entity: `/servicePrincipals/{servicePrincipal-id}` by id, or
+/// `/servicePrincipals(appId='{appId}')` by alternate key `key` (an index into `p.keys`).
+fn parent_path(p: &Parent, key: Option<usize>) -> String {
+    match key {
+        None => format!("/{}/{{{}}}", p.set, p.id.param),
+        Some(i) => format!("/{}({}='{{{}}}')", p.set, p.keys[i].key, p.keys[i].id.param),
+    }
+}
+
+/// Every way a parent entity is addressed, in parent order: by id, then by each alternate key; with the
+/// parent's index.
+fn all_routes(api: &Api) -> impl Iterator<Item = (usize, &Parent, Option<usize>)> {
+    api.parents.iter().enumerate().flat_map(|(ix, p)| {
+        std::iter::once((ix, p, None)).chain((0..p.keys.len()).map(move |i| (ix, p, Some(i))))
+    })
+}
+
+/// The `Route` variant of a parent addressed by id or by an alternate key: named for the root method that
+/// makes it (`service_principal_by_app_id` → `ServicePrincipalByAppId`).
+fn route_variant(p: &Parent, key: Option<usize>) -> syn::Ident {
+    let method = key.map_or(&p.method, |i| &p.keys[i].method);
+    ident(&heck::ToUpperCamelCase::to_upper_camel_case(
+        method.as_str(),
+    ))
+}
+
+/// `enum Route`: how the parent entity of a builder was addressed, carried down the builders so that a call
+/// reports the operation of the path it sends.
+fn routes(api: &Api) -> TokenStream {
+    let variants = all_routes(api).map(|(_, p, key)| {
+        let variant = route_variant(p, key);
+        let doc = docs(&format!("`{}`.", parent_path(p, key)));
+        quote! { #doc #variant, }
+    });
+    quote! {
+        /// How the parent entity of a builder was addressed: an operation served at several paths reports the
+        /// one of the path it sends.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        enum Route {
+            #(#variants)*
+        }
+    }
 }
 
 /// The builder for one parent entity, e.g. `ServicePrincipalRequests<V>`.
 fn parent_builder(api: &Api, p: &Parent) -> TokenStream {
     let doc = docs(&format!(
-        "Requests on one `{}` (`/{}/{{{}}}`).",
-        singular_set(&p.set),
-        p.set,
-        p.id.param
+        "Requests on one `{}` (`{}`).",
+        p.entity,
+        parent_path(p, None)
     ));
     let name = ident(&p.builder);
     let marker = ident(&p.marker);
     let children = p.children.iter().map(|root| {
         let child = &api.nodes[root.node];
         let ty = ident(&child.rust);
-        let segment = child.segments.last().map(String::as_str).unwrap_or_default();
+        let segment = child
+            .segments
+            .last()
+            .map(String::as_str)
+            .unwrap_or_default();
         let method = ident(&root.method);
         let doc = docs(&format!("`…/{segment}`."));
         quote! {
             #doc
             pub fn #method(&self) -> #ty<#marker, V> {
-                #ty { client: self.client.clone(), path: self.path.clone().segment(#segment), _marker: PhantomData }
+                #ty {
+                    client: self.client.clone(),
+                    path: self.path.clone().segment(#segment),
+                    route: self.route,
+                    _marker: PhantomData,
+                }
             }
         }
     });
@@ -198,6 +254,7 @@ fn parent_builder(api: &Api, p: &Parent) -> TokenStream {
         pub struct #name<V> {
             client: rt::Client,
             path: rt::PathBuilder,
+            route: Route,
             _marker: PhantomData<fn() -> V>,
         }
 
@@ -216,7 +273,7 @@ type ImplKey = (Option<usize>, Option<String>);
 /// ```text
 /// /// <doc>
 /// #[derive(rt::RequestBuilder)]
-/// pub struct Node<P, V> { client: rt::Client, path: rt::PathBuilder, _marker: PhantomData<fn() -> (P, V)> }
+/// pub struct Node<P, V> { client: rt::Client, path: rt::PathBuilder, route: Route, _marker: PhantomData<fn() -> (P, V)> }
 /// impl<P: Parent, V: rt::Version> Node<P, V> { <methods everywhere> }
 /// impl<V: rt::Version> Node<ServicePrincipals, V> { <methods under one parent> }
 /// impl Node<ServicePrincipals, rt::Beta> { <methods under one parent in one version> }
@@ -254,6 +311,7 @@ fn node(api: &Api, n: &Node) -> TokenStream {
         pub struct #name<P, V> {
             client: rt::Client,
             path: rt::PathBuilder,
+            route: Route,
             _marker: PhantomData<fn() -> (P, V)>,
         }
         #(#impls)*
@@ -325,6 +383,7 @@ fn child_method(api: &Api, child: &Child, key: &ImplKey) -> TokenStream {
                     #ty {
                         client: self.client.clone(),
                         path: self.path.clone().segment(#segment),
+                        route: self.route,
                         _marker: PhantomData,
                     }
                 }
@@ -341,6 +400,7 @@ fn child_method(api: &Api, child: &Child, key: &ImplKey) -> TokenStream {
                     #ty {
                         client: self.client.clone(),
                         path: self.path.clone().id(#param, id.as_str()),
+                        route: self.route,
                         _marker: PhantomData,
                     }
                 }
@@ -374,13 +434,7 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
     }
     paragraphs.push(versions);
     if let Some(d) = &op.deprecated {
-        paragraphs.push(format!(
-            "**Deprecated** in {} since {} (removal planned {}). {}",
-            d.versions.join(", "),
-            d.date,
-            d.removal,
-            d.replacement
-        ));
+        paragraphs.push(deprecation_doc(d));
     }
     if !op.permissions.is_empty() {
         let lines: Vec<String> = op
@@ -393,7 +447,22 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
             lines.join("\n")
         ));
     }
-    paragraphs.push(format!("Operation: `{}`.", op.operation_ids.join("`, `")));
+    paragraphs.push(match op.routes.as_slice() {
+        [route] => format!("Operation: `{}`.", route.operation_id),
+        routes => {
+            let ids: Vec<String> = routes
+                .iter()
+                .map(|r| {
+                    let p = &api.parents[r.parent];
+                    format!("`{}` from `{}`", r.operation_id, parent_path(p, r.key))
+                })
+                .collect();
+            format!(
+                "Operation, by the parent the builder was reached from: {}.",
+                ids.join(", ")
+            )
+        }
+    });
     paragraphs.join("\n\n")
 }
 
@@ -409,33 +478,12 @@ fn operation_doc(api: &Api, op: &Operation) -> String {
 /// ```
 ///
 /// `V::VERSION` is the version marker's `rt::ApiVersion::...` in a version's own impl block; the segment call
-/// is there for actions and functions, the body argument and `.body_json` for operations with a body.
+/// is there for actions and functions, the body argument and `.body_json` for operations with a body. An
+/// operation served at several paths has one static per path, and the builder's route picks the one sent
+/// ([`operation_statics`]).
 fn operation(api: &Api, op: &Operation, key: &ImplKey) -> TokenStream {
     let doc = docs(&operation_doc(api, op));
     let method = ident(&op.method);
-    let id = &op.operation_ids[0];
-    let http = ident(match op.http {
-        HttpMethod::Get => "Get",
-        HttpMethod::Post => "Post",
-        HttpMethod::Put => "Put",
-        HttpMethod::Patch => "Patch",
-        HttpMethod::Delete => "Delete",
-    });
-    let success = op.success.iter().map(|s| Literal::u16_unsuffixed(*s));
-    let content_type = match &op.body {
-        Some(body) => {
-            let content_type = &body.content_type;
-            quote! { Some(#content_type) }
-        }
-        None => quote! { None },
-    };
-    let versions = op.versions.iter().map(|v| version_marker(v));
-    // Safe to send again: GET, PUT and DELETE (contract C1; the spec's `x-graph-idempotent` is not in the
-    // model yet).
-    let idempotent = matches!(
-        op.http,
-        HttpMethod::Get | HttpMethod::Put | HttpMethod::Delete
-    );
     let version = match &key.1 {
         Some(v) => {
             let marker = version_marker(v);
@@ -480,25 +528,119 @@ fn operation(api: &Api, op: &Operation, key: &ImplKey) -> TokenStream {
         }
         None => (TokenStream::new(), TokenStream::new()),
     };
+    let (statics, operation) = operation_statics(api, op);
     quote! {
         #doc
         pub fn #method(&self #body_arg) -> rt::Request<#output, rt::#query> {
-            static OPERATION: rt::Operation = rt::Operation {
-                id: #id,
-                method: rt::Method::#http,
-                success: &[#(#success),*],
-                content_type: #content_type,
-                versions: &[#(rt::ApiVersion::#versions),*],
-                idempotent: #idempotent,
-            };
+            #statics
             rt::Request::new(
                 &self.client,
                 #version,
-                &OPERATION,
+                #operation,
                 self.path.clone() #segment,
                 #decode,
             )
             #body_call
         }
     }
+}
+
+/// The `static` descriptions of an operation and the expression that names the one sent: `&OPERATION` for an
+/// operation at one path; for one at several paths, a static per path (named for its route, e.g.
+/// `SERVICE_PRINCIPAL_BY_APP_ID`) and `let operation = match self.route { ... };`, which gives every route the
+/// operation of its own path (a route the operation was not declared at gets its parent's, else the first).
+fn operation_statics(api: &Api, op: &Operation) -> (TokenStream, TokenStream) {
+    let descriptor = |route: &Route| {
+        let id = &route.operation_id;
+        let http = ident(match op.http {
+            HttpMethod::Get => "Get",
+            HttpMethod::Post => "Post",
+            HttpMethod::Put => "Put",
+            HttpMethod::Patch => "Patch",
+            HttpMethod::Delete => "Delete",
+        });
+        let success = op.success.iter().map(|s| Literal::u16_unsuffixed(*s));
+        let content_type = match &op.body {
+            Some(body) => {
+                let content_type = &body.content_type;
+                quote! { Some(#content_type) }
+            }
+            None => quote! { None },
+        };
+        let versions = op.versions.iter().map(|v| version_marker(v));
+        let idempotent = op.idempotent;
+        quote! {
+            rt::Operation {
+                id: #id,
+                method: rt::Method::#http,
+                success: &[#(#success),*],
+                content_type: #content_type,
+                versions: &[#(rt::ApiVersion::#versions),*],
+                idempotent: #idempotent,
+            }
+        }
+    };
+    if let [route] = op.routes.as_slice() {
+        let operation = descriptor(route);
+        return (
+            quote! { static OPERATION: rt::Operation = #operation; },
+            quote! { &OPERATION },
+        );
+    }
+    let name = |route: &Route| {
+        let p = &api.parents[route.parent];
+        ident(&heck::ToShoutySnakeCase::to_shouty_snake_case(
+            route_variant(p, route.key).to_string().as_str(),
+        ))
+    };
+    let statics = op.routes.iter().map(|route| {
+        let name = name(route);
+        let operation = descriptor(route);
+        quote! { static #name: rt::Operation = #operation; }
+    });
+    // Each route of a parent that has the operation, under the operation route it reports: its own path's, else
+    // the parent's by id, else the parent's first.
+    let mut arms: Vec<Vec<syn::Ident>> = vec![Vec::new(); op.routes.len()];
+    let mut elsewhere = false;
+    for (ix, parent, key) in all_routes(api) {
+        let target = op
+            .routes
+            .iter()
+            .position(|r| r.parent == ix && r.key == key)
+            .or_else(|| {
+                op.routes
+                    .iter()
+                    .position(|r| r.parent == ix && r.key.is_none())
+            })
+            .or_else(|| op.routes.iter().position(|r| r.parent == ix));
+        match target {
+            Some(target) => arms[target].push(route_variant(parent, key)),
+            None => elsewhere = true,
+        }
+    }
+    let mut arms: Vec<TokenStream> = op
+        .routes
+        .iter()
+        .zip(arms)
+        .filter(|(_, variants)| !variants.is_empty())
+        .map(|(route, variants)| {
+            let name = name(route);
+            quote! { #(Route::#variants)|* => &#name, }
+        })
+        .collect();
+    // Routes of parents without the operation never reach this method (its impl block is for other parents).
+    if elsewhere {
+        let by_id = op.routes.iter().find(|r| r.key.is_none());
+        let fallback = name(by_id.unwrap_or(&op.routes[0]));
+        arms.push(quote! { _ => &#fallback, });
+    }
+    (
+        quote! {
+            #(#statics)*
+            let operation = match self.route {
+                #(#arms)*
+            };
+        },
+        quote! { operation },
+    )
 }

@@ -5,7 +5,7 @@
 use crate::runtime as rt;
 /// Keys that can appear in the metadata list of an attribute definition.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeDefinitionMetadata`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeDefinitionMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeDefinitionMetadata {
     /// `BaseAttributeName` (CSDL value 0).
@@ -26,26 +26,32 @@ pub enum AttributeDefinitionMetadata {
     MaximumLength,
     /// `ReferencedProperty` (CSDL value 8).
     ReferencedProperty,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Decides whether a mapped value is exported only when it changed or on every run.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeFlowBehavior`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeFlowBehavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeFlowBehavior {
     /// `FlowWhenChanged` (CSDL value 0).
     FlowWhenChanged,
     /// `FlowAlways` (CSDL value 1).
     FlowAlways,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// When an attribute mapping is applied to the target object.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeFlowType`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeFlowType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeFlowType {
     /// `Always` (CSDL value 0).
@@ -58,13 +64,16 @@ pub enum AttributeFlowType {
     ValueAddOnly,
     /// `AttributeAddOnly` (CSDL value 4).
     AttributeAddOnly,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Kind of node in an attribute-mapping expression tree.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeMappingSourceType`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeMappingSourceType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeMappingSourceType {
     /// `Attribute` (CSDL value 0).
@@ -73,13 +82,16 @@ pub enum AttributeMappingSourceType {
     Constant,
     /// `Function` (CSDL value 2).
     Function,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Data type of a directory attribute or function parameter. Documentation samples also send these in lower case.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `attributeType`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum AttributeType {
     /// `String` (CSDL value 0).
@@ -94,6 +106,9 @@ pub enum AttributeType {
     Boolean,
     /// `DateTime` (CSDL value 5).
     DateTime,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
@@ -119,7 +134,7 @@ pub enum DirectoryDefinitionDiscoverabilitiesFlag {
 }
 /// Whether an attribute can be read, written or only set once.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `mutability`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `mutability`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum Mutability {
     /// `ReadWrite` (CSDL value 0).
@@ -130,13 +145,16 @@ pub enum Mutability {
     Immutable,
     /// `WriteOnly` (CSDL value 3).
     WriteOnly,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Keys that can appear in the metadata list of an object definition.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `objectDefinitionMetadata`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `objectDefinitionMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ObjectDefinitionMetadata {
     /// `PropertyNameAccountEnabled` (CSDL value 0).
@@ -153,6 +171,9 @@ pub enum ObjectDefinitionMetadata {
     Extensions,
     /// `BaseObjectName` (CSDL value 6).
     BaseObjectName,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
@@ -174,7 +195,7 @@ pub enum ObjectFlowTypesFlag {
 }
 /// Keys that can appear in the metadata list of an object mapping.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `objectMappingMetadata`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `objectMappingMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ObjectMappingMetadata {
     /// `EscrowBehavior` (CSDL value 0).
@@ -191,13 +212,16 @@ pub enum ObjectMappingMetadata {
     ExcludeFromReporting,
     /// `Unsynchronized` (CSDL value 6).
     Unsynchronized,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Why a job went into quarantine. The values look like bits but the enum is not a flag set.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `quarantineReason`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `quarantineReason`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum QuarantineReason {
     /// `EncounteredBaseEscrowThreshold` (CSDL value 0).
@@ -216,32 +240,41 @@ pub enum QuarantineReason {
     TooManyDeletes,
     /// `IngestionInterrupted` (CSDL value 64).
     IngestionInterrupted,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// For multi-valued attributes: whether all values or any value must satisfy a scoping operator.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `scopeOperatorMultiValuedComparisonType`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `scopeOperatorMultiValuedComparisonType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScopeOperatorMultiValuedComparisonType {
     /// `All` (CSDL value 0).
     All,
     /// `Any` (CSDL value 1).
     Any,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Number of operands a scoping operator takes.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `scopeOperatorType`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `scopeOperatorType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScopeOperatorType {
     /// `Binary` (CSDL value 0).
     Binary,
     /// `Unary` (CSDL value 1).
     Unary,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
@@ -269,7 +302,7 @@ pub enum SynchronizationJobRestartScopeFlag {
 }
 /// Keys that can appear in the metadata list of a synchronization template. Beta spells most members with a lower-case first letter.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationMetadata`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationMetadata {
     /// `GalleryApplicationIdentifier` (CSDL value 0). Spelled `galleryApplicationIdentifier` in beta.
@@ -290,13 +323,16 @@ pub enum SynchronizationMetadata {
     SynchronizationLearnMoreIbizaFwLink,
     /// `ConfigurationFields` (CSDL value 8). Spelled `configurationFields` in beta.
     ConfigurationFields,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Whether a job's schedule is running, switched off or paused.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationScheduleState`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationScheduleState`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationScheduleState {
     /// `Active` (CSDL value 0).
@@ -305,13 +341,16 @@ pub enum SynchronizationScheduleState {
     Disabled,
     /// `Paused` (CSDL value 2).
     Paused,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Names of the credential and connection settings a provisioning connector stores. Deprecated in beta together with the secrets API.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationSecret`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationSecret`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationSecret {
     /// `None` (CSDL value 0).
@@ -405,13 +444,16 @@ pub enum SynchronizationSecret {
     TestReferences,
     /// `ConnectionString` (CSDL value 250).
     ConnectionString,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Overall state of a synchronization job.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationStatusCode`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationStatusCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationStatusCode {
     /// `NotConfigured` (CSDL value 0).
@@ -424,13 +466,16 @@ pub enum SynchronizationStatusCode {
     Paused,
     /// `Quarantine` (CSDL value 4).
     Quarantine,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),
 }
 /// Outcome of one run of a synchronization job.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `synchronizationTaskExecutionResult`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationTaskExecutionResult`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum SynchronizationTaskExecutionResult {
     /// `Succeeded` (CSDL value 0).
@@ -439,6 +484,9 @@ pub enum SynchronizationTaskExecutionResult {
     Failed,
     /// `EntryLevelErrors` (CSDL value 2).
     EntryLevelErrors,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),

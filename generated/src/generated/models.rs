@@ -5,8 +5,8 @@
 //!
 //! Every property is optional because the service sends partial objects. Nullable properties are
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
-//! properties this crate does not know are kept in `additional_properties` and sent back.
-use ::serde::{Deserialize, Serialize};
+//! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
+//! read, and sent back.
 use ::serde_json::{Map, Value};
 use crate::runtime as rt;
 use super::enums::{
@@ -21,1351 +21,1199 @@ use super::enums::{
 /// Body of the acquireAccessToken action.
 ///
 /// Spec schema: `acquireAccessTokenRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AcquireAccessTokenRequestBody {
     /// Credentials used to obtain the token.
-    #[serde(rename = "credentials", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "credentials")]
     pub credentials: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes one attribute of an object type in a directory.
 ///
 /// Spec schema: `attributeDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AttributeDefinition {
     /// True for the attribute that uniquely identifies an object; each object type has exactly one.
-    #[serde(rename = "anchor", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "anchor")]
     pub anchor: Option<bool>,
     /// Expressions the connector uses to read or write the attribute.
-    #[serde(rename = "apiExpressions", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "apiExpressions", nullable)]
     pub api_expressions: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// True when values compare case-sensitively.
-    #[serde(rename = "caseExact", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "caseExact")]
     pub case_exact: Option<bool>,
     /// Value used when none is supplied.
-    #[serde(rename = "defaultValue", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "defaultValue", nullable)]
     pub default_value: rt::Nullable<String>,
     /// True when null values are exported to the target.
-    #[serde(rename = "flowNullValues", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "flowNullValues")]
     pub flow_null_values: Option<bool>,
     /// Extra settings of the attribute.
-    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "metadata", nullable)]
     pub metadata: rt::Nullable<Vec<AttributeDefinitionMetadataEntry>>,
     /// True when the attribute holds several values.
-    #[serde(rename = "multivalued", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "multivalued")]
     pub multivalued: Option<bool>,
     /// The `mutability` property.
-    #[serde(rename = "mutability", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "mutability")]
     pub mutability: Option<Mutability>,
     /// Attribute name, unique within its object type.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// For reference attributes: the object types they may point to.
-    #[serde(
-        rename = "referencedObjects",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "referencedObjects", nullable)]
     pub referenced_objects: rt::Nullable<Vec<ReferencedObject>>,
     /// True when every object must have a value.
-    #[serde(rename = "required", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "required")]
     pub required: Option<bool>,
     /// The `type` property.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "type")]
     pub type_: Option<AttributeType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One metadata setting of an attribute definition.
 ///
 /// Spec schema: `attributeDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AttributeDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<AttributeDefinitionMetadata>,
     /// Setting value.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Says how one target attribute gets its value.
 ///
 /// Spec schema: `attributeMapping`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AttributeMapping {
     /// Value used when the source expression yields null.
-    #[serde(rename = "defaultValue", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "defaultValue", nullable)]
     pub default_value: rt::Nullable<String>,
     /// Internal switch used by the service.
-    #[serde(rename = "exportMissingReferences", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "exportMissingReferences")]
     pub export_missing_references: Option<bool>,
     /// The `flowBehavior` property.
-    #[serde(rename = "flowBehavior", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "flowBehavior")]
     pub flow_behavior: Option<AttributeFlowBehavior>,
     /// The `flowType` property.
-    #[serde(rename = "flowType", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "flowType")]
     pub flow_type: Option<AttributeFlowType>,
     /// Greater than zero when the attribute is used to match source and target objects; lower numbers are tried first.
-    #[serde(rename = "matchingPriority", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "matchingPriority")]
     pub matching_priority: Option<i32>,
     /// Expression that produces the value.
-    #[serde(rename = "source", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "source", nullable)]
     pub source: rt::Nullable<AttributeMappingSource>,
     /// Name of the attribute written in the target directory.
-    #[serde(
-        rename = "targetAttributeName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "targetAttributeName", nullable)]
     pub target_attribute_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes one built-in function that attribute-mapping expressions can call.
 ///
 /// Spec schema: `attributeMappingFunctionSchema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AttributeMappingFunctionSchema {
     /// Identifier of the function. Read-only; the service usually leaves it out and sends name instead.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// Name of the function, such as Append. The metadata does not declare it, but the service sends it: every item of the response sample in api-reference/v1.0/api/synchronization-synchronizationschema-functions.md carries it.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Parameters the function accepts.
-    #[serde(rename = "parameters", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "parameters", nullable)]
     pub parameters: rt::Nullable<Vec<AttributeMappingParameterSchema>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes one parameter of an attribute-mapping function.
 ///
 /// Spec schema: `attributeMappingParameterSchema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AttributeMappingParameterSchema {
     /// True when the parameter may be given more than once.
-    #[serde(
-        rename = "allowMultipleOccurrences",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "allowMultipleOccurrences")]
     pub allow_multiple_occurrences: Option<bool>,
     /// Parameter name.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// True when the parameter must be supplied.
-    #[serde(rename = "required", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "required")]
     pub required: Option<bool>,
     /// The `type` property.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "type")]
     pub type_: Option<AttributeType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A node of an attribute-mapping expression: an attribute, a constant or a function call whose arguments are nested nodes.
 ///
 /// Spec schema: `attributeMappingSource`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct AttributeMappingSource {
     /// The expression in its textual form.
-    #[serde(rename = "expression", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "expression", nullable)]
     pub expression: rt::Nullable<String>,
     /// Attribute name, constant value or function name, depending on type.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Named arguments of a function node.
-    #[serde(rename = "parameters", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "parameters", nullable)]
     pub parameters: rt::Nullable<Vec<StringKeyAttributeMappingSourceValuePair>>,
     /// The `type` property.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "type")]
     pub type_: Option<AttributeMappingSourceType>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Media entity behind a job's bulkUpload endpoint. Uploads are posted as SCIM bulk requests (see scimBulkRequest), not as this type.
 ///
 /// Spec schema: `bulkUpload`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct BulkUpload {
     /// Unique identifier of the object.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Limits provisioning to objects inside the listed containers.
 ///
 /// Spec schema: `containerFilter`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ContainerFilter {
     /// Identifiers of the containers in scope.
-    #[serde(
-        rename = "includedContainers",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "includedContainers", nullable)]
     pub included_containers: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes one directory taking part in synchronization (for example Microsoft Entra ID or a SaaS application) and the object types it holds. The discoverabilities and version properties are maintained by the service (read-only).
 ///
 /// Spec schema: `directoryDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct DirectoryDefinition {
     /// The `discoverabilities` property.
-    #[serde(rename = "discoverabilities", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "discoverabilities")]
     pub discoverabilities: Option<DirectoryDefinitionDiscoverabilities>,
     /// When the directory schema was last discovered.
-    #[serde(
-        rename = "discoveryDateTime",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "discoveryDateTime", nullable)]
     pub discovery_date_time: rt::Nullable<rt::DateTimeOffset>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// Directory name; unique within a synchronization schema.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Object types the directory supports.
-    #[serde(rename = "objects", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "objects", nullable)]
     pub objects: rt::Nullable<Vec<ObjectDefinition>>,
     /// True when the directory definition cannot be changed.
-    #[serde(rename = "readOnly", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "readOnly")]
     pub read_only: Option<bool>,
     /// Version of the directory definition, maintained by the service. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "version", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "version", nullable)]
     pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Test object an expression is evaluated against by parseExpression.
 ///
 /// Spec schema: `expressionInputObject`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ExpressionInputObject {
     /// Object type the test object belongs to.
-    #[serde(rename = "definition", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "definition", nullable)]
     pub definition: rt::Nullable<ObjectDefinition>,
     /// Attribute values of the test object.
-    #[serde(rename = "properties", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "properties", nullable)]
     pub properties: rt::Nullable<Vec<StringKeyObjectValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Scoping filter. A group is satisfied when all of its clauses are; a list of groups is satisfied when any group is.
 ///
 /// Spec schema: `filter`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct Filter {
     /// Experimental: groups evaluated by category.
-    #[serde(
-        rename = "categoryFilterGroups",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "categoryFilterGroups", nullable)]
     pub category_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// The usual scoping groups.
-    #[serde(rename = "groups", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "groups", nullable)]
     pub groups: rt::Nullable<Vec<FilterGroup>>,
     /// Experimental: groups evaluated on input objects.
-    #[serde(
-        rename = "inputFilterGroups",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "inputFilterGroups", nullable)]
     pub input_filter_groups: rt::Nullable<Vec<FilterGroup>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One condition of a scoping filter group.
 ///
 /// Spec schema: `filterClause`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct FilterClause {
     /// Name of the operator, as listed by filterOperators.
-    #[serde(rename = "operatorName", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "operatorName", nullable)]
     pub operator_name: rt::Nullable<String>,
     /// Attribute of the source object being tested.
-    #[serde(
-        rename = "sourceOperandName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "sourceOperandName", nullable)]
     pub source_operand_name: rt::Nullable<String>,
     /// Values the attribute is compared with.
-    #[serde(rename = "targetOperand", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "targetOperand", nullable)]
     pub target_operand: rt::Nullable<FilterOperand>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A named set of clauses that must all hold.
 ///
 /// Spec schema: `filterGroup`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct FilterGroup {
     /// Conditions of the group.
-    #[serde(rename = "clauses", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "clauses", nullable)]
     pub clauses: rt::Nullable<Vec<FilterClause>>,
     /// Group name.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Right-hand side of a filter clause.
 ///
 /// Spec schema: `filterOperand`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct FilterOperand {
     /// Values to compare with.
-    #[serde(rename = "values", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "values", nullable)]
     pub values: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes one operator that scoping filters can use.
 ///
 /// Spec schema: `filterOperatorSchema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct FilterOperatorSchema {
     /// The `arity` property.
-    #[serde(rename = "arity", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "arity")]
     pub arity: Option<ScopeOperatorType>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// The `multivaluedComparisonType` property.
-    #[serde(
-        rename = "multivaluedComparisonType",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "multivaluedComparisonType")]
     pub multivalued_comparison_type: Option<ScopeOperatorMultiValuedComparisonType>,
     /// Operator name, such as EQUALS. The metadata does not declare it; the property table of api-reference/v1.0/resources/synchronization-filteroperatorschema.md lists it and the service sends it.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Attribute types the operator can compare.
-    #[serde(rename = "supportedAttributeTypes", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "supportedAttributeTypes")]
     pub supported_attribute_types: Option<Vec<AttributeType>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Limits provisioning to members of the listed groups.
 ///
 /// Spec schema: `groupFilter`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct GroupFilter {
     /// Identifiers of the groups in scope.
-    #[serde(rename = "includedGroups", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "includedGroups", nullable)]
     pub included_groups: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A name and a string value.
 ///
 /// Spec schema: `keyValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct KeyValuePair {
     /// Setting name.
-    #[serde(rename = "name", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "name")]
     pub name: Option<String>,
     /// Setting value.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes one object type of a directory, such as User or Group.
 ///
 /// Spec schema: `objectDefinition`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ObjectDefinition {
     /// Attributes of the object type.
-    #[serde(rename = "attributes", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "attributes", nullable)]
     pub attributes: rt::Nullable<Vec<AttributeDefinition>>,
     /// Extra settings of the object type.
-    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "metadata", nullable)]
     pub metadata: rt::Nullable<Vec<ObjectDefinitionMetadataEntry>>,
     /// Object type name, unique within its directory.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// APIs the connector offers for this object type.
-    #[serde(rename = "supportedApis", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "supportedApis", nullable)]
     pub supported_apis: rt::Nullable<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One metadata setting of an object definition.
 ///
 /// Spec schema: `objectDefinitionMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ObjectDefinitionMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<ObjectDefinitionMetadata>,
     /// Setting value.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Maps one source object type to one target object type, attribute by attribute.
 ///
 /// Spec schema: `objectMapping`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ObjectMapping {
     /// How each target attribute is filled.
-    #[serde(
-        rename = "attributeMappings",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "attributeMappings", nullable)]
     pub attribute_mappings: rt::Nullable<Vec<AttributeMapping>>,
     /// False to skip this mapping.
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "enabled")]
     pub enabled: Option<bool>,
     /// The `flowTypes` property.
-    #[serde(rename = "flowTypes", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "flowTypes")]
     pub flow_types: Option<ObjectFlowTypes>,
     /// Extra settings of the mapping.
-    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "metadata", nullable)]
     pub metadata: rt::Nullable<Vec<ObjectMappingMetadataEntry>>,
     /// Display name of the mapping.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Scoping filter; objects outside it are not provisioned.
-    #[serde(rename = "scope", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "scope", nullable)]
     pub scope: rt::Nullable<Filter>,
     /// Object type read from the source directory.
-    #[serde(
-        rename = "sourceObjectName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "sourceObjectName", nullable)]
     pub source_object_name: rt::Nullable<String>,
     /// Object type written to the target directory.
-    #[serde(
-        rename = "targetObjectName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "targetObjectName", nullable)]
     pub target_object_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One metadata setting of an object mapping.
 ///
 /// Spec schema: `objectMappingMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ObjectMappingMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<ObjectMappingMetadata>,
     /// Setting value.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Body of the parseExpression action.
 ///
 /// Spec schema: `parseExpressionRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ParseExpressionRequestBody {
     /// Expression to parse.
-    #[serde(rename = "expression", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "expression")]
     pub expression: Option<String>,
     /// Attribute the expression will be mapped to.
-    #[serde(
-        rename = "targetAttributeDefinition",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "targetAttributeDefinition", nullable)]
     pub target_attribute_definition: rt::Nullable<AttributeDefinition>,
     /// Object to evaluate the expression against; leave out to only parse.
-    #[serde(rename = "testInputObject", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "testInputObject", nullable)]
     pub test_input_object: rt::Nullable<ExpressionInputObject>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Result of parsing, and optionally evaluating, an attribute-mapping expression.
 ///
 /// Spec schema: `parseExpressionResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ParseExpressionResponse {
     /// Why parsing or evaluation failed, if it did.
-    #[serde(rename = "error", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "error", nullable)]
     pub error: rt::Nullable<PublicError>,
     /// Values the expression produced for the test object.
-    #[serde(
-        rename = "evaluationResult",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "evaluationResult", nullable)]
     pub evaluation_result: rt::Nullable<Vec<String>>,
     /// True when evaluation against the test object worked.
-    #[serde(rename = "evaluationSucceeded", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "evaluationSucceeded")]
     pub evaluation_succeeded: Option<bool>,
     /// The expression as a tree.
-    #[serde(
-        rename = "parsedExpression",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "parsedExpression", nullable)]
     pub parsed_expression: rt::Nullable<AttributeMappingSource>,
     /// True when the expression parsed.
-    #[serde(rename = "parsingSucceeded", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "parsingSucceeded")]
     pub parsing_succeeded: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Result of the beta Ping function: a single string wrapped in value.
 ///
 /// Spec schema: `pingResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct PingResponse {
     /// Text returned by the service.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Body of the provisionOnDemand action.
 ///
 /// Spec schema: `provisionOnDemandRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ProvisionOnDemandRequestBody {
     /// Rules and objects to provision now.
-    #[serde(rename = "parameters", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "parameters")]
     pub parameters: Option<Vec<SynchronizationJobApplicationParameters>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Error reported inside a parseExpression result (not the HTTP error body).
 ///
 /// Spec schema: `publicError`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct PublicError {
     /// Error code.
-    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "code", nullable)]
     pub code: rt::Nullable<String>,
     /// Further errors.
-    #[serde(rename = "details", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "details", nullable)]
     pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// More specific error.
-    #[serde(rename = "innerError", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "innerError", nullable)]
     pub inner_error: rt::Nullable<PublicInnerError>,
     /// Human-readable message.
-    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "message", nullable)]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(rename = "target", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "target", nullable)]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One detail entry of a publicError.
 ///
 /// Spec schema: `publicErrorDetail`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct PublicErrorDetail {
     /// Error code.
-    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "code", nullable)]
     pub code: rt::Nullable<String>,
     /// Human-readable message.
-    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "message", nullable)]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(rename = "target", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "target", nullable)]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Nested error of a publicError. Open type: it may carry extra members.
 ///
 /// Spec schema: `publicInnerError`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct PublicInnerError {
     /// Error code.
-    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "code", nullable)]
     pub code: rt::Nullable<String>,
     /// Further errors.
-    #[serde(rename = "details", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "details", nullable)]
     pub details: rt::Nullable<Vec<PublicErrorDetail>>,
     /// Human-readable message.
-    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "message", nullable)]
     pub message: rt::Nullable<String>,
     /// What the error is about.
-    #[serde(rename = "target", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "target", nullable)]
     pub target: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Object type a reference attribute may point to.
 ///
 /// Spec schema: `referencedObject`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ReferencedObject {
     /// Name of the referenced object type.
-    #[serde(
-        rename = "referencedObjectName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "referencedObjectName", nullable)]
     pub referenced_object_name: rt::Nullable<String>,
     /// Attribute of the referenced object that holds the link.
-    #[serde(
-        rename = "referencedProperty",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "referencedProperty", nullable)]
     pub referenced_property: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Body of the restart action.
 ///
 /// Spec schema: `restartRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct RestartRequestBody {
     /// The `criteria` property.
-    #[serde(rename = "criteria", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "criteria")]
     pub criteria: Option<SynchronizationJobRestartCriteria>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One operation of a SCIM bulk request.
 ///
 /// Spec schema: `scimBulkOperation`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ScimBulkOperation {
     /// Client-chosen identifier of the operation within the request.
-    #[serde(rename = "bulkId", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "bulkId")]
     pub bulk_id: Option<String>,
     /// SCIM resource to apply, with its own schemas list and attributes such as externalId.
-    #[serde(rename = "data", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "data")]
     pub data: Option<Map<String, Value>>,
     /// HTTP method of the operation, such as POST.
-    #[serde(rename = "method", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "method")]
     pub method: Option<String>,
     /// Resource path of the operation, such as /Users.
-    #[serde(rename = "path", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "path")]
     pub path: Option<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// SCIM 2.0 BulkRequest (RFC 7644) sent to bulkUpload with content type application/scim+json. At most 50 operations per request.
 ///
 /// Spec schema: `scimBulkRequest`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ScimBulkRequest {
     /// Operations to run.
-    #[serde(rename = "Operations", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "Operations")]
     pub operations: Option<Vec<ScimBulkOperation>>,
     /// Number of errors after which the service stops processing the request.
-    #[serde(rename = "failOnErrors", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "failOnErrors", nullable)]
     pub fail_on_errors: rt::Nullable<i32>,
     /// Message schema URNs; normally urn:ietf:params:scim:api:messages:2.0:BulkRequest.
-    #[serde(rename = "schemas", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "schemas")]
     pub schemas: Option<Vec<String>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A named argument of a function node in an expression tree.
 ///
 /// Spec schema: `stringKeyAttributeMappingSourceValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// Argument name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<String>,
     /// Argument expression.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<AttributeMappingSource>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A name with a 64-bit count.
 ///
 /// Spec schema: `stringKeyLongValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct StringKeyLongValuePair {
     /// Name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<String>,
     /// Count.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "value")]
     pub value: Option<i64>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A name with a value of any JSON type. Open type: only key is declared; the value arrives as a dynamic member, possibly with an @odata.type annotation.
 ///
 /// Spec schema: `stringKeyObjectValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct StringKeyObjectValuePair {
     /// Name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A name with a string value. In the provisionOnDemand result both fields carry string-encoded JSON.
 ///
 /// Spec schema: `stringKeyStringValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct StringKeyStringValuePair {
     /// Name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<String>,
     /// Value.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// The provisioning container of a service principal or application: its jobs, the templates it can create jobs from, and stored secrets. Updated as a whole with PUT.
 ///
 /// Spec schema: `synchronization`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct Synchronization {
     /// Unique identifier of the object.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// Provisioning jobs (navigation property).
-    #[serde(rename = "jobs", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "jobs", nullable)]
     pub jobs: rt::Nullable<Vec<SynchronizationJob>>,
     /// Stored credentials and connection settings. Deprecated in beta in favour of connectivity parameters.
-    #[serde(rename = "secrets", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "secrets", nullable)]
     pub secrets: rt::Nullable<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Templates available for new jobs (navigation property).
-    #[serde(rename = "templates", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "templates", nullable)]
     pub templates: rt::Nullable<Vec<SynchronizationTemplate>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Error that stopped a synchronization run or put a job into quarantine.
 ///
 /// Spec schema: `synchronizationError`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationError {
     /// Error code.
-    #[serde(rename = "code", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "code", nullable)]
     pub code: rt::Nullable<String>,
     /// Human-readable message.
-    #[serde(rename = "message", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "message", nullable)]
     pub message: rt::Nullable<String>,
     /// True when the tenant administrator can fix the cause.
-    #[serde(rename = "tenantActionable", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "tenantActionable")]
     pub tenant_actionable: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A provisioning job: it periodically reads changes from a source directory and applies them to a target directory according to its schema.
 ///
 /// Spec schema: `synchronizationJob`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationJob {
     /// Bulk upload endpoint of the job (navigation property).
-    #[serde(rename = "bulkUpload", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "bulkUpload", nullable)]
     pub bulk_upload: rt::Nullable<BulkUpload>,
     /// Job identifier, usually the template id followed by a dot and 32 hex digits. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// When the job runs. Read-only.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "schedule", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "schedule", nullable)]
     pub schedule: rt::Nullable<SynchronizationSchedule>,
     /// Synchronization schema of the job (navigation property); read it through the schema path.
-    #[serde(rename = "schema", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "schema", nullable)]
     pub schema: rt::Nullable<SynchronizationSchema>,
     /// Current state and run history of the job.
-    #[serde(rename = "status", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "status", nullable)]
     pub status: rt::Nullable<SynchronizationStatus>,
     /// Job-level settings as name/value pairs.
-    #[serde(
-        rename = "synchronizationJobSettings",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "synchronizationJobSettings", nullable)]
     pub synchronization_job_settings: rt::Nullable<Vec<KeyValuePair>>,
     /// Identifier of the template the job was created from; the only property needed to create a job.
-    #[serde(rename = "templateId", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "templateId", nullable)]
     pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Input of provisionOnDemand: which rule to apply to which objects.
 ///
 /// Spec schema: `synchronizationJobApplicationParameters`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationJobApplicationParameters {
     /// Identifier of the synchronization rule to run; may end with a suffix such as #V2.
-    #[serde(rename = "ruleId", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "ruleId", nullable)]
     pub rule_id: rt::Nullable<String>,
     /// Objects to provision.
-    #[serde(rename = "subjects", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "subjects", nullable)]
     pub subjects: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Options of a job restart.
 ///
 /// Spec schema: `synchronizationJobRestartCriteria`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationJobRestartCriteria {
     /// What to clear. Leaving it out behaves like the portal's restart, which resets quarantine state, watermark and escrows.
-    #[serde(rename = "resetScope", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "resetScope", nullable)]
     pub reset_scope: rt::Nullable<SynchronizationJobRestartScope>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// An object to provision on demand.
 ///
 /// Spec schema: `synchronizationJobSubject`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationJobSubject {
     /// Related objects to provision together with the subject, such as group members.
-    #[serde(rename = "links", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "links", nullable)]
     pub links: rt::Nullable<Box<SynchronizationLinkedObjects>>,
     /// Identifier of the object in the source directory: a GUID, or a distinguished name for Active Directory.
-    #[serde(rename = "objectId", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "objectId", nullable)]
     pub object_id: rt::Nullable<String>,
     /// Object type, such as User or Group.
-    #[serde(rename = "objectTypeName", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "objectTypeName", nullable)]
     pub object_type_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Objects linked to an on-demand subject.
 ///
 /// Spec schema: `synchronizationLinkedObjects`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationLinkedObjects {
     /// The subject's manager.
-    #[serde(rename = "manager", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "manager", nullable)]
     pub manager: rt::Nullable<Box<SynchronizationJobSubject>>,
     /// Members of a group subject.
-    #[serde(rename = "members", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "members", nullable)]
     pub members: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Owners of a group subject.
-    #[serde(rename = "owners", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "owners", nullable)]
     pub owners: rt::Nullable<Vec<SynchronizationJobSubject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One metadata setting of a synchronization template.
 ///
 /// Spec schema: `synchronizationMetadataEntry`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationMetadataEntry {
     /// Setting name.
-    #[serde(rename = "key", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "key", nullable)]
     pub key: rt::Nullable<SynchronizationMetadata>,
     /// Setting value.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Progress of a running synchronization cycle.
 ///
 /// Spec schema: `synchronizationProgress`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationProgress {
     /// Units of work done.
-    #[serde(rename = "completedUnits", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "completedUnits")]
     pub completed_units: Option<i64>,
     /// When the progress was measured.
-    #[serde(
-        rename = "progressObservationDateTime",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "progressObservationDateTime")]
     pub progress_observation_date_time: Option<rt::DateTimeOffset>,
     /// Units of work in the cycle.
-    #[serde(rename = "totalUnits", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "totalUnits")]
     pub total_units: Option<i64>,
     /// What a unit of work counts.
-    #[serde(rename = "units", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "units", nullable)]
     pub units: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Quarantine details of a job. Documentation samples send empty strings for the time and reason members.
 ///
 /// Spec schema: `synchronizationQuarantine`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationQuarantine {
     /// When the current quarantine period started.
-    #[serde(rename = "currentBegan", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "currentBegan")]
     pub current_began: Option<rt::DateTimeOffset>,
     /// Error that caused the quarantine.
-    #[serde(rename = "error", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "error", nullable)]
     pub error: rt::Nullable<SynchronizationError>,
     /// When the service will try again.
-    #[serde(rename = "nextAttempt", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "nextAttempt")]
     pub next_attempt: Option<rt::DateTimeOffset>,
     /// The `reason` property.
-    #[serde(rename = "reason", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "reason")]
     pub reason: Option<QuarantineReason>,
     /// When the first of a series of consecutive quarantines began.
-    #[serde(rename = "seriesBegan", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "seriesBegan")]
     pub series_began: Option<rt::DateTimeOffset>,
     /// Number of consecutive quarantines in the series.
-    #[serde(rename = "seriesCount", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "seriesCount")]
     pub series_count: Option<i64>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Describes how objects flow from one directory to another.
 ///
 /// Spec schema: `synchronizationRule`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationRule {
     /// Containers the rule is limited to.
-    #[serde(rename = "containerFilter", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "containerFilter", nullable)]
     pub container_filter: rt::Nullable<ContainerFilter>,
     /// True when the rule can be changed.
-    #[serde(rename = "editable", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "editable")]
     pub editable: Option<bool>,
     /// Groups the rule is limited to.
-    #[serde(rename = "groupFilter", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "groupFilter", nullable)]
     pub group_filter: rt::Nullable<GroupFilter>,
     /// Identifier of the rule (an ordinary property, not a key).
-    #[serde(rename = "id", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "id", nullable)]
     pub id: rt::Nullable<String>,
     /// Extra settings of the rule.
-    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "metadata", nullable)]
     pub metadata: rt::Nullable<Vec<StringKeyStringValuePair>>,
     /// Rule name.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// Object-type mappings of the rule.
-    #[serde(rename = "objectMappings", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "objectMappings", nullable)]
     pub object_mappings: rt::Nullable<Vec<ObjectMapping>>,
     /// Order among rules; lower runs first.
-    #[serde(rename = "priority", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "priority")]
     pub priority: Option<i32>,
     /// Name of the directory objects are read from.
-    #[serde(
-        rename = "sourceDirectoryName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "sourceDirectoryName", nullable)]
     pub source_directory_name: rt::Nullable<String>,
     /// Name of the directory objects are written to.
-    #[serde(
-        rename = "targetDirectoryName",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "targetDirectoryName", nullable)]
     pub target_directory_name: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// When a job runs.
 ///
 /// Spec schema: `synchronizationSchedule`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationSchedule {
     /// When the schedule stops, if ever.
-    #[serde(rename = "expiration", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "expiration", nullable)]
     pub expiration: rt::Nullable<rt::DateTimeOffset>,
     /// Time between runs as an ISO 8601 duration; disabled jobs report the largest .NET TimeSpan, P10675199DT2H48M5.4775807S.
-    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "interval")]
     pub interval: Option<rt::Duration>,
     /// The `state` property.
-    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "state")]
     pub state: Option<SynchronizationScheduleState>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Rules and directory definitions that decide which objects a job provisions and how their attributes are mapped.
 ///
 /// Spec schema: `synchronizationSchema`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationSchema {
     /// Directories taking part (navigation property, returned and accepted inline).
-    #[serde(rename = "directories", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "directories", nullable)]
     pub directories: rt::Nullable<Vec<DirectoryDefinition>>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// Rules that map objects and attributes between the directories.
-    #[serde(
-        rename = "synchronizationRules",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "synchronizationRules", nullable)]
     pub synchronization_rules: rt::Nullable<Vec<SynchronizationRule>>,
     /// Schema version; the service updates it on every change.
-    #[serde(rename = "version", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "version", nullable)]
     pub version: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A stored credential or connection setting. Deprecated in beta together with the secrets API.
 ///
 /// Spec schema: `synchronizationSecretKeyStringValuePair`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationSecretKeyStringValuePair {
     /// The `key` property.
-    #[serde(rename = "key", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "key")]
     pub key: Option<SynchronizationSecret>,
     /// Value of the setting; may be a password or token.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<rt::SecretString>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Body of PUT secrets. The reference page calls the parameter credentials, but the wire name is value.
 ///
 /// Spec schema: `synchronizationSecretsRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationSecretsRequestBody {
     /// Settings to store; they replace the stored set.
-    #[serde(rename = "value", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "value")]
     pub value: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// State and run history of a job. Timestamps that never happened are sent as 0001-01-01T00:00:00Z.
 ///
 /// Spec schema: `synchronizationStatus`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationStatus {
     /// The `code` property.
-    #[serde(rename = "code", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "code")]
     pub code: Option<SynchronizationStatusCode>,
     /// Number of consecutive failed runs.
-    #[serde(
-        rename = "countSuccessiveCompleteFailures",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "countSuccessiveCompleteFailures")]
     pub count_successive_complete_failures: Option<i64>,
     /// True when escrowed changes were dropped.
-    #[serde(rename = "escrowsPruned", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "escrowsPruned")]
     pub escrows_pruned: Option<bool>,
     /// The most recent run.
-    #[serde(rename = "lastExecution", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "lastExecution", nullable)]
     pub last_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run.
-    #[serde(
-        rename = "lastSuccessfulExecution",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "lastSuccessfulExecution", nullable)]
     pub last_successful_execution: rt::Nullable<SynchronizationTaskExecution>,
     /// The most recent successful run that exported something.
-    #[serde(
-        rename = "lastSuccessfulExecutionWithExports",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "lastSuccessfulExecutionWithExports", nullable)]
     pub last_successful_execution_with_exports: rt::Nullable<
         SynchronizationTaskExecution,
     >,
     /// Progress of the current cycle.
-    #[serde(rename = "progress", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "progress", nullable)]
     pub progress: rt::Nullable<Vec<SynchronizationProgress>>,
     /// Quarantine details, when the job is quarantined.
-    #[serde(rename = "quarantine", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "quarantine", nullable)]
     pub quarantine: rt::Nullable<SynchronizationQuarantine>,
     /// When the job first caught up with all changes.
-    #[serde(
-        rename = "steadyStateFirstAchievedTime",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "steadyStateFirstAchievedTime")]
     pub steady_state_first_achieved_time: Option<rt::DateTimeOffset>,
     /// When the job last caught up with all changes.
-    #[serde(
-        rename = "steadyStateLastAchievedTime",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "steadyStateLastAchievedTime")]
     pub steady_state_last_achieved_time: Option<rt::DateTimeOffset>,
     /// Number of synchronized objects per object-mapping pair.
-    #[serde(
-        rename = "synchronizedEntryCountByType",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "synchronizedEntryCountByType", nullable)]
     pub synchronized_entry_count_by_type: rt::Nullable<Vec<StringKeyLongValuePair>>,
     /// Link to troubleshooting help; may be null or empty.
-    #[serde(
-        rename = "troubleshootingUrl",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "troubleshootingUrl", nullable)]
     pub troubleshooting_url: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Counters and outcome of one run of a job.
 ///
 /// Spec schema: `synchronizationTaskExecution`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the run.
-    #[serde(
-        rename = "activityIdentifier",
-        skip_serializing_if = "rt::Nullable::is_absent"
-    )]
+    #[graph(rename = "activityIdentifier", nullable)]
     pub activity_identifier: rt::Nullable<String>,
     /// Objects found in scope.
-    #[serde(rename = "countEntitled", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countEntitled")]
     pub count_entitled: Option<i64>,
     /// Objects in scope that qualify for provisioning.
-    #[serde(
-        rename = "countEntitledForProvisioning",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "countEntitledForProvisioning")]
     pub count_entitled_for_provisioning: Option<i64>,
     /// Changes held back for retry.
-    #[serde(rename = "countEscrowed", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countEscrowed")]
     pub count_escrowed: Option<i64>,
     /// Changes held back for retry, before de-duplication.
-    #[serde(rename = "countEscrowedRaw", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countEscrowedRaw")]
     pub count_escrowed_raw: Option<i64>,
     /// Objects exported.
-    #[serde(rename = "countExported", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countExported")]
     pub count_exported: Option<i64>,
     /// Export operations issued.
-    #[serde(rename = "countExports", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countExports")]
     pub count_exports: Option<i64>,
     /// Objects imported.
-    #[serde(rename = "countImported", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countImported")]
     pub count_imported: Option<i64>,
     /// Changes imported.
-    #[serde(rename = "countImportedDeltas", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "countImportedDeltas")]
     pub count_imported_deltas: Option<i64>,
     /// Reference changes imported.
-    #[serde(
-        rename = "countImportedReferenceDeltas",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[graph(rename = "countImportedReferenceDeltas")]
     pub count_imported_reference_deltas: Option<i64>,
     /// Error of the run, if any.
-    #[serde(rename = "error", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "error", nullable)]
     pub error: rt::Nullable<SynchronizationError>,
     /// The `state` property.
-    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "state")]
     pub state: Option<SynchronizationTaskExecutionResult>,
     /// When the run started; may be 0001-01-01T00:00:00Z.
-    #[serde(rename = "timeBegan", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "timeBegan")]
     pub time_began: Option<rt::DateTimeOffset>,
     /// When the run finished.
-    #[serde(rename = "timeEnded", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "timeEnded")]
     pub time_ended: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// A preconfigured starting point for jobs of one application, including a default schema.
 ///
 /// Spec schema: `synchronizationTemplate`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct SynchronizationTemplate {
     /// Identifier of the application the template belongs to.
-    #[serde(rename = "applicationId", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "applicationId")]
     pub application_id: Option<String>,
     /// True when this is the template recommended for the application.
-    #[serde(rename = "default", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "default")]
     pub default: Option<bool>,
     /// Free-text description of the template.
-    #[serde(rename = "description", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "description", nullable)]
     pub description: rt::Nullable<String>,
     /// True when the template is offered for new jobs.
-    #[serde(rename = "discoverable", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "discoverable")]
     pub discoverable: Option<bool>,
     /// Identifier of the synchronization engine the template targets.
-    #[serde(rename = "factoryTag", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "factoryTag", nullable)]
     pub factory_tag: rt::Nullable<String>,
     /// Unique identifier of the object.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// Extra settings of the template.
-    #[serde(rename = "metadata", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "metadata", nullable)]
     pub metadata: rt::Nullable<Vec<SynchronizationMetadataEntry>>,
     /// Default schema of jobs created from the template (navigation property, often returned inline).
-    #[serde(rename = "schema", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "schema", nullable)]
     pub schema: rt::Nullable<SynchronizationSchema>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// Body of both validateCredentials actions (job-bound and collection-bound).
 ///
 /// Spec schema: `validateCredentialsRequestBody`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct ValidateCredentialsRequestBody {
     /// Identifier of the application whose credentials are tested.
-    #[serde(rename = "applicationIdentifier", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "applicationIdentifier")]
     pub application_identifier: Option<String>,
     /// Credentials to test.
-    #[serde(rename = "credentials", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "credentials")]
     pub credentials: Option<Vec<SynchronizationSecretKeyStringValuePair>>,
     /// Template whose connector is used for the test.
-    #[serde(rename = "templateId", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "templateId")]
     pub template_id: Option<String>,
     /// True to test the credentials already stored instead of those supplied.
-    #[serde(rename = "useSavedCredentials", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "useSavedCredentials")]
     pub use_saved_credentials: Option<bool>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }

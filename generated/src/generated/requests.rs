@@ -33,6 +33,17 @@ impl Parent for Applications {}
 pub struct ServicePrincipals;
 impl sealed::Sealed for ServicePrincipals {}
 impl Parent for ServicePrincipals {}
+/// How the parent entity of a builder was addressed: an operation served at several paths reports the
+/// one of the path it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// `/applications/{application-id}`.
+    Application,
+    /// `/servicePrincipals/{servicePrincipal-id}`.
+    ServicePrincipal,
+    /// `/servicePrincipals(appId='{appId}')`.
+    ServicePrincipalByAppId,
+}
 /// The API at version `V` ([`V1`](rt::V1) or [`Beta`](rt::Beta)): the root of the request builders.
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
@@ -77,6 +88,7 @@ impl<V: rt::Version> Api<V> {
             path: rt::PathBuilder::new()
                 .segment("applications")
                 .id("application-id", id.as_str()),
+            route: Route::Application,
             _marker: PhantomData,
         }
     }
@@ -91,18 +103,20 @@ impl<V: rt::Version> Api<V> {
             path: rt::PathBuilder::new()
                 .segment("servicePrincipals")
                 .id("servicePrincipal-id", id.as_str()),
+            route: Route::ServicePrincipal,
             _marker: PhantomData,
         }
     }
     /// The `servicePrincipal` addressed by its alternate key: `/servicePrincipals(appId='{appId}')`; quotes in the value are doubled.
     pub fn service_principal_by_app_id(
         &self,
-        service_principal_by_app_id: impl Into<AppId>,
+        app_id: impl Into<AppId>,
     ) -> ServicePrincipalRequests<V> {
-        let key = service_principal_by_app_id.into();
+        let key = app_id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
             path: rt::PathBuilder::new().key("servicePrincipals", "appId", key.as_str()),
+            route: Route::ServicePrincipalByAppId,
             _marker: PhantomData,
         }
     }
@@ -112,6 +126,7 @@ impl<V: rt::Version> Api<V> {
 pub struct ApplicationRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V: rt::Version> ApplicationRequests<V> {
@@ -120,6 +135,7 @@ impl<V: rt::Version> ApplicationRequests<V> {
         SynchronizationRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("synchronization"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -129,6 +145,7 @@ impl<V: rt::Version> ApplicationRequests<V> {
 pub struct ServicePrincipalRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V: rt::Version> ServicePrincipalRequests<V> {
@@ -137,6 +154,7 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
         SynchronizationRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("synchronization"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -146,6 +164,7 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
 pub struct SynchronizationRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
@@ -154,6 +173,7 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
         SynchronizationTemplatesRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("templates"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -174,12 +194,12 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.acquireAccessToken`, `servicePrincipals.synchronization.acquireAccessToken`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.acquireAccessToken` from `/applications/{application-id}`, `servicePrincipals.synchronization.acquireAccessToken` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn acquire_access_token(
         &self,
         body: &AcquireAccessTokenRequestBody,
     ) -> rt::Request<(), rt::NoQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.acquireAccessToken",
             method: rt::Method::Post,
             success: &[204],
@@ -187,10 +207,24 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: false,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.acquireAccessToken",
+            method: rt::Method::Post,
+            success: &[204],
+            content_type: Some("application/json"),
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
                 &self.client,
                 V::VERSION,
-                &OPERATION,
+                operation,
                 self.path.clone().segment("acquireAccessToken"),
                 rt::decode_empty,
             )
@@ -203,6 +237,7 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
         SynchronizationJobsRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("jobs"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -211,6 +246,7 @@ impl<V: rt::Version> SynchronizationRequests<ServicePrincipals, V> {
         SynchronizationSecretsRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("secrets"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -319,6 +355,7 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
 pub struct SynchronizationJobsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
@@ -331,6 +368,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
         SynchronizationJobRequests {
             client: self.client.clone(),
             path: self.path.clone().id("synchronizationJob-id", id.as_str()),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -448,6 +486,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
 pub struct SynchronizationJobRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
@@ -456,6 +495,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         SynchronizationJobBulkUploadRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("bulkUpload"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -464,6 +504,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
         SynchronizationJobSchemaRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("schema"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -614,9 +655,9 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    /// Operation: `servicePrincipalsByAppId.synchronization.jobs.synchronizationJob.restart`, `servicePrincipals.synchronization.jobs.synchronizationJob.restart`.
+    /// Operation, by the parent the builder was reached from: `servicePrincipalsByAppId.synchronization.jobs.synchronizationJob.restart` from `/servicePrincipals(appId='{appId}')`, `servicePrincipals.synchronization.jobs.synchronizationJob.restart` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn restart(&self, body: &RestartRequestBody) -> rt::Request<(), rt::NoQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static SERVICE_PRINCIPAL_BY_APP_ID: rt::Operation = rt::Operation {
             id: "servicePrincipalsByAppId.synchronization.jobs.synchronizationJob.restart",
             method: rt::Method::Post,
             success: &[204],
@@ -624,10 +665,23 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: false,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.jobs.synchronizationJob.restart",
+            method: rt::Method::Post,
+            success: &[204],
+            content_type: Some("application/json"),
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
+        };
+        let operation = match self.route {
+            Route::ServicePrincipalByAppId => &SERVICE_PRINCIPAL_BY_APP_ID,
+            Route::ServicePrincipal => &SERVICE_PRINCIPAL,
+            _ => &SERVICE_PRINCIPAL,
+        };
         rt::Request::new(
                 &self.client,
                 V::VERSION,
-                &OPERATION,
+                operation,
                 self.path.clone().segment("restart"),
                 rt::decode_empty,
             )
@@ -745,6 +799,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
 pub struct SynchronizationJobBulkUploadRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobBulkUploadRequests<P, V> {
@@ -819,6 +874,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobBulkUploadRequests<P, V> {
 pub struct SynchronizationJobSchemaRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
@@ -827,6 +883,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
         SynchronizationJobSchemaDirectoriesRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("directories"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -1037,6 +1094,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaRequests<P, V> {
 pub struct SynchronizationJobSchemaDirectoriesRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoriesRequests<P, V> {
@@ -1049,6 +1107,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoriesRequests<P, V
         SynchronizationJobSchemaDirectoryRequests {
             client: self.client.clone(),
             path: self.path.clone().id("directoryDefinition-id", id.as_str()),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -1092,6 +1151,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoriesRequests<P, V
 pub struct SynchronizationJobSchemaDirectoryRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> {
@@ -1165,6 +1225,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobSchemaDirectoryRequests<P, V> 
 pub struct SynchronizationSecretsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
@@ -1212,6 +1273,7 @@ impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {
 pub struct SynchronizationTemplatesRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
@@ -1224,6 +1286,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
         SynchronizationTemplateRequests {
             client: self.client.clone(),
             path: self.path.clone().id("synchronizationTemplate-id", id.as_str()),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -1242,11 +1305,11 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.list`, `servicePrincipals.synchronization.templates.list`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.list` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.list` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn list(
         &self,
     ) -> rt::Request<rt::Page<SynchronizationTemplate>, rt::CollectionQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.list",
             method: rt::Method::Get,
             success: &[200],
@@ -1254,10 +1317,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.list",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone(),
             rt::decode_json::<rt::Page<SynchronizationTemplate>>,
         )
@@ -1268,6 +1345,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplatesRequests<P, V> {
 pub struct SynchronizationTemplateRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
@@ -1276,6 +1354,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
         SynchronizationTemplateSchemaRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("schema"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -1294,9 +1373,9 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.get`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.get` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.get` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn get(&self) -> rt::Request<SynchronizationTemplate, rt::EntityQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.get",
             method: rt::Method::Get,
             success: &[200],
@@ -1304,10 +1383,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.get",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone(),
             rt::decode_json::<SynchronizationTemplate>,
         )
@@ -1389,6 +1482,7 @@ impl<V: rt::Version> SynchronizationTemplateRequests<Applications, V> {
 pub struct SynchronizationTemplateSchemaRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
@@ -1397,6 +1491,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
         SynchronizationTemplateSchemaDirectoriesRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("directories"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -1415,11 +1510,11 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.filterOperators`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.filterOperators`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.schema.filterOperators` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.filterOperators` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn filter_operators(
         &self,
     ) -> rt::Request<rt::Page<FilterOperatorSchema>, rt::NoQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.filterOperators",
             method: rt::Method::Get,
             success: &[200],
@@ -1427,10 +1522,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.filterOperators",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone().segment("filterOperators"),
             rt::decode_json::<rt::Page<FilterOperatorSchema>>,
         )
@@ -1450,11 +1559,11 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.functions`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.functions`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.schema.functions` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.functions` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn functions(
         &self,
     ) -> rt::Request<rt::Page<AttributeMappingFunctionSchema>, rt::NoQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.functions",
             method: rt::Method::Get,
             success: &[200],
@@ -1462,10 +1571,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.functions",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone().segment("functions"),
             rt::decode_json::<rt::Page<AttributeMappingFunctionSchema>>,
         )
@@ -1485,9 +1608,9 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.get`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.schema.get` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.get` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn get(&self) -> rt::Request<SynchronizationSchema, rt::EntityQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.get",
             method: rt::Method::Get,
             success: &[200],
@@ -1495,10 +1618,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.get",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone(),
             rt::decode_json::<SynchronizationSchema>,
         )
@@ -1614,6 +1751,7 @@ impl<V: rt::Version> SynchronizationTemplateSchemaRequests<ServicePrincipals, V>
 pub struct SynchronizationTemplateSchemaDirectoriesRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoriesRequests<P, V> {
@@ -1626,6 +1764,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoriesRequests
         SynchronizationTemplateSchemaDirectoryRequests {
             client: self.client.clone(),
             path: self.path.clone().id("directoryDefinition-id", id.as_str()),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -1644,11 +1783,11 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoriesRequests
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.directories.list`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.list`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.schema.directories.list` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.list` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn list(
         &self,
     ) -> rt::Request<rt::Page<DirectoryDefinition>, rt::CollectionQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.directories.list",
             method: rt::Method::Get,
             success: &[200],
@@ -1656,10 +1795,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoriesRequests
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.list",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone(),
             rt::decode_json::<rt::Page<DirectoryDefinition>>,
         )
@@ -1670,6 +1823,7 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoriesRequests
 pub struct SynchronizationTemplateSchemaDirectoryRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoryRequests<P, V> {
@@ -1688,9 +1842,9 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoryRequests<P
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Directory.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.discover`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.discover`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.discover` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.discover` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn discover(&self) -> rt::Request<DirectoryDefinition, rt::NoQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.discover",
             method: rt::Method::Post,
             success: &[200],
@@ -1698,10 +1852,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoryRequests<P
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: false,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.discover",
+            method: rt::Method::Post,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone().segment("discover"),
             rt::decode_json::<DirectoryDefinition>,
         )
@@ -1721,9 +1889,9 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoryRequests<P
     /// - Delegated (personal Microsoft account): not supported
     /// - Application: Application.ReadWrite.OwnedBy (higher: Synchronization.Read.All, Synchronization.ReadWrite.All)
     ///
-    /// Operation: `applications.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.get`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.get`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.get` from `/applications/{application-id}`, `servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.get` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn get(&self) -> rt::Request<DirectoryDefinition, rt::EntityQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.get",
             method: rt::Method::Get,
             success: &[200],
@@ -1731,10 +1899,24 @@ impl<P: Parent, V: rt::Version> SynchronizationTemplateSchemaDirectoryRequests<P
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: true,
         };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.templates.synchronizationTemplate.schema.directories.directoryDefinition.get",
+            method: rt::Method::Get,
+            success: &[200],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: true,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipal | Route::ServicePrincipalByAppId => {
+                &SERVICE_PRINCIPAL
+            }
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone(),
             rt::decode_json::<DirectoryDefinition>,
         )

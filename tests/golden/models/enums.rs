@@ -5,13 +5,16 @@
 use ::msgraph_sync::runtime as rt;
 /// An open enum with another version's spelling.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `kind`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum Kind {
     /// `Small` (CSDL value 0). Spelled `small` in beta.
     Small,
     /// `Large` (CSDL value 1). Spelled `large` in beta.
     Large,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),

@@ -5,97 +5,94 @@
 //!
 //! Every property is optional because the service sends partial objects. Nullable properties are
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
-//! properties this crate does not know are kept in `additional_properties` and sent back.
-use ::serde::{Deserialize, Serialize};
+//! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
+//! read, and sent back.
 use ::serde_json::{Map, Value};
 use ::msgraph_sync::runtime as rt;
 use super::enums::{Kind, Mode, RestartScope};
 /// The `linkedObjects` type.
 ///
 /// Spec schema: `linkedObjects`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct LinkedObjects {
     /// The `manager` property.
-    #[serde(rename = "manager", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "manager", nullable)]
     pub manager: rt::Nullable<Box<Subject>>,
     /// The `members` property.
-    #[serde(rename = "members", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "members")]
     pub members: Option<Vec<Subject>>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// One property of every kind the generator supports.
 ///
 /// Spec schema: `sample`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct Sample {
     /// The `applicationId` property.
-    #[serde(rename = "applicationId", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "applicationId")]
     pub application_id: Option<String>,
     /// The `bag` property.
-    #[serde(rename = "bag", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "bag")]
     pub bag: Option<Map<String, Value>>,
     /// The `count` property.
-    #[serde(rename = "count", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "count")]
     pub count: Option<i64>,
     /// A non-null boolean.
-    #[serde(rename = "enabled", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "enabled")]
     pub enabled: Option<bool>,
     /// The `interval` property.
-    #[serde(rename = "interval", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "interval")]
     pub interval: Option<rt::Duration>,
     /// The `kind` property.
-    #[serde(rename = "kind", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "kind", nullable)]
     pub kind: rt::Nullable<Kind>,
     /// The `mode` property.
-    #[serde(rename = "mode", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "mode")]
     pub mode: Option<Mode>,
     /// A nullable string.
-    #[serde(rename = "name", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "name", nullable)]
     pub name: rt::Nullable<String>,
     /// The `priority` property.
-    #[serde(rename = "priority", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "priority")]
     pub priority: Option<i32>,
     /// The `scope` property.
-    #[serde(rename = "scope", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "scope")]
     pub scope: Option<RestartScope>,
     /// A secret.
     ///
     /// Secret: redacted in `Debug` output.
-    #[serde(rename = "secret", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "secret", nullable)]
     pub secret: rt::Nullable<rt::SecretString>,
     /// The `subject` property.
-    #[serde(rename = "subject", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "subject", nullable)]
     pub subject: rt::Nullable<Subject>,
     /// The `tags` property.
-    #[serde(rename = "tags", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "tags")]
     pub tags: Option<Vec<String>>,
     /// The `when` property.
-    #[serde(rename = "when", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "when")]
     pub when: Option<rt::DateTimeOffset>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// The `subject` type.
 ///
 /// Spec schema: `subject`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct Subject {
     /// The `links` property.
-    #[serde(rename = "links", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "links", nullable)]
     pub links: rt::Nullable<Box<LinkedObjects>>,
     /// The `objectId` property.
-    #[serde(rename = "objectId", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "objectId", nullable)]
     pub object_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }

@@ -18,6 +18,13 @@ pub trait Parent: sealed::Sealed + Send + Sync + 'static {}
 pub struct ServicePrincipals;
 impl sealed::Sealed for ServicePrincipals {}
 impl Parent for ServicePrincipals {}
+/// How the parent entity of a builder was addressed: an operation served at several paths reports the
+/// one of the path it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// `/servicePrincipals/{servicePrincipal-id}`.
+    ServicePrincipal,
+}
 /// The API at version `V` ([`V1`](rt::V1) or [`Beta`](rt::Beta)): the root of the request builders.
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
@@ -65,6 +72,7 @@ impl<V: rt::Version> Api<V> {
             path: rt::PathBuilder::new()
                 .segment("servicePrincipals")
                 .id("servicePrincipal-id", id.as_str()),
+            route: Route::ServicePrincipal,
             _marker: PhantomData,
         }
     }
@@ -74,6 +82,7 @@ impl<V: rt::Version> Api<V> {
 pub struct ServicePrincipalRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V: rt::Version> ServicePrincipalRequests<V> {
@@ -82,6 +91,7 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
         SynchronizationRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("synchronization"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -91,6 +101,7 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
 pub struct SynchronizationRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
@@ -99,6 +110,7 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
         SynchronizationSecretsRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("secrets"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -108,6 +120,7 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
 pub struct SynchronizationSecretsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationSecretsRequests<P, V> {

@@ -5,7 +5,7 @@
 use ::msgraph_sync::runtime as rt;
 /// Whether a job runs.
 ///
-/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged. Spec schema: `scheduleState`.
+/// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `scheduleState`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 pub enum ScheduleState {
     /// `Active` (CSDL value 0).
@@ -14,6 +14,9 @@ pub enum ScheduleState {
     Disabled,
     /// `Paused` (CSDL value 2).
     Paused,
+    /// The service sent an empty string (`""`), which is written back as such.
+    #[graph(empty)]
+    Empty,
     /// A member this version of the crate does not know; the wire text is kept as received.
     #[graph(unknown)]
     Unrecognized(String),

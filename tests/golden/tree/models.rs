@@ -5,44 +5,41 @@
 //!
 //! Every property is optional because the service sends partial objects. Nullable properties are
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
-//! properties this crate does not know are kept in `additional_properties` and sent back.
-use ::serde::{Deserialize, Serialize};
-use ::serde_json::{Map, Value};
+//! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
+//! read, and sent back.
 use ::msgraph_sync::runtime as rt;
 use super::enums::ScheduleState;
 /// A job.
 ///
 /// Spec schema: `job`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct Job {
     /// Job id.
     ///
     /// Read-only: set by the service.
-    #[serde(rename = "id", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "id")]
     pub id: Option<String>,
     /// The `state` property.
-    #[serde(rename = "state", skip_serializing_if = "Option::is_none")]
+    #[graph(rename = "state")]
     pub state: Option<ScheduleState>,
     /// Template the job was made from.
-    #[serde(rename = "templateId", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "templateId", nullable)]
     pub template_id: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }
 /// The answer to a ping.
 ///
 /// Spec schema: `pingResponse`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
 pub struct PingResponse {
     /// The `value` property.
-    #[serde(rename = "value", skip_serializing_if = "rt::Nullable::is_absent")]
+    #[graph(rename = "value", nullable)]
     pub value: rt::Nullable<String>,
     /// Properties this version of the crate does not know, kept so that nothing is lost when the
     /// object is sent back.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    #[graph(unknown)]
+    pub additional_properties: rt::UnknownProperties,
 }

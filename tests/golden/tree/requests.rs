@@ -23,6 +23,17 @@ impl Parent for Applications {}
 pub struct ServicePrincipals;
 impl sealed::Sealed for ServicePrincipals {}
 impl Parent for ServicePrincipals {}
+/// How the parent entity of a builder was addressed: an operation served at several paths reports the
+/// one of the path it sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Route {
+    /// `/applications/{application-id}`.
+    Application,
+    /// `/servicePrincipals/{servicePrincipal-id}`.
+    ServicePrincipal,
+    /// `/servicePrincipals(appId='{appId}')`.
+    ServicePrincipalByAppId,
+}
 /// The API at version `V` ([`V1`](rt::V1) or [`Beta`](rt::Beta)): the root of the request builders.
 ///
 /// Made by `Client::v1()` or `Client::beta()`, or by [`Api::new`].
@@ -67,6 +78,7 @@ impl<V: rt::Version> Api<V> {
             path: rt::PathBuilder::new()
                 .segment("applications")
                 .id("application-id", id.as_str()),
+            route: Route::Application,
             _marker: PhantomData,
         }
     }
@@ -81,18 +93,20 @@ impl<V: rt::Version> Api<V> {
             path: rt::PathBuilder::new()
                 .segment("servicePrincipals")
                 .id("servicePrincipal-id", id.as_str()),
+            route: Route::ServicePrincipal,
             _marker: PhantomData,
         }
     }
     /// The `servicePrincipal` addressed by its alternate key: `/servicePrincipals(appId='{appId}')`; quotes in the value are doubled.
     pub fn service_principal_by_app_id(
         &self,
-        service_principal_by_app_id: impl Into<AppId>,
+        app_id: impl Into<AppId>,
     ) -> ServicePrincipalRequests<V> {
-        let key = service_principal_by_app_id.into();
+        let key = app_id.into();
         ServicePrincipalRequests {
             client: self.client.clone(),
             path: rt::PathBuilder::new().key("servicePrincipals", "appId", key.as_str()),
+            route: Route::ServicePrincipalByAppId,
             _marker: PhantomData,
         }
     }
@@ -102,6 +116,7 @@ impl<V: rt::Version> Api<V> {
 pub struct ApplicationRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V: rt::Version> ApplicationRequests<V> {
@@ -110,6 +125,7 @@ impl<V: rt::Version> ApplicationRequests<V> {
         SynchronizationRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("synchronization"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -119,6 +135,7 @@ impl<V: rt::Version> ApplicationRequests<V> {
 pub struct ServicePrincipalRequests<V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> V>,
 }
 impl<V: rt::Version> ServicePrincipalRequests<V> {
@@ -127,6 +144,7 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
         SynchronizationRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("synchronization"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -136,6 +154,7 @@ impl<V: rt::Version> ServicePrincipalRequests<V> {
 pub struct SynchronizationRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
@@ -144,6 +163,7 @@ impl<P: Parent, V: rt::Version> SynchronizationRequests<P, V> {
         SynchronizationJobsRequests {
             client: self.client.clone(),
             path: self.path.clone().segment("jobs"),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -180,6 +200,7 @@ impl SynchronizationRequests<ServicePrincipals, rt::Beta> {
 pub struct SynchronizationJobsRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
@@ -192,6 +213,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobsRequests<P, V> {
         SynchronizationJobRequests {
             client: self.client.clone(),
             path: self.path.clone().id("synchronizationJob-id", id.as_str()),
+            route: self.route,
             _marker: PhantomData,
         }
     }
@@ -254,6 +276,7 @@ impl<V: rt::Version> SynchronizationJobsRequests<ServicePrincipals, V> {
 pub struct SynchronizationJobRequests<P, V> {
     client: rt::Client,
     path: rt::PathBuilder,
+    route: Route,
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
@@ -266,9 +289,9 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     ///
     /// Versions: v1.0, beta.
     ///
-    /// Operation: `applications.synchronization.jobs.job.start`, `servicePrincipalsByAppId.synchronization.jobs.job.start`, `servicePrincipals.synchronization.jobs.job.start`.
+    /// Operation, by the parent the builder was reached from: `applications.synchronization.jobs.job.start` from `/applications/{application-id}`, `servicePrincipalsByAppId.synchronization.jobs.job.start` from `/servicePrincipals(appId='{appId}')`, `servicePrincipals.synchronization.jobs.job.start` from `/servicePrincipals/{servicePrincipal-id}`.
     pub fn start(&self) -> rt::Request<(), rt::NoQuery> {
-        static OPERATION: rt::Operation = rt::Operation {
+        static APPLICATION: rt::Operation = rt::Operation {
             id: "applications.synchronization.jobs.job.start",
             method: rt::Method::Post,
             success: &[204],
@@ -276,10 +299,31 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
             versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
             idempotent: false,
         };
+        static SERVICE_PRINCIPAL_BY_APP_ID: rt::Operation = rt::Operation {
+            id: "servicePrincipalsByAppId.synchronization.jobs.job.start",
+            method: rt::Method::Post,
+            success: &[204],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
+        };
+        static SERVICE_PRINCIPAL: rt::Operation = rt::Operation {
+            id: "servicePrincipals.synchronization.jobs.job.start",
+            method: rt::Method::Post,
+            success: &[204],
+            content_type: None,
+            versions: &[rt::ApiVersion::V1, rt::ApiVersion::Beta],
+            idempotent: false,
+        };
+        let operation = match self.route {
+            Route::Application => &APPLICATION,
+            Route::ServicePrincipalByAppId => &SERVICE_PRINCIPAL_BY_APP_ID,
+            Route::ServicePrincipal => &SERVICE_PRINCIPAL,
+        };
         rt::Request::new(
             &self.client,
             V::VERSION,
-            &OPERATION,
+            operation,
             self.path.clone().segment("start"),
             rt::decode_empty,
         )
