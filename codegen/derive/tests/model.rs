@@ -371,4 +371,12 @@ fn items_of_a_page_are_read_by_the_model_itself() {
     let mut de = serde_json::Deserializer::from_str(text);
     let page: msgraph_sync::Page<Attribute> = serde_path_to_error::deserialize(&mut de).unwrap();
     assert_eq!(page.value.len(), 2);
+
+    // A page is written with its control information first, wherever it was read.
+    let text = r#"{"value":[],"x":1,"@odata.nextLink":"n","@odata.context":"ctx","@odata.count":0}"#;
+    let page: msgraph_sync::Page<Attribute> = serde_json::from_str(text).unwrap();
+    assert_eq!(
+        serde_json::to_string(&page).unwrap(),
+        r#"{"@odata.context":"ctx","@odata.count":0,"@odata.nextLink":"n","value":[],"x":1}"#
+    );
 }

@@ -28,8 +28,12 @@ use super::transport::{self, Exchange, Limits, Response};
 /// assert!(page.next_link.is_some());
 /// assert_eq!(page.additional_properties["@odata.context"], "ctx");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(bound(serialize = "T: Serialize", deserialize = "T: Deserialize<'de>"))]
+///
+/// Written back (`Serialize`) with the OData control information first, as OData puts it: the
+/// `@`-members of `additional_properties` in their order, `@odata.count`, `@odata.nextLink`, then
+/// `value` and the other members.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Page<T> {
     /// The items of this page.
     #[serde(default = "Vec::new")]
@@ -51,6 +55,36 @@ pub struct Page<T> {
     /// Any other members (`@odata.context`, ...), kept as received.
     #[serde(flatten)]
     pub additional_properties: Map<String, Value>,
+}
+
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(None)?;
+        let control = |key: &String| key.starts_with('@');
+        for (key, value) in self
+            .additional_properties
+            .iter()
+            .filter(|(k, _)| control(k))
+        {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(count) = &self.count {
+            map.serialize_entry("@odata.count", count)?;
+        }
+        if let Some(next) = &self.next_link {
+            map.serialize_entry("@odata.nextLink", next)?;
+        }
+        map.serialize_entry("value", &self.value)?;
+        for (key, value) in self
+            .additional_properties
+            .iter()
+            .filter(|(k, _)| !control(k))
+        {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
 }
 
 impl<T> Default for Page<T> {
