@@ -153,3 +153,98 @@ fn beta_only_and_deprecated_operations_are_recorded_as_data() {
         ["value"];
     assert_eq!(secret["x-graph-secret"], true);
 }
+
+/// The beta metadata deprecates two types (Org.OData.Core.V1.Revisions, 2026-02-06, removal 2027-07-06): the spec
+/// records it on the component schemas (contract C4) and the generated docs of those types say so.
+#[test]
+fn beta_type_deprecations_are_data_and_reach_the_generated_docs() {
+    let spec = spec();
+    let cases = [
+        (
+            "synchronizationSecret",
+            "enums.rs",
+            "pub enum SynchronizationSecret ",
+        ),
+        (
+            "synchronizationSecretKeyStringValuePair",
+            "models.rs",
+            "pub struct SynchronizationSecretKeyStringValuePair ",
+        ),
+    ];
+    for (schema, file, item) in cases {
+        let marker = &spec["components"]["schemas"][schema]["x-graph-deprecated"];
+        assert_eq!(marker["versions"], serde_json::json!(["beta"]), "{schema}");
+        assert_eq!(marker["date"], "2026-02-06", "{schema}");
+        assert_eq!(marker["removalDate"], "2027-07-06", "{schema}");
+        let text = std::fs::read_to_string(workspace().join("generated/src/generated").join(file))
+            .expect("generated file is readable");
+        let at = text
+            .find(item)
+            .unwrap_or_else(|| panic!("`{item}` in {file}"));
+        // The doc comment of the item: the `///` lines (and attributes) just above it.
+        let docs: Vec<&str> = text[..at]
+            .lines()
+            .rev()
+            .skip_while(|l| l.trim().is_empty())
+            .take_while(|l| l.trim_start().starts_with("///") || l.trim_start().starts_with("#["))
+            .collect();
+        assert!(
+            docs.iter().any(|l| l.contains("Deprecated")
+                && l.contains("beta")
+                && l.contains("2026-02-06")),
+            "the docs of {item} do not say it is deprecated in beta: {docs:#?}"
+        );
+    }
+}
+
+/// Every operation the inventory lists as present in the metadata but undocumented (section 1.2: writes of
+/// directories and bulkUpload, template create/delete, schema PATCH) is either described or left out with a
+/// reason in `x-graph-omitted`, never silently missing; and no omission is also described.
+#[test]
+fn undocumented_metadata_operations_are_described_or_omitted_with_a_reason() {
+    let spec = spec();
+    let described = described(&spec);
+    let omitted: BTreeSet<(String, String)> = spec["x-graph-omitted"]
+        .as_array()
+        .expect("x-graph-omitted is a list")
+        .iter()
+        .map(|entry| {
+            let reason = entry["reason"].as_str().unwrap_or_default();
+            assert!(
+                !reason.trim().is_empty() && !reason.contains('\n'),
+                "{entry}: one-line reason"
+            );
+            (
+                entry["method"].as_str().unwrap().to_uppercase(),
+                entry["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let both: Vec<_> = omitted.intersection(&described).collect();
+    assert!(both.is_empty(), "described and omitted: {both:#?}");
+    let sp = "/servicePrincipals/{servicePrincipal-id}/synchronization";
+    let job = format!("{sp}/jobs/{{synchronizationJob-id}}");
+    let dir = "/schema/directories/{directoryDefinition-id}";
+    let expected = [
+        ("POST", format!("{job}/schema/directories")),
+        ("PATCH", format!("{job}{dir}")),
+        ("DELETE", format!("{job}{dir}")),
+        ("GET", format!("{job}/bulkUpload")),
+        ("PATCH", format!("{job}/bulkUpload")),
+        ("DELETE", format!("{job}/bulkUpload")),
+        ("POST", format!("{sp}/templates")),
+        (
+            "DELETE",
+            format!("{sp}/templates/{{synchronizationTemplate-id}}"),
+        ),
+        ("PATCH", format!("{job}/schema")),
+        ("DELETE", sp.to_string()),
+    ];
+    for (method, path) in expected {
+        let op = (method.to_string(), path);
+        assert!(
+            described.contains(&op) || omitted.contains(&op),
+            "{op:?} is neither described nor in x-graph-omitted"
+        );
+    }
+}
