@@ -220,10 +220,7 @@ def load_csdl(path: Path) -> Csdl:
                     returns=ret,
                 )
                 operations.append(operation)
-                signature = ", ".join(
-                    (f"Collection({p.type})" if p.collection else p.type) for p in params
-                )
-                inline_annotations(element, f"{operation.name}({signature})")
+                inline_annotations(element, signature(operation))
         for block in schema.findall(f"{EDM}Annotations"):
             target = block.get("Target")
             head, _, tail = target.partition("/")
@@ -350,7 +347,7 @@ class DerivedOp:
     method: str
     path: str
     kind: str  # operation | action | function | complex-property | stream
-    note: str = ""
+    source: str = ""  # annotation target of the bound action or function, e.g. `microsoft.graph.start(...)`
 
 
 def derive_operations(csdl: Csdl) -> tuple[list[DerivedOp], list[str]]:
@@ -412,10 +409,11 @@ def derive_operations(csdl: Csdl) -> tuple[list[DerivedOp], list[str]]:
         entity(f"{path}/{{{short(type_name)}-id}}", type_name, None, False)
 
     def operation_of(op: Operation, path: str) -> DerivedOp:
+        source = signature(op)
         if op.kind == "action":
-            return DerivedOp("POST", f"{path}/{short(op.name)}", "action")
+            return DerivedOp("POST", f"{path}/{short(op.name)}", "action", source)
         # Compared without `()`: the spec writes parameterless functions either way (see normalise_path).
-        return DerivedOp("GET", f"{path}/{short(op.name)}", "function")
+        return DerivedOp("GET", f"{path}/{short(op.name)}", "function", source)
 
     roots = []
     for set_name, struct, item in parents:
@@ -676,21 +674,12 @@ def compare(csdl: Csdl, spec: dict, version: str, mappings: str | None) -> Repor
         if marker and version in (marker.get("versions") or []):
             if not any(short(t) == name and deprecations(csdl, t) for t in structs | enums):
                 report.differences.append(f"schema {name}: x-graph-deprecated for {version}, but the metadata has no deprecation")
-    for op in csdl.operations:
-        if not (is_tree_binding(csdl, op, structs)):
+    for op in derived:
+        if not op.source:
             continue
-        signature = ", ".join(
-            [f"Collection({op.binding})" if op.binding_collection else op.binding]
-            + [f"Collection({p.type})" if p.collection else p.type for p in op.params]
-        )
-        revisions = deprecations(csdl, f"{op.name}({signature})") + deprecations(csdl, op.name)
-        segment = short(op.name)
-        matching = [
-            (m, p, o)
-            for m, p, _, _, o in in_spec
-            if normalise_path(p)[0].endswith("/" + segment)
-            and bound_collection_path(p) == op.binding_collection
-        ]
+        bare = op.source.split("(", 1)[0]
+        revisions = deprecations(csdl, op.source) + deprecations(csdl, bare)
+        matching = [(m, p, o) for m, p, c, _, o in in_spec if (m, c) == (op.method, op.path)]
         for revision in revisions:
             for method, path, spec_op in matching:
                 check_deprecation(report, f"{method} {path}", spec_op, revision, version)
@@ -706,14 +695,11 @@ def compare(csdl: Csdl, spec: dict, version: str, mappings: str | None) -> Repor
     return report
 
 
-def is_tree_binding(csdl: Csdl, op: Operation, structs: set[str]) -> bool:
-    return op.binding in structs and csdl.structs[op.binding].kind == "entity"
-
-
-def bound_collection_path(path: str) -> bool:
-    """True when the action segment follows a collection segment (e.g. jobs/validateCredentials)."""
-    segments = normalise_path(path)[0].split("/")
-    return len(segments) >= 2 and not segments[-2].startswith("{") and segments[-2] in {"jobs", "templates", "directories"}
+def signature(op: Operation) -> str:
+    """The annotation target of a bound operation: its name and parameter types, binding parameter first."""
+    types = [f"Collection({op.binding})" if op.binding_collection else op.binding]
+    types += [f"Collection({p.type})" if p.collection else p.type for p in op.params]
+    return f"{op.name}({', '.join(types)})"
 
 
 def check_deprecation(report: Report, what: str, node: dict, revision: dict, version: str) -> None:

@@ -48,6 +48,15 @@ CSDL = """<?xml version="1.0" encoding="utf-8"?>
           <Record><PropertyValue Property="UpdateMethod"><EnumMember>Org.OData.Capabilities.V1.HttpMethod/PUT</EnumMember></PropertyValue></Record>
         </Annotation>
       </Annotations>
+      <Annotations Target="microsoft.graph.start(microsoft.graph.synchronizationJob)">
+        <Annotation Term="Org.OData.Core.V1.Revisions">
+          <Collection><Record>
+            <PropertyValue Property="Date" Date="2026-03-01" />
+            <PropertyValue Property="Kind"><EnumMember>Org.OData.Core.V1.RevisionKind/Deprecated</EnumMember></PropertyValue>
+            <PropertyValue Property="RemovalDate" Date="2027-03-01" />
+          </Record></Collection>
+        </Annotation>
+      </Annotations>
       <Annotations Target="microsoft.graph.scheduleState">
         <Annotation Term="Org.OData.Core.V1.Revisions">
           <Collection><Record>
@@ -76,7 +85,12 @@ SPEC = {
         SP: {"get": op(), "put": op()},
         SP + "/jobs": {"get": op(), "post": op()},
         JOB: {"get": op(), "patch": op(), "delete": op()},
-        JOB + "/start": {"post": op()},
+        JOB + "/start": {
+            "post": {
+                **op(),
+                "x-graph-deprecated": {"versions": ["beta"], "date": "2026-03-01", "removalDate": "2027-03-01"},
+            }
+        },
     },
     "x-graph-omitted": [{"method": "delete", "path": SP, "reason": "not documented"}],
     "components": {
@@ -192,6 +206,16 @@ class AuditTest(unittest.TestCase):
         self.assert_reported(spec, "schema scheduleState: x-graph-deprecated says date 2026-02-06, removal 2028-01-01")
         del spec["components"]["schemas"]["scheduleState"]["x-graph-deprecated"]
         self.assert_reported(spec, "schema scheduleState: deprecated in beta metadata")
+
+    def test_an_action_deprecation_must_be_on_its_operations(self):
+        spec = copy.deepcopy(SPEC)
+        del spec["paths"][JOB + "/start"]["post"]["x-graph-deprecated"]
+        self.assert_reported(spec, f"POST {JOB}/start: deprecated in beta metadata (date 2026-03-01")
+
+    def test_a_type_deprecation_the_metadata_does_not_have_is_reported(self):
+        spec = copy.deepcopy(SPEC)
+        spec["components"]["schemas"]["schedule"]["x-graph-deprecated"] = {"versions": ["beta"]}
+        self.assert_reported(spec, "schema schedule: x-graph-deprecated for beta, but the metadata has no deprecation")
 
 
 if __name__ == "__main__":
