@@ -149,7 +149,7 @@ async fn no_error_variant_shows_a_secret_anywhere() {
     // HTTP: a gateway page that echoes the secret we sent, in its body and a header.
     server.reply(
         Reply::status(400)
-            .header("Content-Type", "text/html")
+            .header("Content-Type", &format!("text/html; echo={SECRET}"))
             .header("X-Echo", SECRET)
             .body(format!(
                 "<html>bad value {SECRET} with Bearer {TOKEN}</html>"

@@ -355,6 +355,7 @@ impl fmt::Display for Error {
                 if !body.is_empty() {
                     let kind = headers
                         .get(http::header::CONTENT_TYPE)
+                        .filter(|v| !v.is_sensitive())
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("body");
                     write!(f, " ({kind}, {} bytes, not shown)", body.len())?;
