@@ -245,6 +245,10 @@ impl<'a> Lowering<'a> {
                     UNKNOWN_VARIANT,
                     "the variant that keeps unknown members".into(),
                 );
+                seen.insert(
+                    crate::emit::EMPTY_VARIANT,
+                    "the variant for the empty string".into(),
+                );
             }
             for (i, m) in e.members.iter().enumerate() {
                 if let Some(first) = seen.insert(&m.rust, format!("`{}`", m.wire)) {

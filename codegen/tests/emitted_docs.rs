@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use msgraph_sync_codegen::{Config, EmitOptions, generate, load, run};
 
-/// The curated spec and every golden spec, with their names.
+/// The curated spec, every golden spec and the other tree's, with their names.
 fn specs() -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut specs = vec![(
@@ -25,6 +25,7 @@ fn specs() -> Vec<(PathBuf, String)> {
         .collect();
     golden.sort();
     assert!(golden.len() >= 3, "golden cases found: {golden:?}");
+    golden.push(root.join("codegen/tests/specs/other-tree.yaml"));
     specs.extend(golden.into_iter().map(|spec| {
         let name = spec.display().to_string();
         (spec, name)

@@ -1,7 +1,7 @@
 //! `requests.rs`: the request-builder tree.
 //!
 //! Each URL resource is one builder type, generic over the parent entity set `P` and the API version `V`,
-//! so the synchronization subtree is emitted once and reached from every parent that has it. A method
+//! so the subtree below the parents is emitted once and reached from every parent that has it. A method
 //! that exists only under some parents or only in some versions lives in an `impl` for those alone: calling
 //! a beta-only operation on a v1.0 builder does not compile.
 
@@ -33,7 +33,7 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
             pub trait Sealed {}
         }
 
-        /// An entity set the synchronization API hangs off; the `P` parameter of the builders.
+        /// An entity set the API hangs off; the `P` parameter of the builders.
         ///
         /// Sealed: implemented only by the markers of this module.
         pub trait Parent: sealed::Sealed + Send + Sync + 'static {}

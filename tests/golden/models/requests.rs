@@ -9,7 +9,7 @@ use super::models::Sample;
 mod sealed {
     pub trait Sealed {}
 }
-/// An entity set the synchronization API hangs off; the `P` parameter of the builders.
+/// An entity set the API hangs off; the `P` parameter of the builders.
 ///
 /// Sealed: implemented only by the markers of this module.
 pub trait Parent: sealed::Sealed + Send + Sync + 'static {}
