@@ -264,8 +264,9 @@ pub fn derive_graph_enum(input: TokenStream) -> TokenStream {
 /// parts stay in the set (it adds its parts instead when one of them was given before it). A value read
 /// from the service is thus written back as received (up to spelling and spacing), and `WATERMARK |
 /// ESCROWS` is sent as `"Watermark, Escrows"`. The constants, `FULL` included, are written as their
-/// parts: parse `"Full"` to send the name. Sets built without an order of their own (the constants, `empty()`,
-/// `all()`, `from_bits`, `from_bits_truncate`, `!`) use declaration order; `a | b` lists `a`'s members then
+/// parts: parse `"Full"` to send the name. An empty set read from `""` is written back as `""` (built in
+/// code, or read from `"None"`, as `"None"`). Sets built without an order of their own (the constants,
+/// `empty()`, `all()`, `from_bits`, `from_bits_truncate`, `!`) use declaration order; `a | b` lists `a`'s members then
 /// `b`'s new ones (so `insert`, `set(.., true)`, `|=`, `Extend` and `FromIterator` append); `a & b` and
 /// `a - b` keep `a`'s order; `a ^ b` keeps `a`'s order, then appends `b`'s new members. `==` and `Hash`
 /// ignore the order and the spelling (a set read from `"Full"` equals `FULL`: the same bits), and the set
@@ -417,14 +418,14 @@ pub fn derive_graph_flags(input: TokenStream) -> TokenStream {
 ///     pub additional_properties: UnknownProperties,
 /// }
 ///
-/// let text = r#"{"name":"mail","@odata.type":"#x","anchor":null,"big":123456789012345678901234567890}"#;
+/// let text = r##"{"name":"mail","@odata.type":"#x","anchor":null,"big":123456789012345678901234567890}"##;
 /// let attribute: AttributeDefinition = serde_json::from_str(text).unwrap();
 /// assert_eq!(attribute.name, Nullable::Value("mail".to_owned()));
 /// assert_eq!(attribute.anchor, None);
 /// assert_eq!(attribute.additional_properties.get("big").unwrap().get(), "123456789012345678901234567890");
 /// assert_eq!(
 ///     serde_json::to_string(&attribute).unwrap(),
-///     r#"{"@odata.type":"#x","anchor":null,"name":"mail","big":123456789012345678901234567890}"#,
+///     r##"{"@odata.type":"#x","anchor":null,"name":"mail","big":123456789012345678901234567890}"##,
 /// );
 /// ```
 #[proc_macro_derive(GraphModel, attributes(graph))]

@@ -546,7 +546,19 @@ fn wire_form_spelling_duplicates_composites_and_empty() {
     assert_eq!(format!("{:?}", scope("Full")), format!("{:?}", Scope::FULL));
     // The empty member adds nothing; the empty set is written as its name, or "".
     assert_eq!(scope("None, Watermark").to_wire(), "Watermark");
-    assert_eq!(scope("").to_wire(), "None");
+    // ... unless the set was read from text without names, which goes back as read while empty.
+    assert_eq!(scope("None").to_wire(), "None");
+    assert_eq!(scope("").to_wire(), "");
+    assert_eq!(json(&scope(" , ")), "\"\"");
+    assert_eq!((scope("") | Scope::WATERMARK).to_wire(), "Watermark");
+    assert_eq!(
+        ((scope("") | Scope::WATERMARK) - Scope::WATERMARK).to_wire(),
+        ""
+    );
+    assert_eq!((Scope::WATERMARK | scope("")).to_wire(), "Watermark");
+    assert_eq!((Scope::WATERMARK - Scope::WATERMARK).to_wire(), "None");
+    assert_eq!(scope(""), Scope::empty());
+    assert_eq!(scope("").to_string(), "None");
     assert_eq!(json(&Scope::empty()), "\"None\"");
     assert_eq!(Mode::empty().to_wire(), "");
     assert_eq!(

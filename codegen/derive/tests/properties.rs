@@ -114,11 +114,20 @@ impl Spec {
     /// declaration order; unknown names as first spelled.
     fn wire_of_parse(&self, text: &str) -> Vec<Entry> {
         let mut list = Vec::new();
+        let mut named = false;
         for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            named = true;
             match self.lookup(name) {
                 Some(bits) => self.push_bits(&mut list, self.canonical_name(bits), bits),
                 None => push_new(&mut list, name),
             }
+        }
+        if !named {
+            // Text without names: written back as `""` while the set stays empty.
+            list.push(Entry {
+                name: String::new(),
+                bits: 0,
+            });
         }
         list
     }
@@ -148,7 +157,9 @@ impl Spec {
     fn append(&self, a: &[Entry], b: &[Entry]) -> Vec<Entry> {
         let mut list = a.to_vec();
         for entry in b {
-            if entry.bits == 0 {
+            if entry.name.is_empty() {
+                // `b`'s blank marker says nothing about `a`.
+            } else if entry.bits == 0 {
                 push_new(&mut list, &entry.name);
             } else {
                 self.push_bits(&mut list, &entry.name, entry.bits);
@@ -162,7 +173,9 @@ impl Spec {
     fn prune(&self, list: &[Entry], bits: u64, names: &[Entry]) -> Vec<Entry> {
         let mut out = Vec::new();
         for entry in list {
-            if entry.bits == 0 {
+            if entry.name.is_empty() {
+                out.push(entry.clone());
+            } else if entry.bits == 0 {
                 if contains_name(names, &entry.name) {
                     out.push(entry.clone());
                 }
@@ -189,11 +202,16 @@ impl Spec {
 
     /// A wire list written out.
     fn join(&self, list: &[Entry]) -> String {
-        if list.is_empty() {
-            self.empty.to_owned()
-        } else {
-            let names: Vec<&str> = list.iter().map(|e| e.name.as_str()).collect();
-            names.join(", ")
+        let names: Vec<&str> = list
+            .iter()
+            .map(|e| e.name.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        match (names.is_empty(), list.is_empty()) {
+            // Only the blank marker: read from `""`.
+            (true, false) => String::new(),
+            (true, true) => self.empty.to_owned(),
+            (false, _) => names.join(", "),
         }
     }
 

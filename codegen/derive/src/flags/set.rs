@@ -55,6 +55,9 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             /// A combined member given by name, all of whose parts were new to the set: its index in the
             /// set type's `__COMPOSITES`.
             Composite(usize),
+            /// The set was read from text without names (`""`): while it stays empty, it is written
+            /// back as `""` rather than as the empty member's name.
+            Blank,
             /// A name this version does not know, in the spelling first given.
             Unknown(::std::string::String),
         }
@@ -253,7 +256,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             /// parsing, deserializing, the constants or the operators), each once, known ones in their
             /// canonical spelling, joined by `", "`; a combined member read by name is written by that
             /// name while all its parts stay in the set (the constants write their parts instead), and the
-            /// empty set is written as the empty member's name (or `""`).
+            /// empty set is written as the empty member's name (or `""` if the enum has none, or if the set
+            /// was read from `""` and is still empty).
             ///
             /// `Display` (`to_string()`) is the canonical form instead: declaration order, then the
             /// unknown names sorted. Both parse back to an equal set.
@@ -350,7 +354,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     match __entry {
                         #entry::Known(__i) => __listed |= Self::__BITS[*__i].0,
                         #entry::Composite(__i) => __listed |= Self::__COMPOSITES[*__i].0,
-                        #entry::Unknown(_) => {}
+                        #entry::Unknown(_) | #entry::Blank => {}
                     }
                 }
                 self.bits & !__listed
@@ -375,6 +379,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                         #entry::Known(__i) => self.__push_bits(Self::__BITS[*__i].0),
                         #entry::Composite(__i) => self.__push_composite(*__i),
                         #entry::Unknown(__name) => self.__push_name(__name),
+                        #entry::Blank => {}
                     }
                 }
                 self.__push_bits(other.__implicit());
@@ -410,7 +415,9 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     #entry::Known(__i) => Self::__BITS[*__i].1,
                     #entry::Composite(__i) => Self::__COMPOSITES[*__i].1,
                     #entry::Unknown(__name) => __name.as_str(),
+                    #entry::Blank => "",
                 });
+                let __listed = ::core::iter::Iterator::filter(__listed, |__name| !__name.is_empty());
                 let __rest = ::core::iter::Iterator::filter_map(Self::__BITS.iter(), |&(__bit, __name, _)| {
                     if __implicit & __bit != 0 {
                         ::core::option::Option::Some(__name)
@@ -425,7 +432,10 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
                     ::core::fmt::Write::write_str(__w, __name)?;
                     __first = false;
                 }
-                if __first {
+                let __blank = ::core::iter::Iterator::any(&mut self.order.iter(), |__entry| {
+                    ::core::matches!(__entry, #entry::Blank)
+                });
+                if __first && !__blank {
                     ::core::fmt::Write::write_str(__w, #empty_wire)?;
                 }
                 ::core::result::Result::Ok(())
@@ -581,7 +591,7 @@ fn set_docs(model: &Model<'_>) -> Vec<TokenStream> {
          order; a union appends the right side's new members, an intersection or difference keeps the \
          left side's order, and a symmetric difference keeps the left side's order and then appends the \
          right side's new members. `==` and `Hash` ignore the order: both forms parse back to an equal \
-         set."
+         set. A set read from text without names (`\"\"`) is written back as `\"\"` while it stays empty."
     ));
     if let (Some(c), Some(parts)) = (composite, &composite_parts) {
         let wire = &c.wire;
