@@ -185,28 +185,26 @@ pub(crate) async fn run(call: &Call<'_>) -> Result<Response, Error> {
     let mut waited = Duration::ZERO;
     let mut busy = Duration::ZERO;
     loop {
-        let budget = match limits.total_timeout {
-            None => Budget {
-                time: limits.timeout,
-                cut_by_total: false,
+        let left = match limits.total_timeout {
+            None => None,
+            Some(total) => match total.checked_sub(busy + waited).filter(|l| !l.is_zero()) {
+                Some(left) => Some(left),
+                None => return Err(total_timeout(call, retries)),
             },
-            Some(total) => {
-                let left = total.saturating_sub(busy + waited);
-                if left.is_zero() {
-                    return Err(Error::TotalTimeout {
-                        total_timeout: total,
-                        attempts: retries,
-                        client_request_id: Some(call.client_request_id.clone()),
-                    });
-                }
-                Budget {
-                    time: left.min(limits.timeout),
-                    cut_by_total: left < limits.timeout,
-                }
-            }
+        };
+        let budget = Budget {
+            time: left.map_or(limits.timeout, |left| left.min(limits.timeout)),
+            cut_by_total: left.is_some_and(|left| left < limits.timeout),
         };
         let started = Instant::now();
-        let outcome = transport::attempt(call, retries, budget).await;
+        let attempt = transport::attempt(call, retries, budget);
+        // The whole attempt, including any wait before it sends, stays within the total.
+        let outcome = match left {
+            None => attempt.await,
+            Some(left) => tokio::time::timeout(left, attempt)
+                .await
+                .unwrap_or_else(|_| Outcome::Final(Err(total_timeout(call, retries + 1)))),
+        };
         busy += started.elapsed();
         let (error, kind, retry_after) = match outcome {
             Outcome::Final(result) => return result,
@@ -241,6 +239,15 @@ pub(crate) async fn run(call: &Call<'_>) -> Result<Response, Error> {
         inner.clock.sleep(delay).await;
         retries = next;
         waited += delay;
+    }
+}
+
+/// The error for a call that reached its total timeout after `attempts` attempts.
+fn total_timeout(call: &Call<'_>, attempts: u32) -> Error {
+    Error::TotalTimeout {
+        total_timeout: call.exchange.limits.total_timeout.unwrap_or_default(),
+        attempts,
+        client_request_id: Some(call.client_request_id.clone()),
     }
 }
 
