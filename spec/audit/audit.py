@@ -348,6 +348,8 @@ class DerivedOp:
     path: str
     kind: str  # operation | action | function | complex-property | stream
     source: str = ""  # annotation target of the bound action or function, e.g. `microsoft.graph.start(...)`
+    type: str = ""  # the entity type a CRUD operation reads or writes
+    collection: bool = False  # a CRUD operation on a collection (list, create)
 
 
 def derive_operations(csdl: Csdl) -> tuple[list[DerivedOp], list[str]]:
@@ -373,12 +375,12 @@ def derive_operations(csdl: Csdl) -> tuple[list[DerivedOp], list[str]]:
         struct = csdl.structs[type_name]
         targets = ([nav_target] if nav_target else []) + [type_name]
         if restriction(csdl, targets, "ReadRestrictions").get("Readable") != "false":
-            ops.append(DerivedOp("GET", path, "operation"))
+            ops.append(DerivedOp("GET", path, "operation", type=type_name))
         method = update_method(targets)
         if method:
-            ops.append(DerivedOp(method, path, "operation"))
+            ops.append(DerivedOp(method, path, "operation", type=type_name))
         if restriction(csdl, targets, "DeleteRestrictions").get("Deletable") != "false":
-            ops.append(DerivedOp("DELETE", path, "operation"))
+            ops.append(DerivedOp("DELETE", path, "operation", type=type_name))
         if struct.has_stream:
             ops.append(DerivedOp("GET", path + "/$value", "stream"))
             ops.append(DerivedOp("PUT", path + "/$value", "stream"))
@@ -401,9 +403,9 @@ def derive_operations(csdl: Csdl) -> tuple[list[DerivedOp], list[str]]:
             ops.append(operation_of(op, path))
 
     def collection(path: str, type_name: str, nav_target: str) -> None:
-        ops.append(DerivedOp("GET", path, "operation"))
+        ops.append(DerivedOp("GET", path, "operation", type=type_name, collection=True))
         if restriction(csdl, [nav_target], "InsertRestrictions").get("Insertable") != "false":
-            ops.append(DerivedOp("POST", path, "operation"))
+            ops.append(DerivedOp("POST", path, "operation", type=type_name, collection=True))
         for op in bound_to(csdl, type_name, True):
             ops.append(operation_of(op, path))
         entity(f"{path}/{{{short(type_name)}-id}}", type_name, None, False)
@@ -656,6 +658,20 @@ def compare(csdl: Csdl, spec: dict, version: str, mappings: str | None) -> Repor
         "out_of_scope_metadata": len(excluded),
     }
 
+    # Shapes of the operations both sides have: bodies and results against the metadata's types
+    by_source = {signature(op): op for op in csdl.operations}
+    checked = same = 0
+    for derived_op in counted:
+        for method, path, comparable, _, spec_op in in_spec:
+            if (method, comparable) != (derived_op.method, derived_op.path):
+                continue
+            checked += 1
+            problems = operation_shape(derived_op, by_source.get(derived_op.source), spec_op, schemas)
+            for problem in problems:
+                report.differences.append(f"{method} {path}: {problem}")
+            same += not problems
+    report.counts["operation_shapes"] = {"checked": checked, "identical": same}
+
     # Deprecations
     deprecated_types = 0
     for type_name in sorted(structs | enums):
@@ -693,6 +709,71 @@ def compare(csdl: Csdl, spec: dict, version: str, mappings: str | None) -> Repor
     if mappings:
         check_type_mappings(report, mappings, structs, enums, csdl)
     return report
+
+
+def body_schema(node: dict) -> str | None:
+    """Name of the `$ref` schema of a request body or response's (only) media type; None without content."""
+    for media in ((node or {}).get("content") or {}).values():
+        ref = (media.get("schema") or {}).get("$ref", "")
+        return ref.rsplit("/", 1)[-1] or "(inline)"
+    return None
+
+
+def success_schemas(spec_op: dict) -> list[str | None]:
+    return [body_schema(r) for code, r in (spec_op.get("responses") or {}).items() if str(code).startswith("2")]
+
+
+def operation_shape(derived: DerivedOp, op: Operation | None, spec_op: dict, schemas: dict) -> list[str]:
+    """How the spec's request body and success responses differ from what the metadata says."""
+    problems = []
+    request = body_schema(spec_op.get("requestBody"))
+    results = [r for r in success_schemas(spec_op) if r is not None]
+
+    def page_of(name: str | None) -> str | None:
+        schema = schemas.get(name or "") or {}
+        if schema.get("x-graph-csdl") != "collection-response":
+            return None
+        return (((schema.get("properties") or {}).get("value") or {}).get("items") or {}).get("$ref", "").rsplit("/", 1)[-1]
+
+    if derived.kind == "operation":
+        name = short(derived.type)
+        if derived.method == "GET":
+            wanted = [page_of(r) for r in results] if derived.collection else results
+            if not wanted or any(w != name for w in wanted):
+                problems.append(f"response {results}, metadata {'a page of ' if derived.collection else ''}{name}")
+        elif derived.method in {"POST", "PUT", "PATCH"} and request != name:
+            problems.append(f"request body {request}, metadata {name}")
+        return problems
+    if op is None:
+        return problems
+    if op.params:
+        props = ((schemas.get(request or "") or {}).get("properties")) or {}
+        expected = {p.name: csdl_descriptor(p) for p in op.params}
+        actual = {k: spec_descriptor(v or {}) for k, v in props.items()}
+        if request is None:
+            problems.append(f"no request body; metadata parameters {sorted(expected)}")
+        elif {k: v[:2] for k, v in expected.items()} != {k: v[:2] for k, v in actual.items()}:
+            problems.append(f"request body {request} {actual}, metadata parameters {expected}")
+    elif request is not None and op.kind == "action":
+        problems.append(f"request body {request}, metadata action takes no parameter")
+    if op.returns is None:
+        if results:
+            problems.append(f"response {results}, metadata returns nothing")
+    else:
+        ret = op.returns
+        for result in results or [None]:
+            if ret.type in PRIMITIVES:
+                value = ((schemas.get(result or "") or {}).get("properties") or {}).get("value") or {}
+                shape = spec_descriptor(value)[:2]
+                expected = csdl_descriptor(Prop("value", ret.type, ret.collection, True))[:2]
+                if shape != expected:
+                    problems.append(f"response {result}, metadata {{value: {ret.type}}}")
+            elif ret.collection:
+                if page_of(result) != short(ret.type):
+                    problems.append(f"response {result}, metadata a collection of {short(ret.type)}")
+            elif result != short(ret.type):
+                problems.append(f"response {result}, metadata {short(ret.type)}")
+    return problems
 
 
 def signature(op: Operation) -> str:

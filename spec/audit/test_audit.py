@@ -76,15 +76,26 @@ JOB = SP + "/jobs/{synchronizationJob-id}"
 REF = "#/components/schemas/"
 
 
-def op():
-    return {"responses": {"default": {}}}
+def content(name):
+    return {"content": {"application/json": {"schema": {"$ref": REF + name}}}}
+
+
+def op(body=None, result=None):
+    """An operation with an optional request body and 200 result (schema names)."""
+    node = {"responses": {"200": content(result) if result else {"description": "ok"}, "default": {}}}
+    if body:
+        node["requestBody"] = content(body)
+    return node
 
 
 SPEC = {
     "paths": {
-        SP: {"get": op(), "put": op()},
-        SP + "/jobs": {"get": op(), "post": op()},
-        JOB: {"get": op(), "patch": op(), "delete": op()},
+        SP: {"get": op(result="synchronization"), "put": op(body="synchronization")},
+        SP + "/jobs": {
+            "get": op(result="synchronizationJobCollectionResponse"),
+            "post": op(body="synchronizationJob", result="synchronizationJob"),
+        },
+        JOB: {"get": op(result="synchronizationJob"), "patch": op(body="synchronizationJob"), "delete": op()},
         JOB + "/start": {
             "post": {
                 **op(),
@@ -119,6 +130,11 @@ SPEC = {
                     "interval": {"type": "string", "format": "duration"},
                     "state": {"$ref": REF + "scheduleState"},
                 },
+            },
+            "synchronizationJobCollectionResponse": {
+                "type": "object",
+                "x-graph-csdl": "collection-response",
+                "properties": {"value": {"type": "array", "items": {"$ref": REF + "synchronizationJob"}}},
             },
             "scheduleState": {
                 "type": "string",
@@ -206,6 +222,13 @@ class AuditTest(unittest.TestCase):
         self.assert_reported(spec, "schema scheduleState: x-graph-deprecated says date 2026-02-06, removal 2028-01-01")
         del spec["components"]["schemas"]["scheduleState"]["x-graph-deprecated"]
         self.assert_reported(spec, "schema scheduleState: deprecated in beta metadata")
+
+    def test_bodies_and_results_follow_the_metadata_types(self):
+        spec = copy.deepcopy(SPEC)
+        spec["paths"][JOB]["get"] = op(result="schedule")
+        spec["paths"][JOB + "/start"]["post"]["requestBody"] = content("schedule")
+        self.assert_reported(spec, f"GET {JOB}: response ['schedule'], metadata synchronizationJob")
+        self.assert_reported(spec, f"POST {JOB}/start: request body schedule, metadata action takes no parameter")
 
     def test_an_action_deprecation_must_be_on_its_operations(self):
         spec = copy.deepcopy(SPEC)
