@@ -183,3 +183,24 @@ async fn redirect_errors_show_the_location_without_query_or_credentials() {
     let shown = format!("{err} {err:?}");
     assert!(!shown.contains("s3cret"), "{shown}");
 }
+
+#[tokio::test]
+async fn a_429_after_a_see_other_does_not_resend_the_post() {
+    // The 303 says the POST was processed; retrying the call would send it again.
+    let server = TestServer::start().await;
+    server
+        .reply(Reply::redirect(303, "/v1.0/result"))
+        .reply(Reply::status(429).header("Retry-After", "1"));
+    server.fallback(Reply::json(201, &json!({"id": "second"})));
+    let clock = RecordingClock::new();
+    let client = fixtures::client(&server, &clock);
+    let err = fixtures::create_job(&client.v1(), "sp", &json!({"templateId": "x"}))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Throttled { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(server.request_count(), 2);
+    assert!(clock.sleeps().is_empty());
+}

@@ -203,6 +203,9 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
     let mut url = ex.url.clone();
     let mut body = ex.body.as_ref();
     let mut hops = 0;
+    // After a 303 the original request has been processed: nothing that follows makes sending it
+    // again safe unless it is idempotent.
+    let mut processed = false;
     loop {
         // Invariant: `url` passed `check_target` (in `execute` or `redirect_target`).
         *answered = false;
@@ -241,6 +244,7 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
                     if status == StatusCode::SEE_OTHER {
                         method = Method::Get;
                         body = None;
+                        processed = true;
                     }
                     url = next;
                     continue;
@@ -260,9 +264,20 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
             Ok(bytes) => bytes,
             Err(e) => return Outcome::Final(Err(e)),
         };
-        return classify(
+        return match classify(
             call, retries, &token, status, headers, bytes, request_id, url,
-        );
+        ) {
+            Outcome::Transient {
+                error,
+                kind: Transient::Throttled,
+                retry_after,
+            } if processed => Outcome::Transient {
+                error,
+                kind: Transient::Unavailable,
+                retry_after,
+            },
+            outcome => outcome,
+        };
     }
 }
 
