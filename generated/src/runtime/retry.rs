@@ -17,8 +17,8 @@ use super::transport::{self, Budget, Call, Outcome, Response};
 ///   the per-request timeout while waiting for the response), only for requests that are safe to
 ///   repeat: the operation's `idempotent` flag from the spec (GET, PUT, DELETE, and POSTs the spec
 ///   marks `x-graph-idempotent`), or [`Request::idempotent`](crate::Request::idempotent). A create
-///   or an action (`start`, `restart`, ...) the service may already have applied is never sent
-///   twice by default.
+///   or an action (`start`, `restart`, ...) the service may already have applied is not sent again
+///   after these by default (after a 429 it is: the service did not process it).
 ///
 /// A `Retry-After` header (seconds or an HTTP date) is honoured exactly; without one the wait is an
 /// exponential back-off with jitter (`base_delay × 2^(n-1)`, plus up to 25 %). Each retry carries a
@@ -30,8 +30,9 @@ use super::transport::{self, Budget, Call, Outcome, Response};
 ///
 /// Worst-case wall time of one call, with `T` the per-request timeout (each attempt: token,
 /// connection, up to 5 redirects and the body), `R` = `max_retries` and `C` =
-/// `max_cumulative_delay`: `(R + 1) × T + C`, for the defaults `4 × 100 s + 180 s = 580 s`; a
-/// [total timeout](crate::Request::total_timeout) `D` bounds it to `D`.
+/// `max_cumulative_delay`: `(R + 1) × T + C`, for the defaults `4 × 100 s + 180 s = 580 s` (at
+/// most `11 × T + 180 s` with the largest policy), plus any wait for client-side rate limits. A
+/// [total timeout](crate::Request::total_timeout) `D` bounds all of it to `D`.
 ///
 /// ```
 /// # use msgraph_sync::RetryPolicy;
