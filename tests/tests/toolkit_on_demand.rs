@@ -75,13 +75,10 @@ async fn a_user_is_provisioned_with_the_rule_from_the_schema() {
         result.target_identity.as_ref().unwrap().id.as_deref(),
         Some("52507a19-96ec-4e73-9250-3e65ffd2d926")
     );
+    // The raw pair is kept whole, the OData context included.
     assert_eq!(
-        result
-            .raw
-            .additional_properties
-            .get("@odata.context")
-            .is_some(),
-        true
+        serde_json::to_value(&result.raw).unwrap()["@odata.context"],
+        "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.stringKeyStringValuePair"
     );
 }
 

@@ -327,19 +327,19 @@ impl Checks {
                         ),
                     ));
                 }
-                if let Some((dir, obj)) = target_obj {
-                    if obj.attribute(target).is_none() {
-                        out.push(problem(
-                            ProblemKind::UnknownTargetAttribute,
-                            Some(mapping),
-                            Some(target),
-                            format!(
-                                "target attribute `{target}` is not defined on object `{}` of directory `{}`; add it to the directory schema first",
-                                text(&obj.name),
-                                text(&dir.name)
-                            ),
-                        ));
-                    }
+                if let Some((dir, obj)) = target_obj
+                    && obj.attribute(target).is_none()
+                {
+                    out.push(problem(
+                        ProblemKind::UnknownTargetAttribute,
+                        Some(mapping),
+                        Some(target),
+                        format!(
+                            "target attribute `{target}` is not defined on object `{}` of directory `{}`; add it to the directory schema first",
+                            text(&obj.name),
+                            text(&dir.name)
+                        ),
+                    ));
                 }
                 let priority = am.matching_priority.unwrap_or(0);
                 let source = am.source.as_ref();

@@ -463,8 +463,8 @@ impl ObjectMapping {
     }
 
     /// Maps `target_attribute` from `source`. An existing mapping of that attribute gets the new
-    /// source and keeps everything else (flow type, matching priority, default value, unknown
-    /// properties); otherwise a mapping is added with the documented defaults (`FlowWhenChanged`,
+    /// source (unless it already has this expression: then its parsed form stays) and keeps
+    /// everything else (flow type, matching priority, default value, unknown properties); otherwise a mapping is added with the documented defaults (`FlowWhenChanged`,
     /// `Always`, not a matching attribute). Returns the mapping for further changes.
     ///
     /// ```
@@ -492,7 +492,16 @@ impl ObjectMapping {
             .position(|m| name_is(&m.target_attribute_name, target_attribute))
         {
             Some(i) => {
-                list[i].source = Nullable::Value(source.to_model());
+                // The same expression keeps the parsed form the service returned.
+                let new = source.to_model();
+                let same = list[i].source.as_ref().is_some_and(|old| {
+                    old.type_ == new.type_
+                        && old.expression.as_ref().map(|e| e.trim())
+                            == new.expression.as_ref().map(|e| e.trim())
+                });
+                if !same {
+                    list[i].source = Nullable::Value(new);
+                }
                 i
             }
             None => {
@@ -819,6 +828,27 @@ mod tests {
                 .to_string()
                 .ends_with("the schema has no object mappings")
         );
+    }
+
+    #[test]
+    fn mapping_the_same_expression_again_changes_nothing() {
+        let before = schema();
+        let mut s = before.clone();
+        let users = s.object_mapping_mut("User", "User").unwrap();
+        users.map_attribute(
+            "IsActive",
+            MappingSource::expression("Not([IsSoftDeleted])"),
+        );
+        assert_eq!(s, before);
+        let users = s.object_mapping_mut("User", "User").unwrap();
+        users.map_attribute(
+            "IsActive",
+            MappingSource::expression("Not([IsSoftDeleted]) "),
+        );
+        assert_eq!(s, before, "surrounding blanks do not count");
+        let users = s.object_mapping_mut("User", "User").unwrap();
+        users.map_attribute("IsActive", MappingSource::attribute("IsSoftDeleted"));
+        assert_ne!(s, before);
     }
 
     #[test]
