@@ -494,4 +494,41 @@ mod tests {
         assert_eq!(&a[14..15], "4");
         assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
     }
+
+    #[test]
+    fn only_the_https_base_origin_without_credentials_is_a_target() {
+        let client = Client::builder()
+            .static_token("t")
+            .base_url("https://graph.example/prefix")
+            .build()
+            .unwrap();
+        let check = |url: &str| check_target(&client.inner, &Url::parse(url).unwrap(), "nextLink");
+        assert!(check("https://graph.example/v1.0/x?$skiptoken=1").is_ok());
+        assert!(check("https://graph.example:443/v1.0/x").is_ok());
+        for foreign in [
+            "http://graph.example/v1.0/x",
+            "https://graph.example:8443/v1.0/x",
+            "https://graph.example.evil/v1.0/x",
+        ] {
+            assert!(
+                matches!(
+                    check(foreign),
+                    Err(Error::ForeignHost {
+                        context: "nextLink",
+                        ..
+                    })
+                ),
+                "{foreign}"
+            );
+        }
+        for credentials in [
+            "https://u:p@graph.example/v1.0/x",
+            "https://u@graph.example/x",
+        ] {
+            assert!(
+                matches!(check(credentials), Err(Error::CredentialsInUrl { .. })),
+                "{credentials}"
+            );
+        }
+    }
 }
