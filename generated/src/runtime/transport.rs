@@ -220,6 +220,10 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
         );
         let response = match request.send().await {
             Ok(response) => response,
+            // A request that could not even be built fails the same way every time.
+            Err(e) if e.is_builder() => {
+                return Outcome::Final(Err(Error::Transport(TransportError::new(e, &url))));
+            }
             Err(e) => {
                 return Outcome::Transient {
                     error: Error::Transport(TransportError::new(e, &url)),
