@@ -1,0 +1,212 @@
+//! Memory: peak resident memory with 1,000 requests in flight at once, and the memory each idle client
+//! takes, for the crate's `Client` against a plain `reqwest::Client` (+ `serde_json::Value`).
+//!
+//! Run with `cargo bench -p msgraph-sync --bench memory` (`-- --test`: each case once, small). Each
+//! measurement runs in a child process of its own (this binary again, with `--child`), so that its
+//! `VmHWM` (peak resident set, from `/proc/self/status`) is its own; the loopback server runs in this,
+//! the parent, process. Children alternate client, reqwest, client, reqwest, ...; figures are medians.
+//! Figures and method: `BENCHMARKS.md`.
+
+use std::process::Command;
+
+use msgraph_sync::{Client, Nullable, SynchronizationJob};
+
+#[path = "support/server.rs"]
+mod server;
+#[path = "support/spec.rs"]
+#[allow(dead_code)] // shared by the benches, each uses a part
+mod spec;
+
+const SERVICE_PRINCIPAL: &str = "a1b2c3d4-0000-0000-0000-000000000000";
+const TOKEN: &str = "bench-token";
+const ROUNDS: usize = 5;
+
+/// `VmRSS` and `VmHWM` of this process, in KiB.
+fn rss_hwm() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in /proc/self/status"))
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        let arg = |k: usize| args.get(i + k).expect("--child MODE SIDE URL N").as_str();
+        let n = arg(4).parse().expect("a count");
+        return child(arg(1), arg(2), arg(3), n);
+    }
+    let test = args.iter().any(|a| a == "--test");
+    let (in_flight, idle, rounds) = if test {
+        (20, 4, 1)
+    } else {
+        (1000, 200, ROUNDS)
+    };
+
+    let spec = spec::load(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/msgraph-sync.yaml"
+    ));
+    let bodies = server::Bodies {
+        created: spec::job(&spec).into(),
+        page: spec::job_page(&spec, 1).into(),
+    };
+    for (mode, n) in [("inflight", in_flight), ("idle", idle)] {
+        let mut figures: Vec<Vec<Vec<f64>>> = vec![Vec::new(), Vec::new()];
+        for _ in 0..rounds {
+            for (s, side) in ["client", "reqwest"].into_iter().enumerate() {
+                // A fresh server per child, its gate set to hold answers until all are in flight.
+                let server =
+                    server::Server::start(bodies.clone(), (mode == "inflight").then_some(n));
+                let url = format!("http://{}", server.addr);
+                let out = Command::new(std::env::current_exe().expect("this binary"))
+                    .args(["--child", mode, side, &url, &n.to_string()])
+                    .output()
+                    .expect("child runs");
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                assert!(
+                    out.status.success(),
+                    "child failed: {stdout}{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                let line = stdout
+                    .lines()
+                    .find_map(|l| l.strip_prefix("RESULT "))
+                    .expect("a RESULT line");
+                figures[s].push(
+                    line.split_whitespace()
+                        .map(|v| v.parse().expect("a number"))
+                        .collect(),
+                );
+            }
+        }
+        report(mode, n, &figures);
+    }
+}
+
+fn report(mode: &str, n: usize, figures: &[Vec<Vec<f64>>]) {
+    let labels: &[&str] = if mode == "inflight" {
+        &[
+            "baseline RSS KiB",
+            "peak RSS KiB (VmHWM)",
+            "peak - baseline KiB",
+            "per request KiB",
+        ]
+    } else {
+        &[
+            "baseline RSS KiB",
+            "per idle client KiB (built)",
+            "per client KiB after 1 request",
+        ]
+    };
+    println!(
+        "\n{mode} (n = {n}), medians over {} rounds:",
+        figures[0].len()
+    );
+    for (k, label) in labels.iter().enumerate() {
+        let med = |s: usize| {
+            let mut v: Vec<f64> = figures[s].iter().map(|f| f[k]).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let (a, b) = (med(0), med(1));
+        println!(
+            "  {label:<32} client {a:>10.1}  reqwest {b:>10.1}  client/reqwest {:.3}",
+            a / b
+        );
+    }
+}
+
+/// One measurement, printed as `RESULT` and numbers in KiB.
+fn child(mode: &str, side: &str, url: &str, n: usize) {
+    // Both sides run with the same rustls provider, installed before the baseline.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = side == "client";
+    let build =
+        || -> Box<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync> {
+            if client {
+                let c = Client::builder()
+                    .base_url(url)
+                    .static_token(TOKEN)
+                    .build()
+                    .expect("client");
+                Box::new(move || {
+                    let c = c.clone();
+                    Box::pin(async move {
+                        let body = SynchronizationJob {
+                            template_id: Nullable::Value("BoxOutDelta".into()),
+                            ..Default::default()
+                        };
+                        let jobs = c
+                            .v1()
+                            .service_principal(SERVICE_PRINCIPAL)
+                            .synchronization()
+                            .jobs();
+                        let job = jobs.create(&body).await.expect("create");
+                        assert!(job.id.is_some());
+                    })
+                })
+            } else {
+                let http = reqwest::Client::new();
+                let jobs_url = format!(
+                    "{url}/v1.0/servicePrincipals/{SERVICE_PRINCIPAL}/synchronization/jobs"
+                );
+                Box::new(move || {
+                    let (http, jobs_url) = (http.clone(), jobs_url.clone());
+                    Box::pin(async move {
+                        let body =
+                            serde_json::to_vec(&serde_json::json!({"templateId": "BoxOutDelta"}))
+                                .unwrap();
+                        let response = http
+                            .post(&jobs_url)
+                            .bearer_auth(TOKEN)
+                            .header("content-type", "application/json")
+                            .body(body)
+                            .send()
+                            .await
+                            .expect("send");
+                        let bytes = response
+                            .error_for_status()
+                            .expect("201")
+                            .bytes()
+                            .await
+                            .expect("body");
+                        let job: serde_json::Value = serde_json::from_slice(&bytes).expect("a job");
+                        assert!(job["id"].is_string());
+                    })
+                })
+            }
+        };
+    runtime.block_on(async {
+        if mode == "inflight" {
+            let call = build();
+            let (baseline, _) = rss_hwm();
+            let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
+            for task in tasks {
+                task.await.expect("request");
+            }
+            let (_, peak) = rss_hwm();
+            let grown = peak.saturating_sub(baseline) as f64;
+            println!("RESULT {baseline} {peak} {grown} {:.2}", grown / n as f64);
+        } else {
+            let (baseline, _) = rss_hwm();
+            let clients: Vec<_> = (0..n).map(|_| build()).collect();
+            let (built, _) = rss_hwm();
+            for call in &clients {
+                call().await;
+            }
+            let (used, _) = rss_hwm();
+            let per = |after: u64| after.saturating_sub(baseline) as f64 / n as f64;
+            println!("RESULT {baseline} {:.2} {:.2}", per(built), per(used));
+        }
+    });
+}
