@@ -5,7 +5,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// A nullable property that remembers whether it was absent, `null`, or set, so that a `PATCH`
 /// body can say "leave it" (absent), "clear it" (`null`) or "set it".
 ///
-/// Use it on struct fields as
+/// The generated models declare such properties `#[graph(rename = "...", nullable)] pub x: Nullable<T>`
+/// (see `GraphModel`). With serde's own derives, use it on struct fields as
 /// `#[serde(default, skip_serializing_if = "Nullable::is_absent")] pub x: Nullable<T>`.
 ///
 /// ```
