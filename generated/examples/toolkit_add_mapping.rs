@@ -3,30 +3,26 @@
 //!
 //! `GRAPH_TOKEN=... SERVICE_PRINCIPAL_ID=... JOB_ID=... cargo run -p msgraph-sync --example toolkit_add_mapping -- timezone '[extensionAttribute11]'`
 
-use msgraph_sync::Client;
+mod common;
+
 use msgraph_sync::toolkit::schema_check::put_checked;
 use msgraph_sync::toolkit::schema_diff::diff;
 use msgraph_sync::toolkit::schema_edit::MappingSource;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
     let mut args = std::env::args().skip(1);
     let (target, source) = (
         args.next().ok_or("usage: TARGET SOURCE")?,
         args.next().ok_or("usage: TARGET SOURCE")?,
     );
-    let mut builder = Client::builder().static_token(env("GRAPH_TOKEN")?);
-    if let Ok(url) = std::env::var("GRAPH_BASE_URL") {
-        builder = builder.base_url(&url);
-    }
-    let client = builder.build()?;
+    let client = common::client()?;
     let job = client
         .v1()
-        .service_principal(env("SERVICE_PRINCIPAL_ID")?)
+        .service_principal(common::var("SERVICE_PRINCIPAL_ID"))
         .synchronization()
         .jobs()
-        .job(env("JOB_ID")?);
+        .job(common::var("JOB_ID"));
 
     let before = job.schema().get().await?;
     let mut schema = before.clone();

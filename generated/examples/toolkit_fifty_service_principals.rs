@@ -5,24 +5,19 @@
 //!
 //! `GRAPH_TOKEN=... TEMPLATE_ID=... SCIM_URL=... SCIM_TOKEN=... cargo run -p msgraph-sync --example toolkit_fifty_service_principals < ids.txt`
 
+mod common;
+
 use futures_util::StreamExt;
 use msgraph_sync::toolkit::secrets::Secrets;
-use msgraph_sync::{Client, Nullable, RetryPolicy, SynchronizationJob};
+use msgraph_sync::{Nullable, SynchronizationJob};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
-    let mut builder = Client::builder()
-        .static_token(env("GRAPH_TOKEN")?)
-        .retry(RetryPolicy::default().max_retries(6));
-    if let Ok(url) = std::env::var("GRAPH_BASE_URL") {
-        builder = builder.base_url(&url);
-    }
-    let client = builder.build()?;
-    let template = env("TEMPLATE_ID")?;
+    let client = common::client()?;
+    let template = common::var("TEMPLATE_ID");
     let secrets = Secrets::new()
-        .base_address(env("SCIM_URL")?)
-        .secret_token(env("SCIM_TOKEN")?);
+        .base_address(common::var("SCIM_URL"))
+        .secret_token(common::var("SCIM_TOKEN"));
     let ids: Vec<String> = std::io::stdin()
         .lines()
         .map_while(Result::ok)

@@ -4,31 +4,27 @@
 //!
 //! `GRAPH_TOKEN=... SERVICE_PRINCIPAL_ID=... JOB_ID=... cargo run -p msgraph-sync --example toolkit_monitor_quarantine`
 
+mod common;
+
 use std::time::Duration;
 
 use futures_util::StreamExt;
 use msgraph_sync::toolkit::wait::{JobWaiter, is_quarantined};
 use msgraph_sync::{
-    Client, Nullable, RestartRequestBody, SynchronizationJobRestartCriteria,
-    SynchronizationJobRestartScope,
+    Nullable, RestartRequestBody, SynchronizationJobRestartCriteria, SynchronizationJobRestartScope,
 };
 
 const MAX_RESTARTS: u32 = 3;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
-    let mut builder = Client::builder().static_token(env("GRAPH_TOKEN")?);
-    if let Ok(url) = std::env::var("GRAPH_BASE_URL") {
-        builder = builder.base_url(&url);
-    }
-    let client = builder.build()?;
+    let client = common::client()?;
     let job = client
         .v1()
-        .service_principal(env("SERVICE_PRINCIPAL_ID")?)
+        .service_principal(common::var("SERVICE_PRINCIPAL_ID"))
         .synchronization()
         .jobs()
-        .job(env("JOB_ID")?);
+        .job(common::var("JOB_ID"));
 
     let mut restarts = 0;
     let mut changes = std::pin::pin!(

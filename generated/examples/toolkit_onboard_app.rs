@@ -4,23 +4,20 @@
 //! `GRAPH_TOKEN=... SERVICE_PRINCIPAL_ID=... SCIM_URL=... SCIM_TOKEN=... cargo run -p msgraph-sync --example toolkit_onboard_app`
 //! (`GRAPH_BASE_URL=http://127.0.0.1:PORT` runs it against the emulator).
 
+mod common;
+
 use std::time::Duration;
 
 use msgraph_sync::toolkit::secrets::{Secrets, save_and_validate};
 use msgraph_sync::toolkit::wait::{Condition, JobWaiter, describe_status};
-use msgraph_sync::{Client, Nullable, SynchronizationJob};
+use msgraph_sync::{Nullable, SynchronizationJob};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
-    let mut builder = Client::builder().static_token(env("GRAPH_TOKEN")?);
-    if let Ok(url) = std::env::var("GRAPH_BASE_URL") {
-        builder = builder.base_url(&url);
-    }
-    let sync = builder
-        .build()?
+    let client = common::client()?;
+    let sync = client
         .v1()
-        .service_principal(env("SERVICE_PRINCIPAL_ID")?)
+        .service_principal(common::var("SERVICE_PRINCIPAL_ID"))
         .synchronization();
 
     let template = std::env::var("TEMPLATE_ID").unwrap_or_else(|_| "scim".to_owned());
@@ -33,8 +30,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("created job {job_id}");
 
     let secrets = Secrets::new()
-        .base_address(env("SCIM_URL")?)
-        .secret_token(env("SCIM_TOKEN")?);
+        .base_address(common::var("SCIM_URL"))
+        .secret_token(common::var("SCIM_TOKEN"));
     save_and_validate(&sync, job_id.as_str(), &secrets).await?;
 
     let job = sync.jobs().job(job_id.as_str());

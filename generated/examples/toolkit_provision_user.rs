@@ -2,25 +2,21 @@
 //!
 //! `GRAPH_TOKEN=... SERVICE_PRINCIPAL_ID=... JOB_ID=... USER_ID=... cargo run -p msgraph-sync --example toolkit_provision_user`
 
-use msgraph_sync::Client;
+mod common;
+
 use msgraph_sync::toolkit::on_demand::{self, Subject};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
-    let mut builder = Client::builder().static_token(env("GRAPH_TOKEN")?);
-    if let Ok(url) = std::env::var("GRAPH_BASE_URL") {
-        builder = builder.base_url(&url);
-    }
-    let client = builder.build()?;
+    let client = common::client()?;
     let job = client
         .v1()
-        .service_principal(env("SERVICE_PRINCIPAL_ID")?)
+        .service_principal(common::var("SERVICE_PRINCIPAL_ID"))
         .synchronization()
         .jobs()
-        .job(env("JOB_ID")?);
+        .job(common::var("JOB_ID"));
 
-    let result = on_demand::provision(&job, Subject::user(env("USER_ID")?)).await?;
+    let result = on_demand::provision(&job, Subject::user(common::var("USER_ID"))).await?;
     println!(
         "{} {}",
         result.outcome,
