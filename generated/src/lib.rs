@@ -52,6 +52,7 @@
 extern crate self as msgraph_sync;
 
 pub mod runtime;
+pub mod toolkit;
 
 /// Emitted by `cargo xtask codegen` from `spec/msgraph-sync.yaml`; never edited by hand.
 #[rustfmt::skip]

@@ -53,6 +53,8 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) user_agent: HeaderValue,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Client-side rate limits and the shared throttle gate (toolkit, issue 15).
+    pub(crate) throttle: super::throttle::Throttle,
 }
 
 impl Client {
@@ -149,6 +151,7 @@ pub struct ClientBuilder {
     retry: RetryPolicy,
     user_agent_suffix: Option<String>,
     clock: Option<Arc<dyn Clock>>,
+    rate_limits: super::throttle::RateLimits,
 }
 
 impl ClientBuilder {
@@ -170,6 +173,7 @@ impl ClientBuilder {
             retry: RetryPolicy::default(),
             user_agent_suffix: None,
             clock: None,
+            rate_limits: super::throttle::RateLimits::documented(),
         }
     }
 
@@ -250,6 +254,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the client-side rate limits and the shared throttle gate (default
+    /// [`RateLimits::documented`](crate::RateLimits::documented); [`RateLimits::none`](crate::RateLimits::none)
+    /// turns them off).
+    pub fn rate_limits(mut self, limits: super::throttle::RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
     /// Installs a clock (for tests: record retry waits instead of sleeping).
     #[doc(hidden)]
     pub fn clock(mut self, clock: impl Clock) -> Self {
@@ -303,6 +315,10 @@ impl ClientBuilder {
                 body_limit: self.body_limit,
                 retry: self.retry,
                 user_agent,
+                throttle: super::throttle::Throttle::new(
+                    self.rate_limits,
+                    self.clock.clone().unwrap_or_else(|| Arc::new(TokioClock)),
+                ),
                 clock: self.clock.unwrap_or_else(|| Arc::new(TokioClock)),
             }),
         })

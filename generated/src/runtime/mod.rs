@@ -17,6 +17,7 @@ mod path;
 mod redact;
 mod request;
 mod retry;
+mod throttle;
 mod transport;
 mod unknown;
 mod values;
@@ -48,6 +49,7 @@ pub use path::PathBuilder;
 pub use redact::ResponseBody;
 pub use request::{CollectionQuery, EntityQuery, NoQuery, Request};
 pub use retry::RetryPolicy;
+pub use throttle::{LimitScope, RateLimit, RateLimits};
 #[doc(hidden)]
 pub use unknown::__private;
 pub use unknown::{Iter as UnknownPropertiesIter, UnknownProperties};

@@ -72,6 +72,8 @@ pub(crate) struct Response {
     pub(crate) status: StatusCode,
     pub(crate) body: Bytes,
     pub(crate) request_id: Option<String>,
+    /// The `Location` header, if any (toolkit, issue 15: bulkUpload's 202).
+    pub(crate) location: Option<String>,
     /// The URL that answered (after redirects).
     pub(crate) url: Url,
     /// The URL first requested (before redirects).
@@ -163,6 +165,13 @@ pub(crate) fn check_target(inner: &Inner, url: &Url, context: &'static str) -> R
 /// One attempt under `budget`: the token, the request, redirects and the body. A timeout before
 /// any response byte is transient; once the service has answered it is final.
 pub(crate) async fn attempt(call: &Call<'_>, retries: u32, budget: Budget) -> Outcome {
+    // Toolkit (issue 15): wait for the client-side rate limit and the shared throttle gate.
+    let ex = call.exchange;
+    call.client
+        .inner
+        .throttle
+        .acquire(ex.operation, ex.method, ex.url.path())
+        .await;
     let mut answered = false;
     let outcome = tokio::time::timeout(budget.time, send(call, retries, &mut answered)).await;
     let client_request_id = Some(call.client_request_id.clone());
@@ -408,6 +417,16 @@ fn classify(
     let client_request_id = call.client_request_id.clone();
     if RetryPolicy::is_retryable_status(status) {
         let retry_after = retry::retry_after(&headers, call.client.inner.clock.now());
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // Toolkit (issue 15): other requests for the same limit wait out this Retry-After.
+            let ex = call.exchange;
+            call.client.inner.throttle.note_retry_after(
+                ex.operation,
+                ex.method,
+                ex.url.path(),
+                retry_after,
+            );
+        }
         let secrets = call.secrets(token);
         let error = ODataError::from_body(&body, &secrets).map(Box::new);
         let request_id = request_id.or_else(|| {
@@ -445,6 +464,8 @@ fn classify(
             status,
             body,
             request_id,
+            // Toolkit (issue 15): bulkUpload reports the `Location` of a 202.
+            location: header_string(&headers, LOCATION.as_str()),
             url,
             requested: call.exchange.url.clone(),
         }));
