@@ -383,9 +383,11 @@ pub fn derive_graph_flags(input: TokenStream) -> TokenStream {
 /// 1. Members whose name starts with `@` (OData control information such as `@odata.type`, and
 ///    instance annotations): the unknown ones in the order read, then known ones in declaration order.
 ///    OData puts control information before the properties, and strict readers need it there.
-/// 2. The known properties in declaration order. An absent property is skipped, unless the unknown
-///    field holds a member of that name (the `null` kept above), which is written in its place; once the
-///    field has a value, the field wins. `Nullable::Null` is written as `null`.
+/// 2. The known properties in declaration order, each right after the unknown members annotating it
+///    (`anchor@odata.type`, in the order read), where OData puts property annotations. An absent
+///    property is skipped, unless the unknown field holds a member of that name (the `null` kept above),
+///    which is written in its place; once the field has a value, the field wins. `Nullable::Null` is
+///    written as `null`.
 /// 3. The other unknown members, in the order read.
 ///
 /// No key is written twice. The raw values are written verbatim by serde_json's serializers

@@ -380,3 +380,18 @@ fn items_of_a_page_are_read_by_the_model_itself() {
         r#"{"@odata.context":"ctx","@odata.count":0,"@odata.nextLink":"n","value":[],"x":1}"#
     );
 }
+
+#[test]
+fn property_annotations_go_right_before_their_property() {
+    // Wherever they were read, `anchor@...` members are written just before `anchor`, even when
+    // `anchor` itself is absent; annotations of unknown members keep their place among them.
+    let text = r##"{"anchor":true,"x@odata.type":"#t","x":1,"anchor@odata.type":"#Boolean","type@odata.type":"#String","anchor@ns.note":"n"}"##;
+    let (attribute, back) = round_trip::<Attribute>(text);
+    assert_eq!(
+        back,
+        r##"{"anchor@odata.type":"#Boolean","anchor@ns.note":"n","anchor":true,"type@odata.type":"#String","x@odata.type":"#t","x":1}"##
+    );
+    assert_eq!(attribute.additional_properties.len(), 5);
+    let (_, again) = round_trip::<Attribute>(&back);
+    assert_eq!(again, back);
+}

@@ -1,8 +1,8 @@
 //! Property tests of `#[derive(GraphModel)]`: for any object (known properties with values or explicit
 //! `null`s, unknown members with any JSON value written with any spacing, `@` members anywhere, in any
 //! order), decode → encode gives exactly the members' JSON texts, `@` members first in the order read,
-//! then the known properties in declaration order, then the other members in the order read; and the
-//! output reads back to an equal value that writes the same text again.
+//! then the known properties in declaration order, each after the members annotating it
+//! (`anchor@odata.type`), then the other members in the order read; and the output reads back to an equal value that writes the same text again.
 
 use msgraph_sync::{GraphModel, Nullable, UnknownProperties};
 use proptest::prelude::*;
@@ -95,6 +95,9 @@ const UNKNOWN_KEYS: &[&str] = &[
     "k\"ey",
     "",
     "anchor@odata.type",
+    "anchor@ns.note",
+    "priority@odata.type",
+    "futureKnob@odata.type",
 ];
 
 /// Any JSON value as text, with spacing inside arrays and objects; numbers of any size and precision.
@@ -187,20 +190,38 @@ fn object() -> impl Strategy<Value = (String, String)> {
 
             let entry =
                 |m: &Member| format!("{}:{}", serde_json::to_string(&m.key).unwrap(), m.written);
-            let unknown = members.iter().map(|(m, _)| m).filter(|m| m.known.is_none());
-            let control = unknown
-                .clone()
+            let members: Vec<&Member> = members.iter().map(|(m, _)| m).collect();
+            // The known property an unknown member annotates (`anchor@odata.type`), if any.
+            let annotates = |m: &Member| {
+                KNOWN.iter().position(|(wire, _)| {
+                    m.key.len() > wire.len()
+                        && m.key.starts_with(wire)
+                        && m.key[wire.len()..].starts_with('@')
+                })
+            };
+            let unknown = || members.iter().filter(|m| m.known.is_none());
+            let mut expected: Vec<String> = unknown()
                 .filter(|m| m.key.starts_with('@'))
-                .map(entry);
-            let mut known: Vec<&Member> = members
-                .iter()
-                .map(|(m, _)| m)
-                .filter(|m| m.known.is_some())
+                .map(|m| entry(m))
                 .collect();
-            known.sort_by_key(|m| m.known);
-            let known = known.into_iter().map(entry);
-            let rest = unknown.filter(|m| !m.key.starts_with('@')).map(entry);
-            let expected: Vec<String> = control.chain(known).chain(rest).collect();
+            for k in 0..KNOWN.len() {
+                expected.extend(
+                    unknown()
+                        .filter(|m| annotates(m) == Some(k))
+                        .map(|m| entry(m)),
+                );
+                expected.extend(
+                    members
+                        .iter()
+                        .filter(|m| m.known == Some(k))
+                        .map(|m| entry(m)),
+                );
+            }
+            expected.extend(
+                unknown()
+                    .filter(|m| !m.key.starts_with('@') && annotates(m).is_none())
+                    .map(|m| entry(m)),
+            );
             (input, format!("{{{}}}", expected.join(",")))
         })
 }

@@ -411,9 +411,29 @@ pub mod __private {
         }
     }
 
+    /// The property a member annotates: `name` for `name@odata.type`; the key itself for any other
+    /// member (an instance annotation such as `@odata.type` annotates the object, not a property).
+    pub fn property_of(key: &str) -> &str {
+        match key.find('@') {
+            Some(at) if at > 0 => &key[..at],
+            _ => key,
+        }
+    }
+
+    /// The unknown members annotating the property `wire` (`wire@...`), in the order read: OData puts
+    /// them right before the property.
+    pub fn annotations<'a>(
+        unknown: &'a UnknownProperties,
+        wire: &'a str,
+    ) -> impl Iterator<Item = (&'a str, &'a RawValue)> {
+        unknown.iter().filter(move |(key, _)| {
+            key.len() > wire.len() && key.starts_with(wire) && key[wire.len()..].starts_with('@')
+        })
+    }
+
     /// The unknown members that OData puts first ([`is_control`]) if `control`, else the others;
-    /// either way minus those named like a known property (`known`), which are written at that
-    /// property's place.
+    /// either way minus those named like a known property or annotating one (`known`), which are
+    /// written at that property's place.
     pub fn members(
         unknown: &UnknownProperties,
         control: bool,

@@ -1,7 +1,8 @@
 //! serde `Serialize`: members whose name starts with `@` first (the unknown ones in the order read, then
-//! known ones), then the known properties in declaration order, then the other unknown members in the
-//! order read. An absent property is skipped, unless the unknown field holds a member of that name (the
-//! `null` read for an `Option` property), which is written in its place. No key is written twice.
+//! known ones), then the known properties in declaration order, each right after the unknown members that
+//! annotate it (`name@odata.type`), then the other unknown members in the order read. An absent property
+//! is skipped, unless the unknown field holds a member of that name (the `null` read for an `Option`
+//! property), which is written in its place. No key is written twice.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -17,7 +18,10 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let known = if wires.is_empty() {
         quote!(false)
     } else {
-        quote!(::core::matches!(__key, #(#wires)|*))
+        quote! {
+            ::core::matches!(__key, #(#wires)|*)
+                || ::core::matches!(#pv::property_of(__key), #(#wires)|*)
+        }
     };
     let control = model.control().map(|p| write(model, p));
     let plain = model.plain().map(|p| write(model, p));
@@ -30,7 +34,7 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
             where
                 __S: #pv::serde::Serializer,
             {
-                /// Whether a member is named like a known property.
+                /// Whether a member is named like a known property, or annotates one.
                 fn __known(__key: &str) -> bool {
                     #known
                 }
@@ -54,7 +58,8 @@ pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     }
 }
 
-/// Writes one known property, or the unknown member of its name when the property is absent.
+/// Writes the unknown members annotating one known property, then the property, or the unknown member of
+/// its name when the property is absent.
 fn write(model: &Model<'_>, property: &Property<'_>) -> TokenStream {
     let pv = &model.private;
     let field = property.ident;
@@ -66,6 +71,9 @@ fn write(model: &Model<'_>, property: &Property<'_>) -> TokenStream {
         quote_spanned!(ty.span()=> <#ty as #pv::OptionalProperty>::is_absent)
     };
     quote! {
+        for (__key, __raw) in #pv::annotations(__unknown, #wire) {
+            #pv::serde::ser::SerializeMap::serialize_entry(&mut __map, __key, __raw)?;
+        }
         if !#is_absent(&self.#field) {
             #pv::serde::ser::SerializeMap::serialize_entry(&mut __map, #wire, &self.#field)?;
         } else if let ::core::option::Option::Some(__raw) = __unknown.get(#wire) {
