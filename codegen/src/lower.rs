@@ -332,8 +332,14 @@ impl<'a> Lowering<'a> {
                         self.error(child(&pointer, method), message);
                         continue;
                     }
-                    // The twin with the smallest path speaks for all, whatever the file order.
-                    if existing.paths.iter().all(|p| lowered.paths[0] < *p) {
+                    // The twin whose parent is addressed by id speaks for all (its text does not describe
+                    // an alternate key), then the one with the smallest path, whatever the file order.
+                    let rank = |r: &Route| (r.key.is_some(), r.path.clone());
+                    if existing
+                        .routes
+                        .iter()
+                        .all(|r| rank(&lowered.routes[0]) < rank(r))
+                    {
                         existing.summary = lowered.summary.clone();
                         existing.description = lowered.description.clone();
                         existing.permissions = lowered.permissions.clone();

@@ -642,7 +642,7 @@ impl<P: Parent, V: rt::Version> SynchronizationJobRequests<P, V> {
     }
     /// Restart a synchronization job
     ///
-    /// Makes a job start over and look at every object in scope again. criteria.resetScope picks what the service wipes beforehand: the watermark, escrowed changes, quarantine state, the connector data store, or forced deletions. The service principal is addressed by its application (client) id.
+    /// Makes a job start over and look at every object in scope again. criteria.resetScope picks what the service wipes beforehand: the watermark, escrowed changes, quarantine state, the connector data store, or forced deletions.
     ///
     /// `POST /servicePrincipals(appId='{appId}')/synchronization/jobs/{synchronizationJob-id}/restart`\
     /// `POST /servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/restart`\

@@ -230,7 +230,7 @@ pub struct CalendarEventRequests<P, V> {
     _marker: PhantomData<fn() -> (P, V)>,
 }
 impl<P: Parent, V: rt::Version> CalendarEventRequests<P, V> {
-    /// Cancels an event of a user named by sign-in name.
+    /// Cancels an event.
     ///
     /// `POST /users(userPrincipalName='{userPrincipalName}')/calendar/events/{event-id}/cancel`\
     /// `POST /users/{user-id}/calendar/events/{event-id}/cancel`\
