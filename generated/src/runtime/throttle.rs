@@ -31,6 +31,8 @@ pub enum LimitScope {
 /// let limit = RateLimit::new(5, Duration::from_secs(10), LimitScope::PerJob);
 /// assert_eq!(limit, RateLimit::PROVISION_ON_DEMAND);
 /// assert_eq!(limit.requests(), 5);
+/// assert_eq!(limit.window(), Duration::from_millis(10_500)); // a 5 % margin, at least 20 ms
+/// assert_eq!(RateLimit::BULK_UPLOAD.window(), Duration::from_millis(1_050));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct RateLimit {
@@ -77,6 +79,13 @@ impl RateLimit {
     /// Who shares the budget.
     pub const fn scope(&self) -> LimitScope {
         self.scope
+    }
+
+    /// The window the client keeps: [`per`](Self::per) and a margin of a twentieth of it (at least
+    /// 20 ms), because the service counts arrivals, and requests sent a window apart can arrive
+    /// closer together.
+    pub fn window(&self) -> Duration {
+        self.per + (self.per / 20).max(Duration::from_millis(20))
     }
 }
 
@@ -296,7 +305,7 @@ impl Throttle {
                         }
                         let window = state.windows.entry(key.clone()).or_default();
                         while window.front().is_some_and(|t| {
-                            now.duration_since(*t).unwrap_or_default() >= limit.per
+                            now.duration_since(*t).unwrap_or_default() >= limit.window()
                         }) {
                             window.pop_front();
                         }
@@ -306,7 +315,7 @@ impl Throttle {
                         }
                         // Full: the oldest send leaves the window at `oldest + per`.
                         let oldest = window.front().copied().unwrap_or(now);
-                        (oldest + limit.per)
+                        (oldest + limit.window())
                             .duration_since(now)
                             .unwrap_or_default()
                             .max(Duration::from_millis(1))
@@ -354,7 +363,7 @@ impl Throttle {
         [self.limits.provision_on_demand, self.limits.bulk_upload]
             .into_iter()
             .flatten()
-            .map(|l| l.per)
+            .map(|l| l.window())
             .max()
             .unwrap_or_default()
     }
@@ -444,11 +453,15 @@ mod tests {
         t.acquire(POD, Method::Post, &path("b", "provisionOnDemand"))
             .await;
         assert!(clock.sleeps().is_empty());
-        // The sixth for job a waits until the first leaves the 10 s window.
+        // The sixth for job a waits until the first leaves the 10 s window (plus a 0.5 s margin).
         clock.advance(Duration::from_secs(3));
         t.acquire(POD, Method::Post, &path("a", "provisionOnDemand"))
             .await;
-        assert_eq!(clock.sleeps(), [Duration::from_secs(7)]);
+        assert_eq!(
+            clock.sleeps(),
+            [Duration::from_millis(7_500)],
+            "the window and its margin"
+        );
         // Other operations are not limited.
         for _ in 0..50 {
             t.acquire(START, Method::Post, &path("a", "start")).await;
@@ -469,7 +482,7 @@ mod tests {
         assert!(clock.sleeps().is_empty());
         t.acquire(BULK, Method::Post, &path("x", "bulkUpload"))
             .await;
-        assert_eq!(clock.sleeps(), [Duration::from_secs(1)]);
+        assert_eq!(clock.sleeps(), [Duration::from_millis(1_050)]);
     }
 
     #[tokio::test]
@@ -498,7 +511,7 @@ mod tests {
             .await;
         t.acquire(POD, Method::Post, &path("b", "provisionOnDemand"))
             .await;
-        assert_eq!(clock.sleeps(), [Duration::from_secs(2)]);
+        assert_eq!(clock.sleeps(), [Duration::from_millis(2_100)]);
     }
 
     #[tokio::test]
