@@ -2,7 +2,7 @@
 //!
 //! Each submodule emits one file with `quote!` templates that read like the code they produce. Names come
 //! from the model, never from re-deriving wire names, and nothing here reads the OpenAPI document. Text from
-//! the spec only ever becomes documentation ([`docs`]).
+//! the spec only ever becomes documentation ([`neutralize_code_blocks`]).
 
 mod docs;
 mod enums;
