@@ -16,6 +16,10 @@ use serde_json::value::RawValue;
 /// `1e400`, `9007199254740993.0`) keep their text instead of going through `f64`, and nested objects keep
 /// their members in their order.
 ///
+/// On its own, it is also a free-form JSON object that round-trips exactly: `Serialize` writes the
+/// members in their order, and `Deserialize` (with serde_json) reads an object's members as text, with a
+/// key read twice an error.
+///
 /// Keys are unique; [`insert`](Self::insert) and [`insert_raw`](Self::insert_raw) replace the value of a
 /// key already present in place, so the order of the others is kept.
 ///
@@ -238,6 +242,39 @@ impl fmt::Debug for UnknownProperties {
             .entries(self.entries.iter().map(|(k, v)| (k, Text(v.get()))))
             .finish()?;
         f.write_str(")")
+    }
+}
+
+impl Serialize for UnknownProperties {
+    /// A JSON object of the members, in their order, each value's text as kept.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.iter())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UnknownProperties {
+    /// A JSON object, each member's value kept as its exact text (with serde_json); a key read twice is
+    /// an error. So `UnknownProperties` also serves as a free-form JSON object that round-trips exactly.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UnknownProperties;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UnknownProperties, A::Error> {
+                let mut members = UnknownProperties::new();
+                while let Some(key) = map.next_key::<__private::Key<'de>>()? {
+                    let raw: Box<RawValue> = map.next_value()?;
+                    __private::read_unknown(&mut members, key, raw)?;
+                }
+                Ok(members)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }
 
@@ -473,6 +510,26 @@ mod tests {
 
     fn raw(text: &str) -> Box<RawValue> {
         RawValue::from_string(text.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn is_itself_a_json_object_that_round_trips_exactly() {
+        let text = r#"{"b":1e400,"a":{"z": [1, 2.50]},"@odata.type":"x"}"#;
+        let members: UnknownProperties = serde_json::from_str(text).unwrap();
+        assert_eq!(
+            members.keys().collect::<Vec<_>>(),
+            ["b", "a", "@odata.type"]
+        );
+        assert_eq!(serde_json::to_string(&members).unwrap(), text);
+        let err = serde_json::from_str::<UnknownProperties>(r#"{"a":1,"a":2}"#).unwrap_err();
+        assert!(err.to_string().contains("duplicate property `a`"), "{err}");
+        assert!(serde_json::from_str::<UnknownProperties>("[1]").is_err());
+        let mut de = serde_json::Deserializer::from_str(r#"{"k":[1,{"n":9007199254740993}]}"#);
+        let members: UnknownProperties = serde_path_to_error::deserialize(&mut de).unwrap();
+        assert_eq!(
+            members.get("k").unwrap().get(),
+            r#"[1,{"n":9007199254740993}]"#
+        );
     }
 
     #[test]
