@@ -217,7 +217,8 @@ fn all_pointers(value: &serde_json::Value, pointer: &str, out: &mut Vec<(String,
     }
 }
 
-/// `line_of` finds every node of the valid base and of the real spec, on a line that names its key.
+/// `line_of` finds every node of the valid base, and every 7th node of the real spec (each look-up scans the
+/// text), on a line that names its key.
 #[test]
 fn line_of_finds_every_node_on_the_right_line() {
     let mut specs = vec![(corpus_dir().join("00-valid.yaml"), true)];
@@ -233,8 +234,9 @@ fn line_of_finds_every_node_on_the_right_line() {
         let lines: Vec<&str> = spec.text.lines().collect();
         let mut pointers = Vec::new();
         all_pointers(&spec.raw, "#", &mut pointers);
+        let step = if must_find_all { 1 } else { 7 };
         let mut missing = Vec::new();
-        for (pointer, key) in &pointers {
+        for (pointer, key) in pointers.iter().step_by(step) {
             match spec.line_of(pointer) {
                 None => missing.push(pointer.clone()),
                 Some(line) => {
