@@ -297,28 +297,21 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, state: &mut State) -> Result<Reply, ApiErr
         }
         ("PUT", "synchronization/jobs/{}/schema", false) => {
             let schema = checked_schema(ctx)?;
-            job(state, ctx.params)?.schema = schema;
+            job(state, ctx.params)?.schema = schema.into();
             Ok(Reply::no_content())
         }
         ("DELETE", "synchronization/jobs/{}/schema", false) => {
-            let sp = service_principal(state, ctx.params)?.clone();
-            let id = job_id(ctx.params)?;
-            let template_id = sp
-                .jobs
-                .iter()
-                .find(|j| j.id == id)
-                .ok_or_else(|| job_not_found(id))?
-                .template_id
-                .clone();
+            let app_id = service_principal(state, ctx.params)?.app_id.clone();
+            let template_id = job(state, ctx.params)?.template_id.clone();
             let schema = state
-                .application_of(&sp)
+                .application_of(&app_id)
                 .and_then(|a| {
                     a.templates
                         .iter()
                         .find(|t| t.id.eq_ignore_ascii_case(&template_id))
                 })
                 .map(|t| t.schema.clone())
-                .unwrap_or_else(|| json!({"directories": [], "synchronizationRules": []}));
+                .unwrap_or_else(|| json!({"directories": [], "synchronizationRules": []}).into());
             job(state, ctx.params)?.schema = schema;
             Ok(Reply::no_content())
         }
@@ -360,7 +353,9 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, state: &mut State) -> Result<Reply, ApiErr
         }
         ("GET", "synchronization/jobs/{}/schema/directories/{}", false)
         | ("GET", "synchronization/templates/{}/schema/directories/{}", _) => {
-            let directory = directory_mut(schema_mut(state, ctx.params)?, ctx.params)?.clone();
+            let mut schema = schema_mut(state, ctx.params)?.clone();
+            let directory =
+                directory_mut(std::sync::Arc::make_mut(&mut schema), ctx.params)?.clone();
             Ok(Reply::ok(select(
                 context(ctx, "directoryDefinition", directory, true),
                 &ctx.query,
@@ -403,7 +398,7 @@ pub(crate) fn dispatch(ctx: &Ctx<'_>, state: &mut State) -> Result<Reply, ApiErr
         }
         ("PUT", "synchronization/templates/{}/schema", true) => {
             let schema = checked_schema(ctx)?;
-            template_mut(state, ctx.params)?.schema = schema;
+            template_mut(state, ctx.params)?.schema = schema.into();
             Ok(Reply::no_content())
         }
         ("DELETE", "synchronization/templates/{}/schema", true) => {
@@ -914,9 +909,9 @@ fn create_job(ctx: &Ctx<'_>, state: &mut State) -> Result<Reply, ApiError> {
                 .with_target("templateId")
         })?
         .to_owned();
-    let sp = service_principal(state, ctx.params)?.clone();
+    let app_id = service_principal(state, ctx.params)?.app_id.clone();
     let template = state
-        .application_of(&sp)
+        .application_of(&app_id)
         .and_then(|a| a.templates.iter().find(|t| t.id.eq_ignore_ascii_case(&template_id)))
         .ok_or_else(|| {
             ApiError::bad_request(format!(
@@ -1020,7 +1015,7 @@ fn update_template(ctx: &Ctx<'_>, state: &mut State, replace: bool) -> Result<Re
         match key.as_str() {
             "id" | "applicationId" => {}
             k if k.starts_with('@') => {}
-            "schema" => template.schema = value,
+            "schema" => template.schema = value.into(),
             _ => {
                 template.properties.insert(key, value);
             }
@@ -1030,7 +1025,10 @@ fn update_template(ctx: &Ctx<'_>, state: &mut State, replace: bool) -> Result<Re
 }
 
 /// The schema of the path's job or template.
-fn schema_mut<'s>(state: &'s mut State, params: &PathParams) -> Result<&'s mut Value, ApiError> {
+fn schema_mut<'s>(
+    state: &'s mut State,
+    params: &PathParams,
+) -> Result<&'s mut std::sync::Arc<Value>, ApiError> {
     if params.get("synchronizationJob-id").is_some() {
         Ok(&mut job(state, params)?.schema)
     } else {
@@ -1063,7 +1061,10 @@ fn directory_mut<'s>(
 }
 
 fn discover(ctx: &Ctx<'_>, state: &mut State) -> Result<Reply, ApiError> {
-    let directory = directory_mut(schema_mut(state, ctx.params)?, ctx.params)?;
+    let directory = directory_mut(
+        std::sync::Arc::make_mut(schema_mut(state, ctx.params)?),
+        ctx.params,
+    )?;
     directory["discoverabilities"] = json!("AttributeNames, AttributeDataTypes");
     directory["discoveryDateTime"] = json!(ctx.now.to_string());
     directory["version"] = json!(crate::ids::uuid());

@@ -8,7 +8,7 @@
 //! Add the emulator as a dev-dependency (`msgraph-sync-emulator = { path = "emulator" }`), seed
 //! an application with a template, point the client at [`Emulator::base_url`]:
 //!
-//! ```ignore
+//! ```
 //! use msgraph_sync::{Client, Nullable, SynchronizationJob};
 //! use msgraph_sync_emulator::{App, Emulator};
 //!
@@ -535,8 +535,10 @@ impl Emulator {
 
     /// A job's schema as stored, or `None`.
     pub fn job_schema(&self, service_principal_id: &str, job_id: &str) -> Option<Value> {
-        self.with_job(service_principal_id, job_id, |job| job.schema.clone())
-            .ok()
+        self.with_job(service_principal_id, job_id, |job| {
+            Value::clone(&job.schema)
+        })
+        .ok()
     }
 
     /// The ids of a service principal's jobs.
@@ -738,8 +740,8 @@ fn add_app(shared: &Shared, app: App) -> Result<(), Error> {
         templates.push(Template {
             properties: template_properties(&id),
             id,
-            default_schema: schema.clone(),
-            schema,
+            default_schema: Arc::new(schema.clone()),
+            schema: Arc::new(schema),
         });
     }
     let mut state = lock(&shared.state);

@@ -5,6 +5,7 @@
 //! camelCase JSON, every member optional when loading.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -79,9 +80,9 @@ pub(crate) struct Template {
     /// Every other property as the service returns it (factoryTag, default, discoverable, ...).
     pub properties: Map<String, Value>,
     /// The template's schema (what new jobs copy).
-    pub schema: Value,
+    pub schema: Arc<Value>,
     /// The factory schema, restored by DELETE on the template's schema.
-    pub default_schema: Value,
+    pub default_schema: Arc<Value>,
 }
 
 /// A service principal: its secrets and jobs.
@@ -113,7 +114,8 @@ pub(crate) struct Job {
     pub schedule: Schedule,
     pub status: Status,
     pub synchronization_job_settings: Vec<Value>,
-    pub schema: Value,
+    /// Shared with the template (and the other jobs made from it) until changed.
+    pub schema: Arc<Value>,
     pub engine: Engine,
 }
 
@@ -264,11 +266,11 @@ impl State {
         }
     }
 
-    /// The application that owns the templates of a service principal (same appId).
-    pub fn application_of(&self, sp: &ServicePrincipal) -> Option<&Application> {
+    /// The application whose appId is `app_id` (a service principal's templates are its).
+    pub fn application_of(&self, app_id: &str) -> Option<&Application> {
         self.applications
             .iter()
-            .find(|a| !a.app_id.is_empty() && a.app_id.eq_ignore_ascii_case(&sp.app_id))
+            .find(|a| !a.app_id.is_empty() && a.app_id.eq_ignore_ascii_case(app_id))
     }
 }
 
@@ -736,7 +738,7 @@ mod tests {
     fn an_active_job_runs_cycles_and_reaches_steady_state() {
         let t0 = Instant::parse("2026-01-01T00:00:00Z").unwrap();
         let mut job = Job {
-            schema: schema(),
+            schema: schema().into(),
             ..Default::default()
         };
         job.start(t0);
@@ -779,7 +781,7 @@ mod tests {
     fn missing_credentials_quarantine_with_escalation() {
         let t0 = Instant::parse("2026-01-01T00:00:00Z").unwrap();
         let mut job = Job {
-            schema: schema(),
+            schema: schema().into(),
             ..Default::default()
         };
         job.start(t0);
@@ -822,7 +824,7 @@ mod tests {
     fn a_huge_jump_of_the_clock_is_bounded() {
         let t0 = Instant::parse("2026-01-01T00:00:00Z").unwrap();
         let mut job = Job {
-            schema: schema(),
+            schema: schema().into(),
             ..Default::default()
         };
         job.start(t0);
