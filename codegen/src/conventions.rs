@@ -4,6 +4,11 @@
 //! operation takes) are data in the spec (`docs/DESIGN.md` §1); what is here holds for any Graph API
 //! description: how a key segment is spelt, the system query options, the namespace prefix of bound actions,
 //! the permission kinds, and how spec names become Rust names.
+//!
+//! Rust names are heck's UpperCamelCase (types, variants) or snake_case (fields, methods, parameters) of the
+//! spec name with every character but an ASCII letter or digit taken as a word break; a keyword then gets a
+//! trailing `_` (`type_`), a name that does not start with a letter a leading `_` (`_2fa`), and an empty name
+//! becomes `_unnamed`.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -160,17 +165,17 @@ pub fn singular(segment: &str) -> String {
     }
 }
 
-/// Rust type name for a schema, entity set or segment name; see [`usable_ident`].
+/// Rust type name for a schema, entity set or segment name (see the module docs).
 pub fn type_name(name: &str) -> String {
     usable_ident(ascii_words(name).to_upper_camel_case())
 }
 
-/// Rust field, method or parameter name; see [`usable_ident`].
+/// Rust field, method or parameter name (see the module docs).
 pub fn snake_name(name: &str) -> String {
     usable_ident(ascii_words(name).to_snake_case())
 }
 
-/// Enum variant name for a wire member; see [`usable_ident`].
+/// Enum variant name for a wire member (see the module docs).
 pub fn variant_name(wire: &str) -> String {
     usable_ident(ascii_words(wire).to_upper_camel_case())
 }

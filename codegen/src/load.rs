@@ -103,7 +103,7 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
 
 /// Parses the YAML text into JSON (see [`Json`]): the YAML error, or every conversion problem, or the
 /// document.
-pub fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
+fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
     // YAML straight to JSON, without a `serde_yaml::Value` in between; a problem the conversion finds is kept
     // with its pointer and only located (its line) when the YAML itself parses.
     let mut problems: Vec<(String, String)> = Vec::new();
