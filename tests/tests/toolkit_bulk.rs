@@ -22,7 +22,7 @@ fn operations(n: usize) -> Vec<msgraph_sync::ScimBulkOperation> {
     (0..n)
         .map(|i| user_operation(format!("b{i}"), json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
-            "externalId": format!("70{i}"), "userName": format!("user{i}@contoso.com")})))
+            "externalId": format!("70{i}"), "userName": format!("user{i}@contoso.com")})).unwrap())
         .collect()
 }
 

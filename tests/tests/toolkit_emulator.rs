@@ -449,7 +449,7 @@ async fn bulk_many_operations_in_requests_of_fifty_within_the_rate_limit() {
         (0..n)
             .map(|i| user_operation(format!("{prefix}{i}"), json!({
                 "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-                "externalId": format!("{prefix}{i}"), "userName": format!("{prefix}{i}@contoso.com")})))
+                "externalId": format!("{prefix}{i}"), "userName": format!("{prefix}{i}@contoso.com")})).unwrap())
             .collect()
     };
     let report = upload(&job, ops(120, "e")).await;

@@ -53,7 +53,8 @@ async fn run(limits: RateLimits) -> (usize, usize, f64) {
                     let op = user_operation(
                         "b",
                         json!({"externalId": "x", "userName": "x@contoso.com"}),
-                    );
+                    )
+                    .unwrap();
                     if !upload(&job, [op]).await.all_accepted() {
                         failed.fetch_add(1, Ordering::SeqCst);
                     }

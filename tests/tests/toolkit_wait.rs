@@ -273,3 +273,45 @@ async fn start_is_called_only_for_a_job_that_is_not_running() {
     assert_eq!(requests[2].method, "POST");
     assert_eq!(requests[2].path(), format!("{JOB_PATH}/start"));
 }
+
+/// A wall clock that never moves (or jumped back): sleeping returns at once, `now` stays.
+#[derive(Clone, Default)]
+struct FrozenClock(std::sync::Arc<std::sync::Mutex<Vec<Duration>>>);
+
+impl msgraph_sync::Clock for FrozenClock {
+    fn now(&self) -> std::time::SystemTime {
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
+    }
+
+    fn sleep(
+        &self,
+        d: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'static>> {
+        self.0.lock().unwrap().push(d);
+        Box::pin(std::future::ready(()))
+    }
+}
+
+#[tokio::test]
+async fn the_timeout_holds_even_when_the_wall_clock_stands_still() {
+    let server = TestServer::start().await;
+    let clock = RecordingClock::new();
+    server.fallback(Reply::json(200, &job("Active", "2024-05-01T10:00:00Z")));
+    let client = fixtures::client(&server, &clock);
+    let frozen = FrozenClock::default();
+    let err = waiter(&client, &clock)
+        .clock(frozen.clone())
+        .timeout(Duration::from_secs(95))
+        .until(Condition::quarantined())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, WaitError::TimedOut { waited, .. } if waited == Duration::from_secs(95)),
+        "{err:?}"
+    );
+    assert_eq!(
+        *frozen.0.lock().unwrap(),
+        [30, 30, 30, 5].map(Duration::from_secs)
+    );
+    assert_eq!(server.request_count(), 5);
+}

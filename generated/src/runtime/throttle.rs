@@ -288,11 +288,14 @@ impl Throttle {
                 let now = self.clock.now();
                 let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
                 let gate_wait = if self.limits.shared_gate {
-                    state
-                        .gates
-                        .get(&gate_key)
-                        .and_then(|until| until.duration_since(now).ok())
-                        .filter(|d| !d.is_zero())
+                    state.gates.get_mut(&gate_key).and_then(|until| {
+                        // Bounded even if the wall clock jumps back.
+                        let latest = now + RateLimits::MAX_GATE_WAIT;
+                        if *until > latest {
+                            *until = latest;
+                        }
+                        until.duration_since(now).ok().filter(|d| !d.is_zero())
+                    })
                 } else {
                     None
                 };
@@ -304,6 +307,10 @@ impl Throttle {
                             prune(&mut state, now, self.longest_window());
                         }
                         let window = state.windows.entry(key.clone()).or_default();
+                        // After the wall clock jumps back, sends "in the future" count as now.
+                        for t in window.iter_mut().filter(|t| **t > now) {
+                            *t = now;
+                        }
                         while window.front().is_some_and(|t| {
                             now.duration_since(*t).unwrap_or_default() >= limit.window()
                         }) {
@@ -313,7 +320,7 @@ impl Throttle {
                             window.push_back(now);
                             return;
                         }
-                        // Full: the oldest send leaves the window at `oldest + per`.
+                        // Full: the oldest send leaves the window at `oldest + window`.
                         let oldest = window.front().copied().unwrap_or(now);
                         (oldest + limit.window())
                             .duration_since(now)
@@ -577,6 +584,35 @@ mod tests {
         );
         t.acquire(START, Method::Post, &path("a", "start")).await;
         assert_eq!(clock.sleeps().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_wall_clock_jumping_back_does_not_make_waits_longer_than_a_window() {
+        let clock = TestClock::default();
+        clock.advance(Duration::from_secs(3600));
+        let t = Throttle::new(RateLimits::documented(), Arc::new(clock.clone()));
+        for _ in 0..5 {
+            t.acquire(POD, Method::Post, &path("a", "provisionOnDemand"))
+                .await;
+        }
+        t.note_retry_after(
+            START,
+            Method::Post,
+            &path("a", "start"),
+            Some(Duration::from_secs(60)),
+        );
+        // One hour back.
+        clock.0.lock().unwrap().0 -= Duration::from_secs(3600);
+        t.acquire(POD, Method::Post, &path("a", "provisionOnDemand"))
+            .await;
+        t.acquire(START, Method::Post, &path("a", "start")).await;
+        assert_eq!(
+            clock.sleeps(),
+            [
+                RateLimit::PROVISION_ON_DEMAND.window(),
+                RateLimits::MAX_GATE_WAIT
+            ]
+        );
     }
 
     #[tokio::test]

@@ -9,7 +9,7 @@
 //! carried the operation was accepted, with that request's `request-id` and `Location`.
 //!
 //! ```no_run
-//! # async fn demo(client: msgraph_sync::Client) -> Result<(), msgraph_sync::Error> {
+//! # async fn demo(client: msgraph_sync::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use msgraph_sync::toolkit::bulk::{upload, user_operation};
 //! use serde_json::json;
 //!
@@ -18,7 +18,7 @@
 //!     "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
 //!     "externalId": format!("emp-{i}"),
 //!     "userName": format!("emp{i}@contoso.com"),
-//! })));
+//! }))).collect::<Result<Vec<_>, _>>()?;
 //! let report = upload(&job, operations).await; // 3 requests: 50 + 50 + 20 operations
 //! for op in report.failed() {
 //!     eprintln!("operation {} ({:?}) not accepted: {:?}", op.index, op.bulk_id, op.error());
@@ -41,32 +41,34 @@ pub const MAX_OPERATIONS_PER_REQUEST: usize = 50;
 pub const BULK_REQUEST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 
 /// A SCIM operation creating or updating a user: `POST /Users` with `data`, under `bulk_id`.
+/// Fails when `data` is neither a JSON object (a SCIM resource) nor `null`.
 ///
 /// ```
 /// use msgraph_sync::toolkit::bulk::user_operation;
-/// let op = user_operation("701984", serde_json::json!({"externalId": "701984", "userName": "bjensen@example.com"}));
+/// let op = user_operation("701984", serde_json::json!({"externalId": "701984", "userName": "bjensen@example.com"})).unwrap();
 /// assert_eq!(serde_json::to_value(&op).unwrap(), serde_json::json!({"bulkId": "701984", "method": "POST",
 ///     "path": "/Users", "data": {"externalId": "701984", "userName": "bjensen@example.com"}}));
+/// assert!(user_operation("1", serde_json::json!(["not", "a", "resource"])).is_err());
 /// ```
-pub fn user_operation(bulk_id: impl Into<String>, data: Value) -> ScimBulkOperation {
+pub fn user_operation(
+    bulk_id: impl Into<String>,
+    data: Value,
+) -> Result<ScimBulkOperation, serde_json::Error> {
     operation("POST", "/Users", bulk_id, data)
 }
 
-/// A SCIM operation `method path` with `data`, under `bulk_id`.
+/// A SCIM operation `method path` with `data` (`null` for none, e.g. for `DELETE`), under
+/// `bulk_id`. Fails when `data` is neither a JSON object nor `null`.
 pub fn operation(
     method: &str,
     path: &str,
     bulk_id: impl Into<String>,
     data: Value,
-) -> ScimBulkOperation {
+) -> Result<ScimBulkOperation, serde_json::Error> {
     // Through serde, so the helper does not depend on how the model stores `data`.
     let value =
         serde_json::json!({"bulkId": bulk_id.into(), "method": method, "path": path, "data": data});
-    serde_json::from_value(value).unwrap_or_else(|_| ScimBulkOperation {
-        method: Some(method.to_owned()),
-        path: Some(path.to_owned()),
-        ..Default::default()
-    })
+    serde_json::from_value(value)
 }
 
 /// One bulkUpload request as sent, and what the service answered.
@@ -221,12 +223,22 @@ mod tests {
             "/Users/1",
             "b1",
             serde_json::json!({"active": false}),
-        );
+        )
+        .unwrap();
         assert_eq!(op.method.as_deref(), Some("PATCH"));
         assert_eq!(op.bulk_id.as_deref(), Some("b1"));
         // `null` data is no data.
-        let op = operation("DELETE", "/Users/1", "b2", serde_json::json!(null));
+        let op = operation("DELETE", "/Users/1", "b2", serde_json::json!(null)).unwrap();
         assert_eq!(op.path.as_deref(), Some("/Users/1"));
+        assert!(op.data.is_none());
+        // Anything else is not a SCIM resource: refused, not dropped.
+        for bad in [
+            serde_json::json!("text"),
+            serde_json::json!([1]),
+            serde_json::json!(3),
+        ] {
+            assert!(operation("POST", "/Users", "b3", bad).is_err());
+        }
     }
 
     #[test]

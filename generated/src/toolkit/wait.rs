@@ -366,6 +366,8 @@ impl<P: Parent, V: Version> JobWaiter<P, V> {
         let mut last_job: Option<Box<SynchronizationJob>> = None;
         let mut last_error: Option<Box<Error>>;
         let mut failures = 0u32;
+        // Also counted, so a wall clock jumping back cannot stretch the wait past the timeout.
+        let mut slept = Duration::ZERO;
         loop {
             let wait = match self.job.get().await {
                 Ok(job) => {
@@ -402,16 +404,19 @@ impl<P: Parent, V: Version> JobWaiter<P, V> {
             let now = clock.now();
             let remaining = deadline
                 .map(|d| d.duration_since(now).unwrap_or_default())
-                .unwrap_or(Duration::MAX);
+                .unwrap_or(Duration::MAX)
+                .min(opts.timeout.saturating_sub(slept));
             if remaining.is_zero() {
                 return Err(WaitError::TimedOut {
                     condition,
-                    waited: now.duration_since(started).unwrap_or_default(),
+                    waited: now.duration_since(started).unwrap_or_default().max(slept),
                     last_job,
                     last_error,
                 });
             }
-            clock.sleep(wait.min(remaining)).await;
+            let wait = wait.min(remaining);
+            clock.sleep(wait).await;
+            slept += wait;
         }
     }
 
