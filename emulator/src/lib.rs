@@ -192,7 +192,10 @@ impl std::error::Error for Error {
 }
 
 /// One request as the emulator received it (the `Authorization` header's value redacted).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// The body is kept as sent, secrets included, for the test's own assertions; `Debug` shows only
+/// its length.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// The method, e.g. `POST`.
     pub method: String,
@@ -204,6 +207,18 @@ pub struct RecordedRequest {
     pub headers: Vec<(String, String)>,
     /// The body bytes (empty when over the size limit).
     pub body: Vec<u8>,
+}
+
+impl fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl RecordedRequest {
@@ -322,6 +337,7 @@ impl App {
 pub struct EmulatorBuilder {
     port: u16,
     body_limit: usize,
+    body_timeout: Duration,
     token_check: Option<TokenCheck>,
     realtime_clock: bool,
     start_time: Option<String>,
@@ -350,6 +366,7 @@ impl Default for EmulatorBuilder {
         Self {
             port: 0,
             body_limit: DEFAULT_BODY_LIMIT,
+            body_timeout: Duration::from_secs(30),
             token_check: None,
             realtime_clock: false,
             start_time: None,
@@ -370,6 +387,12 @@ impl EmulatorBuilder {
     /// The largest request body accepted; bigger ones get 413.
     pub fn body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
+        self
+    }
+
+    /// How long a request body may take to arrive (30 s by default); slower ones get 408.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
         self
     }
 
@@ -435,6 +458,7 @@ impl EmulatorBuilder {
             log: Mutex::new(VecDeque::new()),
             config: Config {
                 body_limit: self.body_limit,
+                body_timeout: self.body_timeout,
                 token_check: self.token_check,
                 log_limit: self.log_limit,
             },
@@ -853,6 +877,7 @@ mod tests {
             log: Mutex::new(VecDeque::new()),
             config: Config {
                 body_limit: 1,
+                body_timeout: Duration::from_secs(1),
                 token_check: None,
                 log_limit: 0,
             },

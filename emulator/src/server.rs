@@ -30,6 +30,8 @@ use crate::{RecordedRequest, TokenCheck};
 /// Settings fixed when the emulator starts.
 pub(crate) struct Config {
     pub body_limit: usize,
+    /// How long a request body may take to arrive (then 408).
+    pub body_timeout: Duration,
     pub token_check: Option<TokenCheck>,
     pub log_limit: usize,
 }
@@ -133,6 +135,8 @@ pub(crate) async fn serve(
             );
             let connection = hyper::server::conn::http1::Builder::new()
                 .keep_alive(true)
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             tokio::select! {
                 _ = connection => {}
@@ -166,7 +170,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-type Shared_ = AxumState<Arc<Shared>>;
+type SharedState = AxumState<Arc<Shared>>;
 
 fn json_response(status: StatusCode, value: &Value) -> Response {
     let mut response = Response::new(Body::from(value.to_string()));
@@ -197,11 +201,11 @@ async fn read_admin_json(request: Request, limit: usize) -> Result<Value, Respon
         .map_err(|e| admin_error(StatusCode::BAD_REQUEST, &format!("invalid JSON: {e}")))
 }
 
-async fn admin_get_state(AxumState(shared): Shared_) -> Response {
+async fn admin_get_state(AxumState(shared): SharedState) -> Response {
     json_response(StatusCode::OK, &crate::snapshot_of(&shared))
 }
 
-async fn admin_put_state(AxumState(shared): Shared_, request: Request) -> Response {
+async fn admin_put_state(AxumState(shared): SharedState, request: Request) -> Response {
     let value = match read_admin_json(request, shared.config.body_limit.max(64 << 20)).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -215,14 +219,14 @@ async fn admin_put_state(AxumState(shared): Shared_, request: Request) -> Respon
     }
 }
 
-async fn admin_get_clock(AxumState(shared): Shared_) -> Response {
+async fn admin_get_clock(AxumState(shared): SharedState) -> Response {
     let now = lock(&shared.clock).now();
     json_response(StatusCode::OK, &json!({"now": now.to_string()}))
 }
 
 /// `POST /_emulator/clock/advance` with `{"seconds": n}` or `{"duration": "PT40M"}`, or
 /// `{"to": "<date-time>"}` to set the clock.
-async fn admin_advance(AxumState(shared): Shared_, request: Request) -> Response {
+async fn admin_advance(AxumState(shared): SharedState, request: Request) -> Response {
     let value = match read_admin_json(request, 4096).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -256,12 +260,12 @@ async fn admin_advance(AxumState(shared): Shared_, request: Request) -> Response
     }
 }
 
-async fn admin_get_faults(AxumState(shared): Shared_) -> Response {
+async fn admin_get_faults(AxumState(shared): SharedState) -> Response {
     let faults = lock(&shared.faults).clone();
     json_response(StatusCode::OK, &json!({"value": faults}))
 }
 
-async fn admin_add_fault(AxumState(shared): Shared_, request: Request) -> Response {
+async fn admin_add_fault(AxumState(shared): SharedState, request: Request) -> Response {
     let value = match read_admin_json(request, 64 << 10).await {
         Ok(v) => v,
         Err(r) => return r,
@@ -280,7 +284,7 @@ async fn admin_add_fault(AxumState(shared): Shared_, request: Request) -> Respon
         .unwrap_or_default()
 }
 
-async fn admin_clear_faults(AxumState(shared): Shared_) -> Response {
+async fn admin_clear_faults(AxumState(shared): SharedState) -> Response {
     lock(&shared.faults).clear();
     Response::builder()
         .status(StatusCode::NO_CONTENT)
@@ -288,7 +292,7 @@ async fn admin_clear_faults(AxumState(shared): Shared_) -> Response {
         .unwrap_or_default()
 }
 
-async fn admin_get_requests(AxumState(shared): Shared_) -> Response {
+async fn admin_get_requests(AxumState(shared): SharedState) -> Response {
     let log: Vec<Value> = lock(&shared.log)
         .iter()
         .map(RecordedRequest::to_json)
@@ -296,7 +300,7 @@ async fn admin_get_requests(AxumState(shared): Shared_) -> Response {
     json_response(StatusCode::OK, &json!({"value": log}))
 }
 
-async fn admin_clear_requests(AxumState(shared): Shared_) -> Response {
+async fn admin_clear_requests(AxumState(shared): SharedState) -> Response {
     lock(&shared.log).clear();
     Response::builder()
         .status(StatusCode::NO_CONTENT)
@@ -304,7 +308,7 @@ async fn admin_clear_requests(AxumState(shared): Shared_) -> Response {
         .unwrap_or_default()
 }
 
-async fn admin_get_bulk_uploads(AxumState(shared): Shared_) -> Response {
+async fn admin_get_bulk_uploads(AxumState(shared): SharedState) -> Response {
     let uploads = serde_json::to_value(&lock(&shared.state).bulk_uploads).unwrap_or_default();
     json_response(StatusCode::OK, &json!({"value": uploads}))
 }
@@ -319,7 +323,7 @@ pub(crate) struct Incoming {
 }
 
 /// The Graph pipeline.
-async fn handle(AxumState(shared): Shared_, request: Request) -> Response {
+async fn handle(AxumState(shared): SharedState, request: Request) -> Response {
     let request_id = crate::ids::uuid();
     let client_request_id = request
         .headers()
@@ -346,11 +350,14 @@ async fn handle(AxumState(shared): Shared_, request: Request) -> Response {
         .and_then(|v| v.parse::<u64>().ok());
     let limit = shared.config.body_limit;
     let body = if declared.is_some_and(|n| n > limit as u64) {
-        Err(())
+        Err(BodyError::TooLarge)
     } else {
-        match http_body_util::Limited::new(body, limit).collect().await {
-            Ok(collected) => Ok(collected.to_bytes()),
-            Err(_) => Err(()),
+        let read = http_body_util::Limited::new(body, limit).collect();
+        match tokio::time::timeout(shared.config.body_timeout, read).await {
+            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+            Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+            Ok(Err(_)) => Err(BodyError::Broken),
+            Err(_) => Err(BodyError::Timeout),
         }
     };
     record(
@@ -400,13 +407,28 @@ async fn handle(AxumState(shared): Shared_, request: Request) -> Response {
                 .body(Body::empty())
                 .unwrap_or_default()
         }
-        (_, Err(())) => error_response(
+        (_, Err(BodyError::TooLarge)) => error_response(
             &ids,
             &ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "RequestEntityTooLarge",
                 format!("The request body is larger than the limit of {limit} bytes."),
             ),
+        ),
+        (_, Err(BodyError::Timeout)) => error_response(
+            &ids,
+            &ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "RequestTimeout",
+                format!(
+                    "The request body did not arrive within {} ms.",
+                    shared.config.body_timeout.as_millis()
+                ),
+            ),
+        ),
+        (_, Err(BodyError::Broken)) => error_response(
+            &ids,
+            &ApiError::bad_request("The request body could not be read."),
         ),
         (_, Ok(body)) => {
             let incoming = Incoming {
@@ -434,6 +456,16 @@ async fn handle(AxumState(shared): Shared_, request: Request) -> Response {
     response
 }
 
+/// Why a request body could not be read.
+enum BodyError {
+    TooLarge,
+    Timeout,
+    Broken,
+}
+
+/// How long a connection may take to send a request's head.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 struct Ids {
     request: String,
     client: String,
@@ -447,6 +479,9 @@ fn record(
     headers: &HeaderMap,
     body: Option<&Bytes>,
 ) {
+    if shared.config.log_limit == 0 {
+        return;
+    }
     let entry = RecordedRequest {
         method: method.to_string(),
         path: path.to_owned(),
@@ -465,9 +500,6 @@ fn record(
         body: body.map(|b| b.to_vec()).unwrap_or_default(),
     };
     let mut log = lock(&shared.log);
-    if shared.config.log_limit == 0 {
-        return;
-    }
     while log.len() >= shared.config.log_limit {
         log.pop_front();
     }

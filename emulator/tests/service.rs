@@ -117,19 +117,6 @@ async fn every_answer_has_ids_and_bad_input_gets_the_graph_error() {
         .await
         .error(400, "BadRequest");
     answer(raw("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[", "application/json").await.unwrap()).await.error(400, "BadRequest");
-    // A huge body: 413, and the server keeps serving.
-    let huge = format!("{{\"templateId\": \"{}\"}}", "x".repeat(5 << 20));
-    let a = env
-        .http
-        .post(env.url(&jobs))
-        .bearer_auth(TOKEN)
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await;
-    if let Ok(response) = a {
-        answer(response).await.error(413, "RequestEntityTooLarge");
-    }
     // Ids, paths, methods, versions.
     env.get("/v1.0/servicePrincipals/not-a-guid/synchronization/jobs")
         .await
@@ -671,4 +658,79 @@ async fn the_binary_prints_its_address_and_exits_when_asked() {
         .unwrap();
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/state.json"));
+}
+
+#[tokio::test]
+async fn huge_and_stalled_bodies_end_in_413_and_408_without_hanging() {
+    let emulator = msgraph_sync_emulator::Emulator::builder()
+        .app(msgraph_sync_emulator::App::new(SP).template("BoxOutDelta"))
+        .body_limit(1024)
+        .body_timeout(Duration::from_millis(200))
+        .start()
+        .await
+        .unwrap();
+    let http = client();
+    let url = format!(
+        "{}/v1.0/servicePrincipals/{SP}/synchronization/jobs",
+        emulator.base_url()
+    );
+    // Declared too large, and too large without a declared length (chunked).
+    let big = format!("{{\"templateId\": \"{}\"}}", "x".repeat(2048));
+    let a = answer(
+        http.post(&url)
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/json")
+            .body(big.clone())
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    a.error(413, "RequestEntityTooLarge");
+    let chunked = format!(
+        "POST /v1.0/servicePrincipals/{SP}/synchronization/jobs HTTP/1.1\r\nhost: x\r\nauthorization: Bearer t\r\n\
+         content-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{big}\r\n0\r\n\r\n",
+        big.len()
+    );
+    let text = raw(&emulator, &chunked).await;
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+
+    // A body that never arrives: 408 once the timeout passes.
+    let head = format!(
+        "POST /v1.0/servicePrincipals/{SP}/synchronization/jobs HTTP/1.1\r\nhost: x\r\nauthorization: Bearer t\r\n\
+         content-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"templ"
+    );
+    let text = raw(&emulator, &head).await;
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("RequestTimeout"), "{text}");
+    // Still serving, and the log's Debug shows no body.
+    assert_eq!(
+        http.get(&url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let debug = format!("{:?}", emulator.requests());
+    assert!(
+        !debug.contains("xxxx") && debug.contains("bytes>"),
+        "{debug}"
+    );
+}
+
+/// Sends `request` as is on a new connection; the first answer's text.
+async fn raw(emulator: &msgraph_sync_emulator::Emulator, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut socket = tokio::net::TcpStream::connect(emulator.addr())
+        .await
+        .unwrap();
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let mut reply = vec![0u8; 8192];
+    let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut reply))
+        .await
+        .expect("answered in time")
+        .unwrap();
+    String::from_utf8_lossy(&reply[..n]).into_owned()
 }
