@@ -37,14 +37,23 @@
 //! ```
 //!
 //! # Behaviour
-//! - One connection pool per [`Client`]; clones share it. TLS is rustls with the `ring` provider.
+//! - One connection pool per [`Client`]; clones share it. TLS is rustls with the platform's root
+//!   certificates and the provider the features select, or bring your own `reqwest::Client`
+//!   ([`ClientBuilder::http_client`]).
 //! - Every request sends `Authorization: Bearer`, `Accept: application/json`, `User-Agent` and
 //!   `SdkVersion` naming this crate, and a fresh `client-request-id` kept across its retries.
 //! - 429, 503 and 504 are retried per [`RetryPolicy`]; the bearer token is only ever sent to the
 //!   configured Graph host (never to a foreign `@odata.nextLink` or redirect target).
 //! - Tokens and [`SecretString`]s are redacted in `Debug`, `Display`, errors and logs.
+//! - Each call is one `tracing` span, `graph_request`, with the operation id, method, path
+//!   template (`/v1.0/servicePrincipals/{servicePrincipal-id}/...`, no ids, no query),
+//!   `client_request_id`, `request_id`, `attempts` and `status`; the events of the call are inside.
 //!
 //! # Features
+//! - `rustls-aws-lc-rs` (default): TLS with rustls's aws-lc-rs provider.
+//! - `rustls-ring`: TLS with rustls's ring provider (used when `rustls-aws-lc-rs` is off).
+//!   With neither, [`ClientBuilder::build`] uses the process-default provider, or takes your own
+//!   client ([`ClientBuilder::http_client`]). No feature installs a process-wide provider.
 //! - `azure-identity`: `AzureCredential`, a [`TokenProvider`] over any
 //!   `azure_core` `TokenCredential` (such as those of `azure_identity`).
 
@@ -64,6 +73,9 @@ pub use generated::models::*;
 pub use generated::requests::{Api, Applications, Parent, ServicePrincipals};
 pub use generated::{enums, ids, models, requests};
 pub use runtime::*;
+
+/// The `reqwest` crate this one uses, to build a client for [`ClientBuilder::http_client`].
+pub use reqwest;
 
 /// The `azure_identity` crate, for its credentials (feature `azure-identity`).
 #[cfg(feature = "azure-identity")]

@@ -24,6 +24,8 @@ use super::error::Error;
 /// use msgraph_sync::{AzureCredential, Client, Cloud};
 /// use msgraph_sync::azure_identity::DeveloperToolsCredential;
 ///
+/// // Only with `rustls-ring` instead of the default `rustls-aws-lc-rs`: azure_identity's own
+/// // reqwest client then needs a process-default provider.
 /// msgraph_sync::install_crypto_provider();
 /// let credential = DeveloperToolsCredential::new(None)?;
 /// let client = Client::builder()

@@ -1,7 +1,7 @@
 //! The client, its builder, and the per-version entry point [`Api`].
 
 use std::fmt;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderValue;
@@ -152,6 +152,7 @@ pub struct ClientBuilder {
     user_agent_suffix: Option<String>,
     clock: Option<Arc<dyn Clock>>,
     rate_limits: super::throttle::RateLimits,
+    http: Option<reqwest::Client>,
 }
 
 impl ClientBuilder {
@@ -174,6 +175,7 @@ impl ClientBuilder {
             user_agent_suffix: None,
             clock: None,
             rate_limits: super::throttle::RateLimits::documented(),
+            http: None,
         }
     }
 
@@ -262,6 +264,44 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests through `http`, a [`reqwest::Client`](crate::reqwest::Client) you built:
+    /// proxies, custom root certificates, client certificates, HTTP/2, pool settings, your own
+    /// TLS provider. Clones of the client share its connection pool.
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: redirects are a per-client
+    /// setting in reqwest, and with that policy this crate follows them itself, only on the Graph
+    /// origin, at most 5 per attempt, 303 as a `GET`. If your client follows redirects on its own,
+    /// this crate sees only the last response: it then refuses one from another origin
+    /// ([`Error::ForeignHost`]) and leaves the hops to your client (reqwest drops
+    /// `Authorization` when a hop changes host, port or scheme).
+    ///
+    /// What this crate still does on every request whatever the client: it checks that the
+    /// bearer token goes only to the Graph origin; sets `Authorization`, `Accept`, `User-Agent`,
+    /// `SdkVersion`, `client-request-id` and `Retry-Attempt`; reads the body as a stream under
+    /// [`response_body_limit`](Self::response_body_limit) (counted after decompression, if your
+    /// client decompresses: enable reqwest's `gzip` feature and keep `.gzip(true)` to save
+    /// bandwidth); applies [`timeout`](Self::timeout) to each attempt and
+    /// [`total_timeout`](Self::total_timeout) to each call, on top of any timeout your client
+    /// has (the first to expire wins; your client's shows as [`Error::Transport`]); retries per
+    /// [`RetryPolicy`].
+    ///
+    /// ```no_run
+    /// # fn demo(ca_pem: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    /// use msgraph_sync::{Client, reqwest};
+    /// let http = reqwest::Client::builder()
+    ///     .redirect(reqwest::redirect::Policy::none())
+    ///     .add_root_certificate(reqwest::Certificate::from_pem(ca_pem)?)
+    ///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+    ///     .pool_max_idle_per_host(4)
+    ///     .build()?;
+    /// let client = Client::builder().http_client(http).static_token("...").build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
     /// Installs a clock (for tests: record retry waits instead of sleeping).
     #[doc(hidden)]
     pub fn clock(mut self, clock: impl Clock) -> Self {
@@ -270,7 +310,14 @@ impl ClientBuilder {
     }
 
     /// Builds the client. Fails with [`Error::Config`] on an invalid base URL, a missing token
-    /// provider, a zero timeout or total timeout, or an invalid `User-Agent` suffix.
+    /// provider, a zero timeout or total timeout, an invalid `User-Agent` suffix, or (without
+    /// [`http_client`](Self::http_client)) no TLS crypto provider.
+    ///
+    /// Without [`http_client`](Self::http_client) it makes its own `reqwest::Client`: rustls with
+    /// the platform's root certificates and the crypto provider the application installed as
+    /// the process default, else the one this crate's features select (`rustls-aws-lc-rs`, the
+    /// default, or `rustls-ring`). It never installs a process-wide provider (see
+    /// [`install_crypto_provider`](crate::install_crypto_provider)).
     pub fn build(self) -> Result<Client, Error> {
         if let Some(e) = self.base_url_error {
             return Err(e);
@@ -292,14 +339,17 @@ impl ClientBuilder {
         })?;
         let scope = self.scope.unwrap_or_else(|| self.cloud.scope());
 
-        install_crypto_provider();
-        let http = reqwest::Client::builder()
-            // Redirects are followed by the runtime, which refuses to leave the Graph host.
-            .redirect(reqwest::redirect::Policy::none())
-            .gzip(true)
-            .connect_timeout(self.timeout.min(Duration::from_secs(30)))
-            .build()
-            .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .tls_backend_preconfigured(super::tls::client_config()?)
+                // Redirects are followed by the runtime, which refuses to leave the Graph host.
+                .redirect(reqwest::redirect::Policy::none())
+                .gzip(true)
+                .connect_timeout(self.timeout.min(Duration::from_secs(30)))
+                .build()
+                .map_err(|e| Error::config(format!("could not build the HTTP client: {e}")))?,
+        };
 
         let base = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(Client {
@@ -339,19 +389,10 @@ impl fmt::Debug for ClientBuilder {
             .field("response_body_limit", &self.body_limit)
             .field("retry", &self.retry)
             .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("rate_limits", &self.rate_limits)
+            .field("http_client", &self.http.as_ref().map(|_| "user-built"))
             .finish()
     }
-}
-
-/// Installs rustls's `ring` crypto provider as the process default, once; [`ClientBuilder::build`]
-/// calls it. Call it yourself before building other HTTPS clients that share this crate's
-/// `reqwest` (such as `azure_identity` credentials). If the application installed a provider
-/// first, that one is kept.
-pub fn install_crypto_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
 }
 
 #[cfg(test)]

@@ -1,34 +1,33 @@
-//! Percent-encoding helpers shared by paths and query strings.
+//! Percent-encoding of path segments and query values, with the `percent-encoding` crate (UTF-8,
+//! upper-case hex).
 
-const HEX: &[u8; 16] = b"0123456789ABCDEF";
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-/// RFC 3986 unreserved characters: `A-Z a-z 0-9 - . _ ~`.
-pub(crate) const fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
-}
+/// Everything but the RFC 3986 unreserved characters `A-Z a-z 0-9 - . _ ~` is encoded, so an
+/// encoded value is exactly one path segment and one query value (`/`, `?`, `#`, `%`, `&`, `=`,
+/// `,`, `'` and every non-ASCII byte are encoded).
+pub(crate) const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
-/// Appends `input` to `out`, percent-encoding (upper-case hex, UTF-8) every byte for which `keep`
-/// returns false.
-pub(crate) fn encode_into(out: &mut String, input: &str, keep: impl Fn(u8) -> bool) {
-    for &b in input.as_bytes() {
-        if keep(b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
+/// An OData alternate-key value inside `'...'`, its quotes already doubled: as [`SEGMENT`], but `'`
+/// stays.
+pub(crate) const ALT_KEY_VALUE: &AsciiSet = &SEGMENT.remove(b'\'');
+
+/// Appends `input` to `out`, percent-encoding every byte in `set`.
+pub(crate) fn push_encoded(out: &mut String, input: &str, set: &'static AsciiSet) {
+    out.extend(utf8_percent_encode(input, set));
 }
 
 /// Percent-encodes everything but unreserved characters.
 pub(crate) fn encode_component(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    encode_into(&mut out, input, is_unreserved);
-    out
+    utf8_percent_encode(input, SEGMENT).to_string()
 }
 
 /// Returns the longest prefix of `s` that is at most `max` bytes and ends on a char boundary.
+/// (`str::floor_char_boundary` does this from Rust 1.91; the crate supports 1.88.)
 pub(crate) fn truncate_on_char_boundary(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
@@ -51,5 +50,31 @@ mod tests {
             encode_component("a/b?c#d%e f'é"),
             "a%2Fb%3Fc%23d%25e%20f%27%C3%A9"
         );
+        // Every ASCII byte but the unreserved ones, control characters included.
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let encoded = encode_component(c.encode_utf8(&mut [0; 4]));
+            let unreserved = b.is_ascii_alphanumeric() || b"-._~".contains(&b);
+            let expected = if unreserved {
+                c.to_string()
+            } else {
+                format!("%{b:02X}")
+            };
+            assert_eq!(encoded, expected, "byte {b}");
+        }
+    }
+
+    #[test]
+    fn alternate_key_values_keep_quotes() {
+        let mut out = String::new();
+        push_encoded(&mut out, "o''brien/x", ALT_KEY_VALUE);
+        assert_eq!(out, "o''brien%2Fx");
+    }
+
+    #[test]
+    fn truncates_on_a_char_boundary() {
+        assert_eq!(truncate_on_char_boundary("héllo", 2), "h");
+        assert_eq!(truncate_on_char_boundary("héllo", 3), "hé");
+        assert_eq!(truncate_on_char_boundary("abc", 9), "abc");
     }
 }

@@ -18,6 +18,7 @@ mod redact;
 mod request;
 mod retry;
 mod throttle;
+mod tls;
 mod transport;
 mod unknown;
 mod values;
@@ -29,7 +30,7 @@ mod azure;
 pub use auth::{AccessToken, FnTokenProvider, StaticToken, TokenProvider};
 #[cfg(feature = "azure-identity")]
 pub use azure::AzureCredential;
-pub use client::{Client, ClientBuilder, install_crypto_provider};
+pub use client::{Client, ClientBuilder};
 #[doc(hidden)]
 pub use clock::Clock;
 pub use cloud::Cloud;
@@ -50,6 +51,7 @@ pub use redact::ResponseBody;
 pub use request::{CollectionQuery, EntityQuery, NoQuery, Request};
 pub use retry::RetryPolicy;
 pub use throttle::{LimitScope, RateLimit, RateLimits};
+pub use tls::install_crypto_provider;
 #[doc(hidden)]
 pub use unknown::__private;
 pub use unknown::{Iter as UnknownPropertiesIter, UnknownProperties};

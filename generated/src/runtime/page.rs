@@ -1,6 +1,7 @@
 //! Paged collections: one page, or a lazy stream of items following `@odata.nextLink`.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use futures_core::Stream;
 use futures_util::StreamExt;
@@ -114,6 +115,8 @@ struct Follow<T> {
     limits: Limits,
     caps: PageCaps,
     operation: &'static str,
+    /// The first request's path template, for the spans of the pages that follow.
+    template: Arc<str>,
     /// Every URL requested or answered so far, without its fragment.
     visited: HashSet<String>,
     pages: usize,
@@ -194,13 +197,14 @@ impl<T: DeserializeOwned + Send + 'static, Q> Request<Page<T>, Q> {
                 State::First(request) => {
                     let operation = request.operation_id();
                     match request.send_raw().await {
-                        Ok((client, response, decode, limits, caps)) => {
+                        Ok((client, response, decode, limits, caps, template)) => {
                             let follow = Follow {
                                 client,
                                 decode,
                                 limits,
                                 caps,
                                 operation,
+                                template,
                                 visited: HashSet::new(),
                                 pages: 0,
                                 items: 0,
@@ -216,6 +220,7 @@ impl<T: DeserializeOwned + Send + 'static, Q> Request<Page<T>, Q> {
                         success: &[200],
                         method: Method::Get,
                         url,
+                        template: follow.template.clone(),
                         body: None,
                         limits: follow.limits,
                         idempotent: true,

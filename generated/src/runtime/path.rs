@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::encode::{encode_into, is_unreserved};
+use super::encode::{ALT_KEY_VALUE, SEGMENT, push_encoded};
 use super::error::Error;
 
 /// A relative Graph path (after `/{version}`), built by generated request builders.
@@ -24,6 +24,8 @@ use super::error::Error;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PathBuilder {
     path: String,
+    /// The path with `{kind}` where each identifier goes (for logs: no ids).
+    template: String,
     invalid: Option<InvalidId>,
 }
 
@@ -42,8 +44,10 @@ impl PathBuilder {
 
     /// Appends `/literal` verbatim (e.g. `synchronization`, `microsoft.graph.Ping()`).
     pub fn segment(mut self, literal: &'static str) -> Self {
-        self.path.push('/');
-        self.path.push_str(literal);
+        for out in [&mut self.path, &mut self.template] {
+            out.push('/');
+            out.push_str(literal);
+        }
         self
     }
 
@@ -62,7 +66,8 @@ impl PathBuilder {
             return self;
         }
         self.path.push('/');
-        encode_into(&mut self.path, value, is_unreserved);
+        push_encoded(&mut self.path, value, SEGMENT);
+        let _ = write!(self.template, "/{{{kind}}}");
         self
     }
 
@@ -76,8 +81,9 @@ impl PathBuilder {
         }
         let doubled = value.replace('\'', "''");
         let _ = write!(self.path, "/{entity_set}({key}='");
-        encode_into(&mut self.path, &doubled, |b| is_unreserved(b) || b == b'\'');
+        push_encoded(&mut self.path, &doubled, ALT_KEY_VALUE);
         self.path.push_str("')");
+        let _ = write!(self.template, "/{entity_set}({key}='{{{key}}}')");
         self
     }
 
@@ -89,6 +95,12 @@ impl PathBuilder {
     /// The path built so far (without any recorded error).
     pub fn as_str(&self) -> &str {
         &self.path
+    }
+
+    /// The path with each identifier replaced by `{kind}`, e.g.
+    /// `/servicePrincipals/{servicePrincipal-id}/synchronization`: what logs show.
+    pub fn template(&self) -> &str {
+        &self.template
     }
 
     /// Whether an invalid identifier was recorded.
@@ -197,6 +209,27 @@ mod tests {
             PathBuilder::new().app_id_key("").finish(),
             Err(Error::InvalidId { kind: "appId", .. })
         ));
+    }
+
+    #[test]
+    fn the_template_names_each_identifier_and_shows_no_value() {
+        let p = PathBuilder::new()
+            .segment("servicePrincipals")
+            .id("servicePrincipal-id", "secret/sp")
+            .segment("synchronization")
+            .segment("jobs")
+            .id("synchronizationJob-id", "job 1");
+        assert_eq!(
+            p.template(),
+            "/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}"
+        );
+        let p = PathBuilder::new()
+            .app_id_key("o'brien")
+            .segment("synchronization");
+        assert_eq!(
+            p.template(),
+            "/servicePrincipals(appId='{appId}')/synchronization"
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -25,6 +26,9 @@ pub(crate) type Decode<T> = fn(&[u8]) -> Result<T, DecodeError>;
 
 /// A request checked and ready for the transport.
 type Prepared<T> = (Client, Exchange, Decode<T>, PageCaps);
+
+/// A sent request's response, with what paging needs to follow it (the last is the path template).
+pub(crate) type Sent<T> = (Client, Response, Decode<T>, Limits, PageCaps, Arc<str>);
 
 /// The caps on paging set with [`Request::max_pages`] and [`Request::max_items`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -180,6 +184,7 @@ impl<T, Q> Request<T, Q> {
 
     /// Checks everything that can be checked before sending and builds the exchange.
     fn prepare(self) -> Result<Prepared<T>, Error> {
+        let template = format!("/{}{}", self.version, self.path.template());
         let path = self.path.finish()?;
         if let Some(e) = self.deferred {
             return Err(e);
@@ -212,6 +217,7 @@ impl<T, Q> Request<T, Q> {
             success: self.operation.success,
             method: self.operation.method,
             url,
+            template: template.into(),
             body: self.body,
             limits,
             idempotent: self.idempotent.unwrap_or(self.operation.idempotent),
@@ -221,13 +227,12 @@ impl<T, Q> Request<T, Q> {
     }
 
     /// Sends the request and returns the response with what paging needs to follow it.
-    pub(crate) async fn send_raw(
-        self,
-    ) -> Result<(Client, Response, Decode<T>, Limits, PageCaps), Error> {
+    pub(crate) async fn send_raw(self) -> Result<Sent<T>, Error> {
         let (client, exchange, decode, caps) = self.prepare()?;
         let limits = exchange.limits;
+        let template = exchange.template.clone();
         let response = transport::execute(&client, exchange).await?;
-        Ok((client, response, decode, limits, caps))
+        Ok((client, response, decode, limits, caps, template))
     }
 
     /// Sends the request and decodes the response (the same as awaiting it).

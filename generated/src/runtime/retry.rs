@@ -216,10 +216,7 @@ pub(crate) async fn run(call: &Call<'_>) -> Result<Response, Error> {
             } => (error, kind, retry_after),
         };
         if !kind.may_repeat(call.exchange.idempotent) {
-            tracing::debug!(
-                operation = call.exchange.operation,
-                "not retried: the request is not safe to repeat"
-            );
+            tracing::debug!("not retried: the request is not safe to repeat");
             return Err(error);
         }
         let next = retries + 1;
@@ -231,7 +228,6 @@ pub(crate) async fn run(call: &Call<'_>) -> Result<Response, Error> {
             return Err(error);
         }
         tracing::info!(
-            operation = call.exchange.operation,
             status = error.status().map_or(0, |s| s.as_u16()),
             retry = next,
             delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),

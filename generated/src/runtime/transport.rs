@@ -5,12 +5,18 @@
 //!
 //! Where the bearer token goes: only to URLs with the configured Graph origin and no userinfo
 //! ([`check_target`]), checked for the first URL, every `@odata.nextLink` and every redirect.
+//!
+//! Each call runs inside one `graph_request` span ([`call_span`]): the operation id, method, path
+//! template, `client_request_id`, and, once known, `request_id`, `attempts` and `status`. Neither
+//! the span nor its events carry a token, a body, an id from the path or a query string.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, StatusCode};
+use tracing::Instrument as _;
 use url::Url;
 
 use super::auth::{self, AccessToken};
@@ -58,6 +64,9 @@ pub(crate) struct Exchange {
     pub(crate) success: &'static [u16],
     pub(crate) method: Method,
     pub(crate) url: Url,
+    /// The path after the base URL with `{kind}` for each id and no query, e.g.
+    /// `/v1.0/servicePrincipals/{servicePrincipal-id}/synchronization/jobs`: what logs show.
+    pub(crate) template: Arc<str>,
     pub(crate) body: Option<Body>,
     pub(crate) limits: Limits,
     /// Safe to send again after a 503/504 or a failure before any response byte.
@@ -131,15 +140,51 @@ pub(crate) struct Budget {
     pub(crate) cut_by_total: bool,
 }
 
-/// Sends `ex` under the client's retry policy (see [`retry::run`]).
+/// Sends `ex` under the client's retry policy (see [`retry::run`]), inside its span.
 pub(crate) async fn execute(client: &Client, ex: Exchange) -> Result<Response, Error> {
-    check_target(&client.inner, &ex.url, ex.context)?;
     let call = Call {
         client,
         exchange: &ex,
         client_request_id: new_request_id(),
     };
-    retry::run(&call).await
+    let span = call_span(&call);
+    async {
+        check_target(&client.inner, &ex.url, ex.context)?;
+        let result = retry::run(&call).await;
+        let span = tracing::Span::current();
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status.as_u16());
+            }
+            Err(error) => {
+                if let Some(status) = error.status() {
+                    span.record("status", status.as_u16());
+                }
+                if let Some(id) = error.request_id() {
+                    span.record("request_id", id);
+                }
+                tracing::debug!(error = %error, "Graph request failed");
+            }
+        }
+        result
+    }
+    .instrument(span)
+    .await
+}
+
+/// The span of one call: `request_id`, `attempts` and `status` are recorded as they become known.
+fn call_span(call: &Call<'_>) -> tracing::Span {
+    let ex = call.exchange;
+    tracing::info_span!(
+        "graph_request",
+        operation = ex.operation,
+        method = ex.method.as_str(),
+        path = &*ex.template,
+        client_request_id = call.client_request_id.as_str(),
+        request_id = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+        status = tracing::field::Empty,
+    )
 }
 
 /// Refuses a URL the token must not go to: another scheme, host or port than the configured base
@@ -172,6 +217,7 @@ pub(crate) async fn attempt(call: &Call<'_>, retries: u32, budget: Budget) -> Ou
         .throttle
         .acquire(ex.operation, ex.method, ex.url.path())
         .await;
+    tracing::Span::current().record("attempts", retries + 1);
     let mut answered = false;
     let outcome = tokio::time::timeout(budget.time, send(call, retries, &mut answered)).await;
     let client_request_id = Some(call.client_request_id.clone());
@@ -220,11 +266,9 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
         *answered = false;
         let request = build_request(call, method, &url, body, &authorization, retries);
         tracing::debug!(
-            operation = ex.operation,
             method = method.as_str(),
-            path = url.path(),
             attempt = retries + 1,
-            client_request_id = call.client_request_id.as_str(),
+            redirects = hops,
             "sending Graph request"
         );
         let response = match request.send().await {
@@ -244,12 +288,20 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
         *answered = true;
         let status = response.status();
         let request_id = header_string(response.headers(), "request-id");
-        tracing::debug!(
-            operation = ex.operation,
-            status = status.as_u16(),
-            request_id = request_id.as_deref().unwrap_or(""),
-            "received Graph response"
-        );
+        if let Some(id) = &request_id {
+            tracing::Span::current().record("request_id", id.as_str());
+        }
+        tracing::debug!(status = status.as_u16(), "received Graph response");
+        // A user-built HTTP client may follow redirects itself: then only the last response is
+        // seen here, and it must still come from the Graph origin.
+        if response.url() != &url {
+            let followed = response.url().clone();
+            if let Err(e) = check_target(inner, &followed, "redirect") {
+                tracing::warn!(status = status.as_u16(), "refused a redirect");
+                return Outcome::Final(Err(e));
+            }
+            url = followed;
+        }
         if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
             hops += 1;
             match redirect_target(inner, status, response.headers(), &url, hops) {
@@ -263,11 +315,7 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
                     continue;
                 }
                 Err(e) => {
-                    tracing::warn!(
-                        operation = ex.operation,
-                        status = status.as_u16(),
-                        "refused a redirect"
-                    );
+                    tracing::warn!(status = status.as_u16(), "refused a redirect");
                     return Outcome::Final(Err(e));
                 }
             }
@@ -454,11 +502,7 @@ fn classify(
     }
     if status.is_success() {
         if !call.exchange.success.contains(&status.as_u16()) {
-            tracing::debug!(
-                operation = call.exchange.operation,
-                status = status.as_u16(),
-                "undocumented success status"
-            );
+            tracing::debug!(status = status.as_u16(), "undocumented success status");
         }
         return Outcome::Final(Ok(Response {
             status,
