@@ -97,6 +97,12 @@ impl RateLimit {
 /// gate. [`RateLimits::none`] turns everything off, for callers who schedule their requests
 /// themselves (usually together with [`RetryPolicy::none`](crate::RetryPolicy::none)).
 ///
+/// The shared gate: when the service answers `429` with `Retry-After`, the other requests of the
+/// client (and its clones) that would hit the same limit wait until then before they are sent,
+/// instead of each being throttled and burning its own retries. "The same limit" is the
+/// provisionOnDemand limit of that job, the bulkUpload limit (per its [`LimitScope`]), or, for
+/// every other request, the client as a whole (Graph throttles an application per tenant).
+///
 /// Waiting for a limit or the gate happens before an attempt is sent and is not part of the
 /// request's timeout; a gate wait is capped at [`RateLimits::MAX_GATE_WAIT`].
 ///

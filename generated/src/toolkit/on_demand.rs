@@ -826,7 +826,29 @@ pub async fn provision<P: Parent, V: Version>(
     subject: Subject,
 ) -> Result<ProvisioningResult, OnDemandError> {
     let schema = job.schema().get().await?;
-    let body = request_for(&schema, subject).map_err(OnDemandError::Rule)?;
+    provision_with_schema(job, &schema, subject).await
+}
+
+/// [`provision`] with a schema read before, for many subjects in a row (the schema is not read
+/// again each time).
+///
+/// ```no_run
+/// # async fn demo(client: msgraph_sync::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use msgraph_sync::toolkit::on_demand::{provision_with_schema, Subject};
+/// let job = client.v1().service_principal("sp-id").synchronization().jobs().job("job-id");
+/// let schema = job.schema().get().await?;
+/// for user in ["u1", "u2", "u3"] {
+///     let result = provision_with_schema(&job, &schema, Subject::user(user)).await?;
+///     println!("{user}: {}", result.outcome);
+/// }
+/// # Ok(()) }
+/// ```
+pub async fn provision_with_schema<P: Parent, V: Version>(
+    job: &SynchronizationJobRequests<P, V>,
+    schema: &SynchronizationSchema,
+    subject: Subject,
+) -> Result<ProvisioningResult, OnDemandError> {
+    let body = request_for(schema, subject).map_err(OnDemandError::Rule)?;
     let pair = job.provision_on_demand(&body).await?;
     ProvisioningResult::from_pair(pair.clone()).map_err(|error| OnDemandError::Decode {
         error,

@@ -33,6 +33,19 @@
 
 use crate::SynchronizationJobRestartScope;
 
+/// What a restart resets, and the common safe combinations (from the toolkit).
+///
+/// - `Watermark`: the next cycle reads every object in scope again (an initial cycle).
+/// - `Escrows`: exports that failed and wait to be retried are dropped, not retried.
+/// - `QuarantineState`: the quarantine is cleared, so the job runs on its normal schedule.
+/// - `ConnectorDataStore`: the connector's matches between source and target objects are
+///   cleared; **the service documents it as not for general use**.
+/// - `ForceDeletes`: deletions held back by the accidental-deletions threshold go through.
+/// - `Full`: `ConnectorDataStore, Escrows, Watermark, QuarantineState` (so it includes the
+///   connector data store, and not `ForceDeletes`); a `FULL` built in code is sent as those four
+///   names.
+///
+/// See [`toolkit::scopes`](crate::toolkit::scopes) for more.
 impl SynchronizationJobRestartScope {
     /// `Escrows, Watermark, QuarantineState`: the portal's "Restart provisioning" and the docs'
     /// example. Reads every object again, drops escrowed failures and leaves quarantine; keeps the
