@@ -42,10 +42,16 @@ pub fn neutralize_code_blocks(text: &str) -> String {
                     break;
                 }
             }
+            // Blank lines after the block stay outside the fence.
+            let mut blanks = 0;
             while code.last().is_some_and(|l| l.trim().is_empty()) {
                 code.pop();
+                blanks += 1;
             }
             out.code(&code);
+            for _ in 0..blanks {
+                out.prose("");
+            }
             in_paragraph = false;
         } else if indent(rest) >= 4 {
             // An indented line continuing a paragraph: the same text without the indentation.
@@ -236,6 +242,10 @@ mod tests {
         assert_eq!(
             neutralize_code_blocks("Intro.\n\n    assert!(false);\n\n    more();\nAfter."),
             "Intro.\n\n```text\nassert!(false);\n\nmore();\n```\nAfter."
+        );
+        assert_eq!(
+            neutralize_code_blocks("    one();\n\nAfter."),
+            "```text\none();\n```\n\nAfter."
         );
         assert_eq!(
             neutralize_code_blocks("A paragraph\n    continued."),
