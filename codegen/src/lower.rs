@@ -197,6 +197,8 @@ impl<'a> Lowering<'a> {
             "Parent",
             "PhantomData",
             "Result",
+            // requests.rs: how a builder's parent was addressed.
+            "Route",
             "Serialize",
             "Some",
             "String",
