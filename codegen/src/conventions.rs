@@ -119,6 +119,9 @@ pub fn literal_segment_problem(segment: &str) -> Option<&'static str> {
             '?' => "holds `?`, which starts the query",
             '#' => "holds `#`, which starts the fragment",
             '\\' => "holds `\\`, which some clients read as `/`",
+            '{' | '}' => {
+                "mixes a template parameter with text; a parameter must be a whole segment (`{name}`)"
+            }
             c if c.is_whitespace() => "holds whitespace",
             c if c.is_control() => "holds a control character",
             _ => continue,
@@ -282,7 +285,7 @@ mod tests {
     fn literal_segments_that_change_the_resource_are_refused() {
         for bad in [
             ".", "..", "%2e%2e", "%2E.", ".%2e", "%2e", "a?b", "a#", "a%20b", "a\\b", "a b",
-            "a\tb", "a\u{7f}",
+            "a\tb", "a\u{7f}", "{a}b", "x{a}",
         ] {
             assert!(literal_segment_problem(bad).is_some(), "{bad:?}");
         }
