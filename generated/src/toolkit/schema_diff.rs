@@ -23,9 +23,10 @@
 //! ]);
 //! ```
 
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 
-use super::schema_edit::{eq, items, text};
+use super::schema_edit::{items, text};
 use crate::runtime::Nullable;
 use crate::{
     AttributeDefinition, AttributeMapping, AttributeMappingSource, AttributeMappingSourceType,
@@ -180,7 +181,7 @@ pub fn diff(old: &SynchronizationSchema, new: &SynchronizationSchema) -> Vec<Sch
     for pair in pair_up(
         items(&old.synchronization_rules),
         items(&new.synchronization_rules),
-        |a, b| eq(&rule_key(a), &rule_key(b)),
+        |r| rule_key(r).to_ascii_lowercase(),
     ) {
         match pair {
             Pair::Removed(r) => out.push(change(
@@ -196,8 +197,8 @@ pub fn diff(old: &SynchronizationSchema, new: &SynchronizationSchema) -> Vec<Sch
             Pair::Both(a, b) => diff_rule(a, b, &mut out),
         }
     }
-    for pair in pair_up(items(&old.directories), items(&new.directories), |a, b| {
-        eq(text(&a.name), text(&b.name))
+    for pair in pair_up(items(&old.directories), items(&new.directories), |d| {
+        name_key(&d.name)
     }) {
         match pair {
             Pair::Removed(d) => out.push(change(
@@ -269,11 +270,16 @@ enum Pair<'a, T> {
 
 /// Pairs items of `old` and `new` by `same`, each used once: old items in order (paired or
 /// removed), then the new items left (added).
-fn pair_up<'a, T>(old: &'a [T], new: &'a [T], same: impl Fn(&T, &T) -> bool) -> Vec<Pair<'a, T>> {
+fn pair_up<'a, T>(old: &'a [T], new: &'a [T], key: impl Fn(&T) -> String) -> Vec<Pair<'a, T>> {
+    // The new items by key, each key's items in order; linear in the number of items.
+    let mut by_key: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (i, b) in new.iter().enumerate() {
+        by_key.entry(key(b)).or_default().push_back(i);
+    }
     let mut used = vec![false; new.len()];
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(old.len().max(new.len()));
     for a in old {
-        match (0..new.len()).find(|&i| !used[i] && same(a, &new[i])) {
+        match by_key.get_mut(&key(a)).and_then(VecDeque::pop_front) {
             Some(i) => {
                 used[i] = true;
                 out.push(Pair::Both(a, &new[i]));
@@ -290,13 +296,20 @@ fn pair_up<'a, T>(old: &'a [T], new: &'a [T], same: impl Fn(&T, &T) -> bool) -> 
     out
 }
 
+/// A name as a matching key (ASCII case ignored, as the service does).
+fn name_key(name: &Nullable<String>) -> String {
+    text(name).to_ascii_lowercase()
+}
+
 fn diff_rule(a: &SynchronizationRule, b: &SynchronizationRule, out: &mut Vec<SchemaChange>) {
     let rule = b.label();
-    for pair in pair_up(
-        items(&a.object_mappings),
-        items(&b.object_mappings),
-        |x, y| x.maps(text(&y.source_object_name), text(&y.target_object_name)),
-    ) {
+    for pair in pair_up(items(&a.object_mappings), items(&b.object_mappings), |m| {
+        let (source, target) = (
+            name_key(&m.source_object_name),
+            name_key(&m.target_object_name),
+        );
+        format!("{source}\u{0}{target}")
+    }) {
         match pair {
             Pair::Removed(m) => out.push(change(
                 Place::Rule(rule.clone()),
@@ -337,12 +350,7 @@ fn diff_object_mapping(
     for pair in pair_up(
         items(&a.attribute_mappings),
         items(&b.attribute_mappings),
-        |x, y| {
-            eq(
-                text(&x.target_attribute_name),
-                text(&y.target_attribute_name),
-            )
-        },
+        |m| name_key(&m.target_attribute_name),
     ) {
         match pair {
             Pair::Removed(m) => out.push(change(
@@ -546,9 +554,7 @@ fn describe_scope(scope: Option<&Filter>) -> String {
 
 fn diff_directory(a: &DirectoryDefinition, b: &DirectoryDefinition, out: &mut Vec<SchemaChange>) {
     let directory = text(&b.name).to_owned();
-    for pair in pair_up(items(&a.objects), items(&b.objects), |x, y| {
-        eq(text(&x.name), text(&y.name))
-    }) {
+    for pair in pair_up(items(&a.objects), items(&b.objects), |o| name_key(&o.name)) {
         match pair {
             Pair::Removed(o) => out.push(change(
                 Place::Directory(directory.clone()),
@@ -587,8 +593,8 @@ fn diff_object(
         object: text(&b.name).to_owned(),
     };
     let name = |x: &AttributeDefinition| format!("attribute `{}`", text(&x.name));
-    for pair in pair_up(items(&a.attributes), items(&b.attributes), |x, y| {
-        eq(text(&x.name), text(&y.name))
+    for pair in pair_up(items(&a.attributes), items(&b.attributes), |x| {
+        name_key(&x.name)
     }) {
         match pair {
             Pair::Removed(x) => out.push(change(place.clone(), Some(name(x)), ChangeKind::Removed)),
