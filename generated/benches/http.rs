@@ -2,11 +2,15 @@
 //! loopback server answering canned bodies: a job create (`201` with the seeded job) and a page of 100
 //! jobs, one request at a time and 64 at once.
 //!
-//! Run with `cargo bench -p msgraph-sync --bench http` (with `-- --test`: each case once, quickly, checking
-//! the answers; `-- --only client` or `value` or `typed` runs just that side for a profiler). The sides:
+//! Run with `cargo bench -p msgraph-sync --bench http`. With `-- --test`, or under `cargo test --benches`
+//! as CI runs it, each case runs once, small, checking the answers; `-- --only SIDE` and
+//! `-- --case list100x64` (say) run just that side or case, for a profiler. The sides:
 //! - `client`: `jobs.create(&body)` / `jobs.list().top(100)`, decoded into `SynchronizationJob`s;
 //! - `value`: a `reqwest::Client` a user builds, `bytes()` then `serde_json::from_slice::<Value>`;
-//! - `typed`: the same, decoded into the crate's models, so only the runtime's own cost differs.
+//! - `typed`: the same, decoded into the crate's models with `serde_json::from_slice`, so only the
+//!   runtime's own cost differs from `client`;
+//! - `tracked`: the same, decoded with the runtime's `decode_json` (which tracks the JSON path of a
+//!   failure with `serde_path_to_error`), so `client` against `tracked` is the transport alone.
 //!
 //! Every round runs each side once, in turn (client, value, typed, client, ...), on the same server and
 //! connections kept alive; the figures are medians over the rounds, and the ratios medians of the
@@ -14,18 +18,17 @@
 
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use msgraph_sync::{Client, Nullable, Page, SynchronizationJob};
+use msgraph_sync::{Client, Page, SynchronizationJob, decode_json};
 use serde_json::Value;
 
+#[path = "support/calls.rs"]
+mod calls;
 #[path = "support/server.rs"]
 mod server;
 #[path = "support/spec.rs"]
 #[allow(dead_code)] // shared by the benches, each uses a part
 mod spec;
 
-const SERVICE_PRINCIPAL: &str = "a1b2c3d4-0000-0000-0000-000000000000";
-const TOKEN: &str = "bench-token";
 const PAGE_ITEMS: usize = 100;
 const ROUNDS: usize = 9;
 /// How long one side's batch runs in a round.
@@ -36,16 +39,18 @@ enum Side {
     Client,
     Value,
     Typed,
+    Tracked,
 }
 
 impl Side {
-    const ALL: [Side; 3] = [Side::Client, Side::Value, Side::Typed];
+    const ALL: [Side; 4] = [Side::Client, Side::Value, Side::Typed, Side::Tracked];
 
     fn name(self) -> &'static str {
         match self {
             Side::Client => "client",
             Side::Value => "value",
             Side::Typed => "typed",
+            Side::Tracked => "tracked",
         }
     }
 }
@@ -69,15 +74,9 @@ struct Sides {
 impl Sides {
     fn new(addr: std::net::SocketAddr) -> Sides {
         let base = format!("http://{addr}");
-        let client = Client::builder()
-            .base_url(&base)
-            .static_token(TOKEN)
-            .build()
-            .expect("client builds");
-        let jobs_url =
-            format!("{base}/v1.0/servicePrincipals/{SERVICE_PRINCIPAL}/synchronization/jobs");
+        let jobs_url = calls::jobs_url(&base);
         Sides {
-            client,
+            client: calls::client(&base),
             http: reqwest::Client::new(),
             list_url: format!("{jobs_url}?$top={PAGE_ITEMS}"),
             jobs_url,
@@ -86,64 +85,51 @@ impl Sides {
 
     /// One request; the number of jobs decoded, so the answer is checked and nothing is optimised away.
     async fn call(&self, side: Side, call: Call) -> usize {
-        let jobs = self
-            .client
-            .v1()
-            .service_principal(SERVICE_PRINCIPAL)
-            .synchronization()
-            .jobs();
         match (side, call) {
             (Side::Client, Call::Create) => {
-                let body = SynchronizationJob {
-                    template_id: Nullable::Value("BoxOutDelta".into()),
-                    ..Default::default()
-                };
-                let job = jobs.create(&body).await.expect("create");
-                usize::from(job.id.is_some())
+                usize::from(calls::client_create(&self.client).await.id.is_some())
             }
-            (Side::Client, Call::List) => jobs
-                .list()
-                .top(PAGE_ITEMS as u32)
+            (Side::Client, Call::List) => calls::client_list(&self.client, PAGE_ITEMS as u32)
                 .await
-                .expect("list")
                 .value
                 .len(),
             (_, Call::Create) => {
-                let body =
-                    serde_json::to_vec(&serde_json::json!({"templateId": "BoxOutDelta"})).unwrap();
-                let request = self
-                    .http
-                    .post(&self.jobs_url)
-                    .bearer_auth(TOKEN)
-                    .header("content-type", "application/json")
-                    .body(body);
-                let bytes = Self::bytes(request).await;
-                if side == Side::Value {
-                    let job: Value = serde_json::from_slice(&bytes).expect("a job");
-                    usize::from(job["id"].is_string())
-                } else {
-                    let job: SynchronizationJob = serde_json::from_slice(&bytes).expect("a job");
-                    usize::from(job.id.is_some())
+                let bytes = calls::raw_create(&self.http, &self.jobs_url).await;
+                match side {
+                    Side::Value => {
+                        let job: Value = serde_json::from_slice(&bytes).expect("a job");
+                        usize::from(job["id"].is_string())
+                    }
+                    Side::Typed => {
+                        let job: SynchronizationJob =
+                            serde_json::from_slice(&bytes).expect("a job");
+                        usize::from(job.id.is_some())
+                    }
+                    _ => {
+                        let job: SynchronizationJob = decode_json(&bytes).expect("a job");
+                        usize::from(job.id.is_some())
+                    }
                 }
             }
             (_, Call::List) => {
-                let bytes = Self::bytes(self.http.get(&self.list_url).bearer_auth(TOKEN)).await;
-                if side == Side::Value {
-                    let page: Value = serde_json::from_slice(&bytes).expect("a page");
-                    page["value"].as_array().map_or(0, Vec::len)
-                } else {
-                    let page: Page<SynchronizationJob> =
-                        serde_json::from_slice(&bytes).expect("a page");
-                    page.value.len()
+                let bytes = calls::raw_get(&self.http, &self.list_url).await;
+                match side {
+                    Side::Value => {
+                        let page: Value = serde_json::from_slice(&bytes).expect("a page");
+                        page["value"].as_array().map_or(0, Vec::len)
+                    }
+                    Side::Typed => {
+                        let page: Page<SynchronizationJob> =
+                            serde_json::from_slice(&bytes).expect("a page");
+                        page.value.len()
+                    }
+                    _ => {
+                        let page: Page<SynchronizationJob> = decode_json(&bytes).expect("a page");
+                        page.value.len()
+                    }
                 }
             }
         }
-    }
-
-    async fn bytes(request: reqwest::RequestBuilder) -> Bytes {
-        let response = request.send().await.expect("send");
-        let response = response.error_for_status().expect("a success status");
-        response.bytes().await.expect("body")
     }
 
     /// `n` requests, `concurrency` at a time; the time they took.
@@ -189,7 +175,9 @@ fn median(values: &mut [f64]) -> f64 {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let test = args.iter().any(|a| a == "--test");
+    // `cargo bench` passes `--bench`; without it (`cargo test --benches`) or with `--test`, run each
+    // case once, small, as CI does.
+    let test = args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench");
     let only = args
         .iter()
         .position(|a| a == "--only")
@@ -198,8 +186,12 @@ fn main() {
             *Side::ALL
                 .iter()
                 .find(|s| s.name() == name)
-                .expect("--only client|value|typed")
+                .expect("--only client|value|typed|tracked")
         });
+    let case = args
+        .iter()
+        .position(|a| a == "--case")
+        .and_then(|i| args.get(i + 1));
 
     let spec = spec::load(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -234,6 +226,9 @@ fn main() {
 
     runtime.block_on(async {
         for (name, call, concurrency) in cases {
+            if case.is_some_and(|c| *c != format!("{name}x{concurrency}")) {
+                continue;
+            }
             if test {
                 for &side in &chosen {
                     sides.batch(side, call, concurrency, concurrency * 2).await;
@@ -262,21 +257,21 @@ fn main() {
     drop(server);
 }
 
-/// One line per side: median requests per second, and against `value` and `typed` the median of the
+/// One line per side: median requests per second, and against each other side the median of the
 /// per-round ratios with their range.
 fn report(name: &str, concurrency: usize, n: usize, sides: &[Side], rates: &[Vec<f64>]) {
     println!("\n{name} x{concurrency}: {ROUNDS} rounds of {n} requests per side");
     for (side, r) in sides.iter().zip(rates) {
         println!(
-            "  {:<6} median {:>9.0} req/s",
+            "  {:<7} median {:>9.0} req/s",
             side.name(),
             median(&mut r.clone())
         );
     }
-    if sides.len() < 3 {
+    if sides.len() < Side::ALL.len() {
         return;
     }
-    for (other, label) in [(1, "value"), (2, "typed")] {
+    for (other, label) in [(1, "value"), (2, "typed"), (3, "tracked")] {
         let mut ratios: Vec<f64> = rates[0]
             .iter()
             .zip(&rates[other])

@@ -1,24 +1,26 @@
 //! Memory: peak resident memory with 1,000 requests in flight at once, and the memory each idle client
 //! takes, for the crate's `Client` against a plain `reqwest::Client` (+ `serde_json::Value`).
 //!
-//! Run with `cargo bench -p msgraph-sync --bench memory` (`-- --test`: each case once, small). Each
-//! measurement runs in a child process of its own (this binary again, with `--child`), so that its
-//! `VmHWM` (peak resident set, from `/proc/self/status`) is its own; the loopback server runs in this,
-//! the parent, process. Children alternate client, reqwest, client, reqwest, ...; figures are medians.
+//! Run with `cargo bench -p msgraph-sync --bench memory` (with `-- --test`, or under `cargo test
+//! --benches`, each case once, small). Each measurement runs in a child process of its own (this binary
+//! again, with `--child`), so that its `VmHWM` (peak resident set, from `/proc/self/status`) is its own;
+//! the loopback server runs in this, the parent, process. Children alternate client, reqwest, client,
+//! reqwest, ...; figures are medians.
 //! Figures and method: `BENCHMARKS.md`.
 
 use std::process::Command;
 
-use msgraph_sync::{Client, Nullable, SynchronizationJob};
+use futures_util::future::BoxFuture;
 
+#[path = "support/calls.rs"]
+#[allow(dead_code)] // shared by the benches, each uses a part
+mod calls;
 #[path = "support/server.rs"]
 mod server;
 #[path = "support/spec.rs"]
 #[allow(dead_code)] // shared by the benches, each uses a part
 mod spec;
 
-const SERVICE_PRINCIPAL: &str = "a1b2c3d4-0000-0000-0000-000000000000";
-const TOKEN: &str = "bench-token";
 const ROUNDS: usize = 5;
 
 /// `VmRSS` and `VmHWM` of this process, in KiB.
@@ -41,7 +43,9 @@ fn main() {
         let n = arg(4).parse().expect("a count");
         return child(arg(1), arg(2), arg(3), n);
     }
-    let test = args.iter().any(|a| a == "--test");
+    // `cargo bench` passes `--bench`; without it (`cargo test --benches`) or with `--test`, run each
+    // case once, small, as CI does.
+    let test = args.iter().any(|a| a == "--test") || !args.iter().any(|a| a == "--bench");
     let (in_flight, idle, rounds) = if test {
         (20, 4, 1)
     } else {
@@ -130,62 +134,27 @@ fn child(mode: &str, side: &str, url: &str, n: usize) {
         .enable_all()
         .build()
         .expect("runtime");
-    let client = side == "client";
-    let build =
-        || -> Box<dyn Fn() -> futures_util::future::BoxFuture<'static, ()> + Send + Sync> {
-            if client {
-                let c = Client::builder()
-                    .base_url(url)
-                    .static_token(TOKEN)
-                    .build()
-                    .expect("client");
-                Box::new(move || {
-                    let c = c.clone();
-                    Box::pin(async move {
-                        let body = SynchronizationJob {
-                            template_id: Nullable::Value("BoxOutDelta".into()),
-                            ..Default::default()
-                        };
-                        let jobs = c
-                            .v1()
-                            .service_principal(SERVICE_PRINCIPAL)
-                            .synchronization()
-                            .jobs();
-                        let job = jobs.create(&body).await.expect("create");
-                        assert!(job.id.is_some());
-                    })
+    let build = || -> Box<dyn Fn() -> BoxFuture<'static, ()>> {
+        if side == "client" {
+            let client = calls::client(url);
+            Box::new(move || {
+                let client = client.clone();
+                Box::pin(async move {
+                    assert!(calls::client_create(&client).await.id.is_some());
                 })
-            } else {
-                let http = reqwest::Client::new();
-                let jobs_url = format!(
-                    "{url}/v1.0/servicePrincipals/{SERVICE_PRINCIPAL}/synchronization/jobs"
-                );
-                Box::new(move || {
-                    let (http, jobs_url) = (http.clone(), jobs_url.clone());
-                    Box::pin(async move {
-                        let body =
-                            serde_json::to_vec(&serde_json::json!({"templateId": "BoxOutDelta"}))
-                                .unwrap();
-                        let response = http
-                            .post(&jobs_url)
-                            .bearer_auth(TOKEN)
-                            .header("content-type", "application/json")
-                            .body(body)
-                            .send()
-                            .await
-                            .expect("send");
-                        let bytes = response
-                            .error_for_status()
-                            .expect("201")
-                            .bytes()
-                            .await
-                            .expect("body");
-                        let job: serde_json::Value = serde_json::from_slice(&bytes).expect("a job");
-                        assert!(job["id"].is_string());
-                    })
+            })
+        } else {
+            let (http, jobs_url) = (reqwest::Client::new(), calls::jobs_url(url));
+            Box::new(move || {
+                let (http, jobs_url) = (http.clone(), jobs_url.clone());
+                Box::pin(async move {
+                    let bytes = calls::raw_create(&http, &jobs_url).await;
+                    let job: serde_json::Value = serde_json::from_slice(&bytes).expect("a job");
+                    assert!(job["id"].is_string());
                 })
-            }
-        };
+            })
+        }
+    };
     runtime.block_on(async {
         if mode == "inflight" {
             let call = build();

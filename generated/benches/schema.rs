@@ -1,9 +1,9 @@
 //! Decoding and encoding a synchronization schema: the typed model (`SynchronizationSchema`, which keeps
 //! unknown properties as raw JSON) against `serde_json::Value`, at about 20 KB and 2 MB.
 //!
-//! Run with `cargo bench -p msgraph-sync --bench schema`; the inputs are made at start-up from the spec's
-//! examples (`support/spec.rs`). Goal (issue 16): typed decode at least 2x faster than `Value`. Figures
-//! and method: `BENCHMARKS.md`.
+//! Run with `cargo bench -p msgraph-sync --bench schema` (`cargo test --benches` runs each bench once);
+//! the inputs are made at start-up from the spec's examples (`support/spec.rs`). Goal (issue 16): typed
+//! decode at least 2x faster than `Value`. Figures and method: `BENCHMARKS.md`.
 
 use std::sync::LazyLock;
 
