@@ -260,4 +260,26 @@ proptest! {
             Err(_) => prop_assert!(!is_string_or_null),
         }
     }
+
+    #[test]
+    fn damaged_input_is_an_error_or_a_value_that_round_trips((input, _) in object(), cut in any::<prop::sample::Index>(), byte in any::<u8>(), mode in 0..3u8) {
+        // Truncate, overwrite one byte, or duplicate a slice: never a panic; anything accepted is a value
+        // that writes and reads back to itself.
+        let mut bytes = input.into_bytes();
+        let at = cut.index(bytes.len().max(1)).min(bytes.len());
+        match mode {
+            0 => bytes.truncate(at),
+            1 if at < bytes.len() => bytes[at] = byte,
+            _ => {
+                let copy = bytes[at..].to_vec();
+                bytes.splice(at..at, copy);
+            }
+        }
+        if let Ok(attribute) = serde_json::from_slice::<Attribute>(&bytes) {
+            let written = serde_json::to_string(&attribute).unwrap();
+            let again: Attribute = serde_json::from_str(&written).unwrap();
+            prop_assert_eq!(&again, &attribute);
+            prop_assert_eq!(serde_json::to_string(&again).unwrap(), written);
+        }
+    }
 }
