@@ -112,6 +112,18 @@ fn golden_models_round_trip_their_example() {
     assert!(json.to_string().contains("s3cr3t"));
 }
 
+/// A free-form object property keeps each member as the exact JSON text read, like unknown properties:
+/// numbers no `f64` holds come back as sent.
+#[test]
+fn golden_free_form_object_round_trips_exactly() {
+    let text =
+        r#"{"bag":{"big":123456789012345678901234567890,"huge":1e400,"nested":{"b":1.0,"a":[2]}}}"#;
+    let sample: models::models::Sample = serde_json::from_str(text).unwrap();
+    let bag = sample.bag.as_ref().expect("bag is read");
+    assert_eq!(bag.get("huge").map(|v| v.get()), Some("1e400"));
+    assert_eq!(serde_json::to_string(&sample).unwrap(), text);
+}
+
 #[test]
 fn golden_closed_enum_refuses_unknown_members_and_open_enum_keeps_them() {
     use models::enums::{Kind, Mode};

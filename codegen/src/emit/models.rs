@@ -16,12 +16,6 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
     enums.sort_unstable();
     enums.dedup();
     let enums = enums.into_iter().map(ident);
-    let json = api
-        .objects
-        .iter()
-        .flat_map(|o| &o.fields)
-        .any(|f| holds_json_object(&f.ty))
-        .then(|| quote! { use ::serde_json::{Map, Value}; });
     let objects = api.objects.iter().map(object);
     quote! {
         //! Models: the object schemas of the API.
@@ -30,7 +24,6 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
         //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
         //! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
         //! read, and sent back.
-        #json
         #import
         use super::enums::{#(#enums),*};
         #(#objects)*
@@ -109,7 +102,8 @@ fn value_type(ty: &Type) -> TokenStream {
         Type::I64 => quote! { i64 },
         Type::DateTime => quote! { rt::DateTimeOffset },
         Type::Duration => quote! { rt::Duration },
-        Type::JsonObject => quote! { Map<String, Value> },
+        // Free-form: each member kept as its exact JSON text, like unknown properties.
+        Type::JsonObject => quote! { rt::UnknownProperties },
         Type::Object { rust, boxed } => {
             let name = ident(rust);
             if *boxed {
@@ -126,14 +120,6 @@ fn value_type(ty: &Type) -> TokenStream {
             let inner = value_type(inner);
             quote! { Vec<#inner> }
         }
-    }
-}
-
-fn holds_json_object(ty: &Type) -> bool {
-    match ty {
-        Type::JsonObject => true,
-        Type::Array(inner) => holds_json_object(inner),
-        _ => false,
     }
 }
 

@@ -7,7 +7,6 @@
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
 //! read, and sent back.
-use ::serde_json::{Map, Value};
 use crate::runtime as rt;
 use super::enums::{
     AttributeDefinitionMetadata, AttributeFlowBehavior, AttributeFlowType,
@@ -648,7 +647,7 @@ pub struct ScimBulkOperation {
     pub bulk_id: Option<String>,
     /// SCIM resource to apply, with its own schemas list and attributes such as externalId.
     #[graph(rename = "data")]
-    pub data: Option<Map<String, Value>>,
+    pub data: Option<rt::UnknownProperties>,
     /// HTTP method of the operation, such as POST.
     #[graph(rename = "method")]
     pub method: Option<String>,

@@ -7,7 +7,6 @@
 //! [`Nullable`](rt::Nullable) so that absent, `null` and a value survive a round trip;
 //! properties this crate does not know are kept in `additional_properties`, as the exact JSON text
 //! read, and sent back.
-use ::serde_json::{Map, Value};
 use ::msgraph_sync::runtime as rt;
 use super::enums::{Kind, Mode, RestartScope};
 /// The `linkedObjects` type.
@@ -36,7 +35,7 @@ pub struct Sample {
     pub application_id: Option<String>,
     /// The `bag` property.
     #[graph(rename = "bag")]
-    pub bag: Option<Map<String, Value>>,
+    pub bag: Option<rt::UnknownProperties>,
     /// The `count` property.
     #[graph(rename = "count")]
     pub count: Option<i64>,
