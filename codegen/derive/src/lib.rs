@@ -399,7 +399,9 @@ pub fn derive_graph_flags(input: TokenStream) -> TokenStream {
 /// The expansion names serde, serde_json and its helpers as `<crate>::__private::...`, where `<crate>`
 /// is `::msgraph_sync` unless `#[graph(crate = "...")]` says otherwise (for a renamed dependency), so a
 /// crate using the derive needs no direct dependency on serde or serde_json. Inside `msgraph_sync`
-/// itself the same path works: the crate declares `extern crate self as msgraph_sync`.
+/// itself the same path works: the crate declares `extern crate self as msgraph_sync`. The path may also
+/// name the runtime module, which re-exports `__private` too: `#[graph(crate = "rt")]` where the file
+/// has `use ::msgraph_sync::runtime as rt;`.
 ///
 /// # Example
 ///

@@ -395,3 +395,26 @@ fn property_annotations_go_right_before_their_property() {
     let (_, again) = round_trip::<Attribute>(&back);
     assert_eq!(again, back);
 }
+
+mod through_the_runtime_module {
+    use msgraph_sync::runtime as rt;
+
+    /// `crate` may name the runtime module as the emitted code imports it.
+    #[derive(Debug, Clone, PartialEq, Default, rt::GraphModel)]
+    #[graph(crate = "rt")]
+    pub struct Pair {
+        /// Key.
+        #[graph(rename = "key")]
+        pub key: Option<String>,
+        /// The rest.
+        #[graph(unknown)]
+        pub rest: rt::UnknownProperties,
+    }
+}
+
+#[test]
+fn the_crate_path_may_be_the_runtime_module() {
+    let (pair, back) = round_trip::<through_the_runtime_module::Pair>(r#"{"x":1e400,"key":"k"}"#);
+    assert_eq!(pair.key.as_deref(), Some("k"));
+    assert_eq!(back, r#"{"key":"k","x":1e400}"#);
+}
