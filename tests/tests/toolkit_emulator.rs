@@ -476,3 +476,32 @@ async fn bulk_many_operations_in_requests_of_fifty_within_the_rate_limit() {
         );
     }
 }
+
+#[tokio::test]
+async fn wait_throttling_from_the_service_is_waited_out() {
+    let t = Tenant::start().await;
+    let job = t.create_job(SP).await;
+    let before = job.get().await.unwrap();
+    job.start().await.unwrap();
+    // Five 429s in a row for reading the job. The transport retries twice (90 s each, its 180 s
+    // cap) and gives up; the waiter waits the service's Retry-After and polls again, and that
+    // poll's transport absorbs the last two.
+    let fault = msgraph_sync_emulator::Fault::on("*/jobs/*")
+        .method("GET")
+        .status(429)
+        .retry_after_seconds(90)
+        .times(5);
+    t.emulator.inject(fault).unwrap();
+    let start = t.clock().now();
+    let done = t
+        .waiter(&job)
+        .until(Condition::steady_state_after_job(&before))
+        .await
+        .unwrap();
+    assert_eq!(
+        done.status.as_ref().unwrap().code,
+        Some(SynchronizationStatusCode::Active)
+    );
+    // 2 × 90 s + 90 s + 2 × 90 s of emulated time, and no error ended the wait.
+    assert!(t.clock().now().duration_since(start).unwrap() >= Duration::from_secs(5 * 90));
+}
