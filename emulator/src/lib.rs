@@ -107,6 +107,30 @@
 //!   `startswith(<path>,'text')`, joined by `and` (anything else: 400 "Invalid filter clause").
 //!   A query option the operation does not take is a 400, as in Graph.
 //!
+//! # Choices where the docs are silent
+//!
+//! Each follows Graph's usual behaviour or the inventory's real payloads; where neither says, the
+//! emulator picks the precise answer and says so here.
+//!
+//! - Unknown job, template or directory: 404 `NotFound`; unknown template on create: 400 with
+//!   target `templateId` (the create page only says the id must match a template).
+//! - A started job's interval is `PT40M` (the inventory shows `PT20M`, `PT40M` and `PT2M`; 40
+//!   minutes is the gallery applications' usual). A cycle takes 20 s of emulated time.
+//! - Quarantine backs off from the interval, doubling per attempt, capped at a day, and disables
+//!   the job after 28 days (the provisioning docs describe a slowing retry and a 4-week cut-off
+//!   without numbers per step). More than 50% of a cycle's exports escrowed quarantines the job.
+//! - GET of the synchronization resource masks credentials as `*` and shows settings in full;
+//!   the docs only say secrets are write-only.
+//! - provisionOnDemand takes one parameter with one subject (the docs' examples provision one
+//!   user, or one group with up to 5 members); the user record mimics the docs' example 1, a
+//!   group's record is `{}` as in example 3.
+//! - Ping (beta) answers `{"value": "OK"}` (its body is not documented).
+//! - `$top` is at most 999; `$skiptoken` values are the emulator's own (`emu-<offset>`), so only a
+//!   received next link is a valid one.
+//! - `innerError.date` is the wall-clock time in whole seconds with `Z`.
+//! - Service principal and application ids must be GUIDs, as Graph's directory objects are; job
+//!   and template ids are compared exactly and without regard to case respectively.
+//!
 //! # What is not emulated
 //!
 //! - **Real provisioning.** No target application is called; the engine models counts and states,

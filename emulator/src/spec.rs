@@ -227,18 +227,15 @@ pub(crate) fn find<'a>(
     method: &Method,
     raw_segments: &[&str],
 ) -> Result<(&'a Route, PathParams), NoMatch> {
+    // Decoded once; a segment that is not UTF-8 once decoded matches nothing.
+    let segments: Vec<Option<String>> = raw_segments.iter().map(|s| decode(s)).collect();
     let mut best_depth = 0;
     let mut shape_matches = false;
     for route in routes {
-        let (depth, params) = match_segments(&route.segments, raw_segments);
-        match params {
-            Some(params) => {
-                if route.method == method {
-                    return Ok((route, params));
-                }
-                shape_matches = true;
-            }
-            None => best_depth = best_depth.max(depth),
+        match match_segments(&route.segments, &segments) {
+            Ok(()) if route.method == method => return Ok((route, params_of(route, &segments))),
+            Ok(()) => shape_matches = true,
+            Err(depth) => best_depth = best_depth.max(depth),
         }
     }
     if shape_matches {
@@ -250,39 +247,42 @@ pub(crate) fn find<'a>(
     ))
 }
 
-/// Matches segments; returns how many matched and, on a full match, the parameters.
-fn match_segments(pattern: &[Segment], raw: &[&str]) -> (usize, Option<PathParams>) {
-    let mut params = PathParams::default();
+/// `Ok` on a full match, else how many segments matched.
+fn match_segments(pattern: &[Segment], segments: &[Option<String>]) -> Result<(), usize> {
     for (i, seg) in pattern.iter().enumerate() {
-        let Some(raw_seg) = raw.get(i) else {
-            return (i, None);
+        let Some(Some(value)) = segments.get(i) else {
+            return Err(i);
         };
         let ok = match seg {
-            Segment::Literal(lit) => decode(raw_seg).is_some_and(|s| s.eq_ignore_ascii_case(lit)),
-            Segment::Param(name) => match decode(raw_seg) {
-                Some(value) => {
-                    params.values.push((name.clone(), value));
-                    true
-                }
-                None => false,
-            },
-            Segment::AppIdKey => match decode(raw_seg).as_deref().and_then(app_id_key) {
-                Some(value) => {
-                    params.values.push(("appId".to_owned(), value));
-                    true
-                }
-                None => false,
-            },
+            Segment::Literal(lit) => value.eq_ignore_ascii_case(lit),
+            Segment::Param(_) => true,
+            Segment::AppIdKey => app_id_key(value).is_some(),
         };
         if !ok {
-            return (i, None);
+            return Err(i);
         }
     }
-    if raw.len() == pattern.len() {
-        (pattern.len(), Some(params))
+    if segments.len() == pattern.len() {
+        Ok(())
     } else {
-        (pattern.len(), None)
+        Err(pattern.len())
     }
+}
+
+/// The parameters of a route that matched `segments`.
+fn params_of(route: &Route, segments: &[Option<String>]) -> PathParams {
+    let mut params = PathParams::default();
+    for (seg, value) in route.segments.iter().zip(segments) {
+        let value = value.clone().unwrap_or_default();
+        match seg {
+            Segment::Param(name) => params.values.push((name.clone(), value)),
+            Segment::AppIdKey => params
+                .values
+                .push(("appId".to_owned(), app_id_key(&value).unwrap_or_default())),
+            Segment::Literal(_) => {}
+        }
+    }
+    params
 }
 
 /// `servicePrincipals(appId='x''y')` → `x'y`.
