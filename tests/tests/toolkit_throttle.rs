@@ -155,7 +155,7 @@ async fn the_request_that_was_throttled_waits_only_once() {
     // The transport's own retry waited 3 s; the gate it set had passed by then.
     assert_eq!(clock.sleeps(), [Duration::from_secs(3)]);
     let gated = fixtures::builder(&server, &clock)
-        .rate_limits(RateLimits::documented().shared_gate(false))
+        .rate_limits(RateLimits::documented().with_shared_gate(false))
         .build()
         .unwrap();
     server

@@ -85,7 +85,7 @@ async fn throttled_answers_with_and_without_the_gate_and_limits() {
         ("no client-side limits, no gate", RateLimits::none()),
         (
             "shared gate only",
-            RateLimits::documented().bulk_upload(None),
+            RateLimits::documented().with_bulk_upload(None),
         ),
         (
             "documented limits + gate (default)",

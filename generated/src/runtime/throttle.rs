@@ -112,8 +112,10 @@ impl RateLimit {
 /// # fn demo() -> Result<(), msgraph_sync::Error> {
 /// // Stricter than documented for provisionOnDemand, no client-side limit for bulkUpload.
 /// let limits = RateLimits::documented()
-///     .provision_on_demand(Some(RateLimit::new(3, Duration::from_secs(10), LimitScope::PerJob)))
-///     .bulk_upload(None);
+///     .with_provision_on_demand(Some(RateLimit::new(3, Duration::from_secs(10), LimitScope::PerJob)))
+///     .with_bulk_upload(None);
+/// assert_eq!(limits.bulk_upload(), None);
+/// assert!(limits.shared_gate());
 /// let client = Client::builder().static_token("...").rate_limits(limits).build()?;
 /// # let _ = client; Ok(()) }
 /// ```
@@ -148,35 +150,35 @@ impl RateLimits {
     }
 
     /// Sets (or with `None` removes) the provisionOnDemand limit.
-    pub const fn provision_on_demand(mut self, limit: Option<RateLimit>) -> Self {
+    pub const fn with_provision_on_demand(mut self, limit: Option<RateLimit>) -> Self {
         self.provision_on_demand = limit;
         self
     }
 
     /// Sets (or with `None` removes) the bulkUpload limit.
-    pub const fn bulk_upload(mut self, limit: Option<RateLimit>) -> Self {
+    pub const fn with_bulk_upload(mut self, limit: Option<RateLimit>) -> Self {
         self.bulk_upload = limit;
         self
     }
 
     /// Turns the shared throttle gate on or off.
-    pub const fn shared_gate(mut self, on: bool) -> Self {
+    pub const fn with_shared_gate(mut self, on: bool) -> Self {
         self.shared_gate = on;
         self
     }
 
     /// The provisionOnDemand limit.
-    pub const fn get_provision_on_demand(&self) -> Option<RateLimit> {
+    pub const fn provision_on_demand(&self) -> Option<RateLimit> {
         self.provision_on_demand
     }
 
     /// The bulkUpload limit.
-    pub const fn get_bulk_upload(&self) -> Option<RateLimit> {
+    pub const fn bulk_upload(&self) -> Option<RateLimit> {
         self.bulk_upload
     }
 
     /// Whether the shared gate is on.
-    pub const fn get_shared_gate(&self) -> bool {
+    pub const fn shared_gate(&self) -> bool {
         self.shared_gate
     }
 }
@@ -514,7 +516,7 @@ mod tests {
         );
         t.acquire(START, Method::Post, &path("a", "start")).await;
         assert!(clock.sleeps().is_empty());
-        let custom = RateLimits::documented().provision_on_demand(Some(RateLimit::new(
+        let custom = RateLimits::documented().with_provision_on_demand(Some(RateLimit::new(
             0,
             Duration::from_secs(2),
             LimitScope::PerClient,
