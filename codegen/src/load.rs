@@ -15,7 +15,7 @@ use serde_json::Value;
 use serde_json::map::Entry;
 
 use crate::diagnostic::{self, SpecError, SpecErrors, child};
-use crate::locate::{duplicate_key, line_of};
+use crate::locate::{Locator, duplicate_key, line_of};
 
 /// A parsed spec with its source text.
 pub struct LoadedSpec {
@@ -115,12 +115,13 @@ fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
     .deserialize(serde_yaml::Deserializer::from_str(text));
     let raw = parsed.map_err(|e| yaml_error(name, text, &e))?;
     if !problems.is_empty() {
+        let mut locator = Locator::new(text);
         let mut errors = SpecErrors(
             problems
                 .into_iter()
                 .map(|(pointer, message)| SpecError {
                     file: name.to_string(),
-                    line: line_of(text, &pointer),
+                    line: locator.line_of(&pointer),
                     pointer,
                     message,
                 })

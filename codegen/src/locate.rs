@@ -3,29 +3,83 @@
 //! serde_yaml 0.9 gives a line and column only with a parse error (`serde_yaml::Error::location`), never for a
 //! node it parsed, so the line of a node is found by a scan of the text that knows block mappings, block
 //! sequences, quoted and explicit keys and flow collections, and answers `None` rather than guess (aliases and
-//! block scalars). The scan is only asked when an error is reported.
+//! block scalars). The scan is only asked when an error is reported, and a [`Locator`] remembers the entries
+//! of every block mapping and sequence it has read, so that locating every error of a large broken spec costs
+//! about one pass over the text, not one per error.
+
+use std::collections::HashMap;
 
 use crate::diagnostic::tokens;
 
 /// 1-based YAML line of the node `pointer` (a `#`-prefixed JSON pointer) names in `text`: the line of its key,
-/// or of its `- ` item marker; `None` when the scan cannot tell.
+/// or of its `- ` item marker; `None` when the scan cannot tell. For many pointers, use one [`Locator`].
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let tokens = tokens(pointer)?;
-    let scan = Scan::new(text);
-    let root = scan.root()?;
-    let mut node = root;
-    let mut line = root.line;
-    for (i, token) in tokens.iter().enumerate() {
-        let (key_line, next) = scan.child(node, token)?;
-        line = key_line;
-        match next {
-            Some(next) => node = next,
-            // A scalar or empty value: only the last token may name it.
-            None if i + 1 == tokens.len() => {}
-            None => return None,
+    Locator::new(text).line_of(pointer)
+}
+
+/// Where a child was found: the line of its key or item marker, and where its value starts (`None` for a
+/// scalar or empty value); `None` when the scan cannot tell.
+type Found = Option<(usize, Option<Pos>)>;
+
+/// Finds the YAML lines of JSON pointers in one text, remembering what it has scanned.
+pub struct Locator<'t> {
+    scan: Scan<'t>,
+    /// The keys of each block mapping read so far, by the mapping's position.
+    maps: HashMap<(usize, usize), HashMap<String, Found>>,
+    /// The items of each block sequence read so far, by the sequence's position.
+    seqs: HashMap<(usize, usize), Vec<Found>>,
+}
+
+impl<'t> Locator<'t> {
+    /// A locator over `text`; nothing is scanned until a line is asked for.
+    pub fn new(text: &'t str) -> Self {
+        Locator {
+            scan: Scan::new(text),
+            maps: HashMap::new(),
+            seqs: HashMap::new(),
         }
     }
-    Some(line + 1)
+
+    /// 1-based YAML line of the node `pointer` names; see [`line_of`].
+    pub fn line_of(&mut self, pointer: &str) -> Option<usize> {
+        let tokens = tokens(pointer)?;
+        let root = self.scan.root()?;
+        let mut node = root;
+        let mut line = root.line;
+        for (i, token) in tokens.iter().enumerate() {
+            let (key_line, next) = self.child(node, token)?;
+            line = key_line;
+            match next {
+                Some(next) => node = next,
+                // A scalar or empty value: only the last token may name it.
+                None if i + 1 == tokens.len() => {}
+                None => return None,
+            }
+        }
+        Some(line + 1)
+    }
+
+    /// The child `token` of the node at `pos`: the line of its key (or item) and where its value starts
+    /// (`None` for an empty value).
+    fn child(&mut self, pos: Pos, token: &str) -> Found {
+        let rest = self.scan.rest(pos)?;
+        if rest.starts_with('{') || rest.starts_with('[') {
+            return self.scan.flow_node(pos, token);
+        }
+        let at = (pos.line, pos.col);
+        if rest == "-" || rest.starts_with("- ") {
+            let index: usize = token.parse().ok()?;
+            let scan = &self.scan;
+            let items = self.seqs.entry(at).or_insert_with(|| scan.seq_items(pos));
+            return items.get(index).copied().flatten();
+        }
+        if parse_key(rest).is_some() || rest == "?" || rest.starts_with("? ") {
+            let scan = &self.scan;
+            let keys = self.maps.entry(at).or_insert_with(|| scan.map_entries(pos));
+            return keys.get(token).copied().flatten();
+        }
+        None
+    }
 }
 
 /// Where a node's text starts: line index and byte column.
@@ -106,33 +160,21 @@ impl<'t> Scan<'t> {
         }
     }
 
-    /// The child `token` of the node at `pos`: the line of its key (or item) and where its value starts
-    /// (`None` for an empty value).
-    fn child(&self, pos: Pos, token: &str) -> Option<(usize, Option<Pos>)> {
-        let rest = self.rest(pos)?;
-        if rest.starts_with('{') || rest.starts_with('[') {
-            let offset = self.offset(pos)?;
-            let (item, value) = self.flow_child(offset, token)?;
-            let value = match self.text.as_bytes().get(value) {
-                Some(b'{' | b'[') => {
-                    let line = self.line_at(value);
-                    Some(Pos {
-                        line,
-                        col: value - self.starts.get(line)?,
-                    })
-                }
-                _ => None,
-            };
-            return Some((self.line_at(item), value));
-        }
-        if rest == "-" || rest.starts_with("- ") {
-            let index: usize = token.parse().ok()?;
-            return self.seq_child(pos, index);
-        }
-        if parse_key(rest).is_some() || rest == "?" || rest.starts_with("? ") {
-            return self.map_child(pos, token);
-        }
-        None
+    /// The child `token` of the flow collection at `pos`.
+    fn flow_node(&self, pos: Pos, token: &str) -> Found {
+        let offset = self.offset(pos)?;
+        let (item, value) = self.flow_child(offset, token)?;
+        let value = match self.text.as_bytes().get(value) {
+            Some(b'{' | b'[') => {
+                let line = self.line_at(value);
+                Some(Pos {
+                    line,
+                    col: value - self.starts.get(line)?,
+                })
+            }
+            _ => None,
+        };
+        Some((self.line_at(item), value))
     }
 
     /// An explicit key (`? key` then `: value` at the same indentation, as PyYAML writes keys longer than
@@ -212,63 +254,56 @@ impl<'t> Scan<'t> {
         }
     }
 
-    fn map_child(&self, pos: Pos, token: &str) -> Option<(usize, Option<Pos>)> {
+    /// Every key of the block mapping at `pos` (the first of a repeated key), read in one pass.
+    fn map_entries(&self, pos: Pos) -> HashMap<String, Found> {
         let col = pos.col;
-        let mut line = pos.line;
-        loop {
-            let text = self.line(line)?;
-            let at_start = line == pos.line;
-            if at_start || (Self::is_content(text) && Self::indent(text) == col) {
-                let rest = text.get(col..)?;
+        let mut entries = HashMap::new();
+        for line in pos.line..self.starts.len() {
+            let Some(text) = self.line(line) else { break };
+            if line == pos.line || (Self::is_content(text) && Self::indent(text) == col) {
+                let Some(rest) = text.get(col..) else { break };
                 if rest == "?" || rest.starts_with("? ") {
-                    if let Some((key, colon_line)) = self.explicit_key(line, col)
-                        && key == token
-                    {
-                        let value = self.value_after(colon_line, col + 1, col, true)?;
-                        return Some((line, value));
+                    if let Some((key, colon_line)) = self.explicit_key(line, col) {
+                        let value = self.value_after(colon_line, col + 1, col, true);
+                        entries
+                            .entry(key)
+                            .or_insert_with(|| value.map(|v| (line, v)));
                     }
                 } else if !(rest == "-" || rest.starts_with("- "))
                     && let Some((key, after)) = parse_key(rest)
-                    && key == token
                 {
-                    let value = self.value_after(line, col + after, col, true)?;
-                    return Some((line, value));
+                    entries.entry(key).or_insert_with(|| {
+                        self.value_after(line, col + after, col, true)
+                            .map(|v| (line, v))
+                    });
                 }
             } else if Self::is_content(text) && Self::indent(text) < col {
-                return None;
-            }
-            line += 1;
-            if line >= self.starts.len() {
-                return None;
+                break;
             }
         }
+        entries
     }
 
-    fn seq_child(&self, pos: Pos, index: usize) -> Option<(usize, Option<Pos>)> {
+    /// Every item of the block sequence at `pos`, read in one pass.
+    fn seq_items(&self, pos: Pos) -> Vec<Found> {
         let col = pos.col;
-        let mut line = pos.line;
-        let mut seen = 0usize;
-        loop {
-            let text = self.line(line)?;
-            let at_start = line == pos.line;
-            if at_start || (Self::is_content(text) && Self::indent(text) == col) {
-                let rest = text.get(col..)?;
+        let mut items = Vec::new();
+        for line in pos.line..self.starts.len() {
+            let Some(text) = self.line(line) else { break };
+            if line == pos.line || (Self::is_content(text) && Self::indent(text) == col) {
+                let Some(rest) = text.get(col..) else { break };
                 if !(rest == "-" || rest.starts_with("- ")) {
-                    return None;
+                    break;
                 }
-                if seen == index {
-                    let value = self.value_after(line, col + 1, col, false)?;
-                    return Some((line, value));
-                }
-                seen += 1;
+                items.push(
+                    self.value_after(line, col + 1, col, false)
+                        .map(|v| (line, v)),
+                );
             } else if Self::is_content(text) && Self::indent(text) < col {
-                return None;
-            }
-            line += 1;
-            if line >= self.starts.len() {
-                return None;
+                break;
             }
         }
+        items
     }
 
     /// In the flow collection at byte `offset`, the child `token`: offsets of the entry and of its value.

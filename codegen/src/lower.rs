@@ -19,6 +19,7 @@ use crate::conventions::{
 };
 use crate::diagnostic::{SpecError, SpecErrors, child};
 use crate::load::LoadedSpec;
+use crate::locate::Locator;
 use crate::model::{
     AltKey, Api, Body, Child, Deprecation, Enum, Field, HttpMethod, IdType, Member, Node, Object,
     Operation, Parent, Query, Response, Root, Route, Step, Type, UNKNOWN_VARIANT,
@@ -44,6 +45,10 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api, SpecErrors> {
     if cx.errors.is_empty() {
         Ok(api)
     } else {
+        let mut locator = Locator::new(&spec.text);
+        for error in &mut cx.errors {
+            error.line = locator.line_of(&error.pointer);
+        }
         let mut errors = SpecErrors(cx.errors);
         errors.sort();
         Err(errors)
@@ -138,7 +143,9 @@ struct Lowering<'a> {
 
 impl<'a> Lowering<'a> {
     fn error(&mut self, pointer: String, message: impl Into<String>) {
-        self.errors.push(self.spec.error(&pointer, message));
+        // Lines are found once all errors are known (see `lower`).
+        self.errors
+            .push(SpecError::new(self.spec.name.clone(), pointer, message));
     }
 
     fn run(&mut self) -> Api {

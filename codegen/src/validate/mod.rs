@@ -31,6 +31,7 @@ use serde_json::{Map, Value};
 use crate::conventions::KeySegment;
 use crate::diagnostic::{Path, SpecError, SpecErrors, unescape_token};
 use crate::load::LoadedSpec;
+use crate::locate::Locator;
 
 /// Validates a loaded spec; `Err` lists every problem found, sorted by pointer.
 pub fn validate(spec: &LoadedSpec) -> Result<(), SpecErrors> {
@@ -54,6 +55,8 @@ pub fn validate(spec: &LoadedSpec) -> Result<(), SpecErrors> {
 struct Ctx<'s> {
     spec: &'s LoadedSpec,
     errors: Vec<SpecError>,
+    /// Lines of the errors' pointers (one locator, so that many errors cost about one scan of the text).
+    locator: Locator<'s>,
     /// `info.x-graph-versions`, when it is well-formed (empty otherwise, which turns version checks off).
     versions: Vec<&'s str>,
     /// The well-formed entries of `x-graph-parents` (the paths of the entities the API hangs off).
@@ -90,6 +93,7 @@ impl<'s> Ctx<'s> {
         Ctx {
             spec,
             errors: Vec::new(),
+            locator: Locator::new(&spec.text),
             versions,
             parents,
             subtree,
@@ -102,8 +106,14 @@ impl<'s> Ctx<'s> {
 
     /// Reports an error at `pointer`; the pointer's text and YAML line are only worked out here.
     fn err(&mut self, pointer: &Path<'_>, message: impl Into<String>) {
-        let error = self.spec.error(&pointer.to_pointer(), message);
-        self.errors.push(error);
+        let pointer = pointer.to_pointer();
+        let line = self.locator.line_of(&pointer);
+        self.errors.push(SpecError {
+            file: self.spec.name.clone(),
+            pointer,
+            line,
+            message: message.into(),
+        });
     }
 
     /// The node a `#`-prefixed JSON pointer names.

@@ -511,7 +511,7 @@ fn operation_id<'s>(
         let first_operation = first_path.child(first_method);
         let first = first_operation.child("operationId").to_pointer();
         let line = cx
-            .spec
+            .locator
             .line_of(&first)
             .map(|l| format!(" (line {l})"))
             .unwrap_or_default();
