@@ -103,8 +103,9 @@ impl RateLimit {
 /// provisionOnDemand limit of that job, the bulkUpload limit (per its [`LimitScope`]), or, for
 /// every other request, the client as a whole (Graph throttles an application per tenant).
 ///
-/// Waiting for a limit or the gate happens before an attempt is sent and is not part of the
-/// request's timeout; a gate wait is capped at [`RateLimits::MAX_GATE_WAIT`].
+/// Waiting for a limit or the gate happens before an attempt is sent: it is not part of the
+/// per-attempt timeout, but counts toward a call's total timeout when one is set; a gate wait is
+/// capped at [`RateLimits::MAX_GATE_WAIT`].
 ///
 /// ```
 /// use msgraph_sync::{Client, LimitScope, RateLimit, RateLimits};
