@@ -216,8 +216,8 @@ async fn retry_count_is_configurable_and_clamped_to_ten() {
     server.fallback(Reply::status(503));
     let clock = RecordingClock::new();
     let policy = RetryPolicy::default()
-        .max_retries(5)
-        .base_delay(Duration::from_millis(10));
+        .with_max_retries(5)
+        .with_base_delay(Duration::from_millis(10));
     let client = fixtures::builder(&server, &clock)
         .retry(policy)
         .build()
@@ -232,7 +232,7 @@ async fn retry_count_is_configurable_and_clamped_to_ten() {
     server.fallback(Reply::status(503).header("Retry-After", "0"));
     let clock = RecordingClock::new();
     let client = fixtures::builder(&server, &clock)
-        .retry(RetryPolicy::default().max_retries(50))
+        .retry(RetryPolicy::default().with_max_retries(50))
         .build()
         .unwrap();
     let err = fixtures::delete_job(&client.v1(), "sp", "j")

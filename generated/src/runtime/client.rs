@@ -135,7 +135,7 @@ impl fmt::Debug for Client {
 ///     .cloud(Cloud::UsGovL4)
 ///     .static_token("...")
 ///     .timeout(Duration::from_secs(30))
-///     .retry(RetryPolicy::default().max_retries(5))
+///     .retry(RetryPolicy::default().with_max_retries(5))
 ///     .user_agent_suffix("my-provisioning-tool/1.2")
 ///     .build()?;
 /// # let _ = client; Ok(()) }

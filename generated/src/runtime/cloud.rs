@@ -15,7 +15,10 @@ use super::redact::display_url;
 /// assert_eq!(Cloud::UsGovL4.base_url().as_str(), "https://graph.microsoft.us/");
 /// assert_eq!(Cloud::China.scope(), "https://microsoftgraph.chinacloudapi.cn/.default");
 /// ```
+///
+/// More clouds may be added in a minor version (`#[non_exhaustive]`): a `match` needs a `_` arm.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Cloud {
     /// The global service, `https://graph.microsoft.com`.
     #[default]

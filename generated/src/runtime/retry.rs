@@ -37,10 +37,13 @@ use super::transport::{self, Budget, Call, Outcome, Response};
 /// ```
 /// # use msgraph_sync::RetryPolicy;
 /// # use std::time::Duration;
-/// let policy = RetryPolicy::default().max_retries(5).base_delay(Duration::from_secs(1));
-/// assert_eq!(policy.get_max_retries(), 5);
-/// assert_eq!(RetryPolicy::default().max_retries(50).get_max_retries(), 10); // clamped
-/// assert_eq!(RetryPolicy::none().get_max_retries(), 0);
+/// let policy = RetryPolicy::default()
+///     .with_max_retries(5)
+///     .with_base_delay(Duration::from_secs(1));
+/// assert_eq!(policy.max_retries(), 5);
+/// assert_eq!(policy.base_delay(), Duration::from_secs(1));
+/// assert_eq!(RetryPolicy::default().with_max_retries(50).max_retries(), 10); // clamped
+/// assert_eq!(RetryPolicy::none().max_retries(), 0);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RetryPolicy {
@@ -79,7 +82,7 @@ impl RetryPolicy {
     }
 
     /// Sets the number of retries, clamped to [`RetryPolicy::MAX_RETRIES`].
-    pub const fn max_retries(mut self, retries: u32) -> Self {
+    pub const fn with_max_retries(mut self, retries: u32) -> Self {
         self.max_retries = if retries > Self::MAX_RETRIES {
             Self::MAX_RETRIES
         } else {
@@ -89,14 +92,14 @@ impl RetryPolicy {
     }
 
     /// Sets the back-off base used when the service sends no `Retry-After`.
-    pub const fn base_delay(mut self, delay: Duration) -> Self {
+    pub const fn with_base_delay(mut self, delay: Duration) -> Self {
         self.base_delay = delay;
         self
     }
 
     /// Sets the cap on the total wait across retries, clamped to
     /// [`RetryPolicy::MAX_CUMULATIVE_DELAY`].
-    pub const fn max_cumulative_delay(mut self, cap: Duration) -> Self {
+    pub const fn with_max_cumulative_delay(mut self, cap: Duration) -> Self {
         self.max_cumulative_delay = if cap.as_nanos() > Self::MAX_CUMULATIVE_DELAY.as_nanos() {
             Self::MAX_CUMULATIVE_DELAY
         } else {
@@ -106,17 +109,17 @@ impl RetryPolicy {
     }
 
     /// The number of retries.
-    pub const fn get_max_retries(&self) -> u32 {
+    pub const fn max_retries(&self) -> u32 {
         self.max_retries
     }
 
     /// The back-off base.
-    pub const fn get_base_delay(&self) -> Duration {
+    pub const fn base_delay(&self) -> Duration {
         self.base_delay
     }
 
     /// The cap on the cumulative wait.
-    pub const fn get_max_cumulative_delay(&self) -> Duration {
+    pub const fn max_cumulative_delay(&self) -> Duration {
         self.max_cumulative_delay
     }
 
@@ -328,7 +331,7 @@ mod tests {
         );
         // Never panics, even absurdly far out.
         let _ = RetryPolicy::default()
-            .base_delay(Duration::MAX)
+            .with_base_delay(Duration::MAX)
             .delay(u32::MAX, None);
     }
 
@@ -342,8 +345,8 @@ mod tests {
         assert!(!p.allows(1, Duration::ZERO, Duration::MAX));
         assert!(!RetryPolicy::none().allows(1, Duration::ZERO, Duration::ZERO));
         assert_eq!(
-            p.max_cumulative_delay(Duration::from_secs(999))
-                .get_max_cumulative_delay(),
+            p.with_max_cumulative_delay(Duration::from_secs(999))
+                .max_cumulative_delay(),
             Duration::from_secs(180)
         );
     }
