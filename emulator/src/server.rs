@@ -730,3 +730,22 @@ fn check_auth(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
 pub(crate) fn base_url(addr: SocketAddr) -> String {
     format!("http://{addr}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_clock_moves_only_when_told_unless_realtime() {
+        let start = Instant::parse("2026-01-01T00:00:00Z").unwrap();
+        let mut manual = Clock::new(start, false);
+        let realtime = Clock::new(start, true);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(manual.now(), start);
+        assert!(realtime.now() > start);
+        manual.advance(10_000_000);
+        assert_eq!(manual.now().to_string(), "2026-01-01T00:00:01Z");
+        manual.set(start);
+        assert_eq!(manual.now(), start);
+    }
+}

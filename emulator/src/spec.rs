@@ -241,7 +241,9 @@ pub(crate) fn find<'a>(
     if shape_matches {
         return Err(NoMatch::MethodNotAllowed);
     }
-    let segment = raw_segments.get(best_depth).copied().unwrap_or_default();
+    // A path that stops short of every route names its last segment.
+    let at = best_depth.min(raw_segments.len().saturating_sub(1));
+    let segment = raw_segments.get(at).copied().unwrap_or_default();
     Err(NoMatch::UnknownSegment(
         decode(segment).unwrap_or_else(|| segment.to_owned()),
     ))
@@ -372,5 +374,13 @@ mod tests {
             _ => panic!("expected an unknown segment"),
         }
         assert!(app_id_key("servicePrincipals(appId='a'b')").is_none());
+        match find(
+            &spec.routes,
+            &Method::GET,
+            &["servicePrincipals(appId='a')", "synchronization", "jobs"],
+        ) {
+            Err(NoMatch::UnknownSegment(s)) => assert_eq!(s, "jobs"),
+            _ => panic!("expected an unknown segment"),
+        }
     }
 }
