@@ -575,6 +575,47 @@ impl Emulator {
         let _ = advance_shared(&self.shared, ticks);
     }
 
+    /// Seeds a job made from `template_id` as `POST .../jobs` would (disabled, the template's
+    /// schema); returns its id.
+    pub fn add_job(&self, service_principal_id: &str, template_id: &str) -> Result<String, Error> {
+        let mut state = lock(&self.shared.state);
+        let app_id = state
+            .service_principals
+            .iter()
+            .find(|sp| sp.id.eq_ignore_ascii_case(service_principal_id))
+            .map(|sp| sp.app_id.clone())
+            .ok_or_else(|| {
+                Error::Invalid(format!("no service principal {service_principal_id:?}"))
+            })?;
+        let template = state
+            .application_of(&app_id)
+            .and_then(|a| {
+                a.templates
+                    .iter()
+                    .find(|t| t.id.eq_ignore_ascii_case(template_id))
+            })
+            .ok_or_else(|| {
+                Error::Invalid(format!(
+                    "no template {template_id:?} for {service_principal_id:?}"
+                ))
+            })?;
+        let job = state::Job {
+            id: format!("{}.{}", template.id, ids::hex32()),
+            template_id: template.id.clone(),
+            schema: template.schema.clone(),
+            ..Default::default()
+        };
+        let id = job.id.clone();
+        if let Some(sp) = state
+            .service_principals
+            .iter_mut()
+            .find(|sp| sp.id.eq_ignore_ascii_case(service_principal_id))
+        {
+            sp.jobs.push(job);
+        }
+        Ok(id)
+    }
+
     /// A job as `GET .../jobs/{id}` returns it, or `None`.
     pub fn job(&self, service_principal_id: &str, job_id: &str) -> Option<Value> {
         self.with_job(service_principal_id, job_id, |job| job.to_json())

@@ -647,6 +647,37 @@ async fn the_binary_prints_its_address_and_exits_when_asked() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with("listening on http://127.0.0.1:"), "{text}");
+    // A snapshot file is loaded; a broken one is refused with the file's name.
+    let env = env().await;
+    let job = env.emulator.add_job(SP, "BoxOutDelta").unwrap();
+    assert_eq!(
+        env.get(&env.job_path("v1.0", &job)).await.body["status"]["code"],
+        "NotConfigured"
+    );
+    assert!(env.emulator.add_job(SP, "Nope").is_err());
+    let dir = std::env::temp_dir().join(format!("emulator-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, env.emulator.snapshot().to_string()).unwrap();
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, r#"{"servicePrincipals": [{"id": "not-a-guid"}]}"#).unwrap();
+    let run = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_msgraph-sync-emulator"))
+            .args(["--port", "0", "--exit-when-ready", "--state"])
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&good).status.success());
+    let out = run(&broken);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not-a-guid"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_msgraph-sync-emulator"))
         .args(["--port", "x"])
         .output()
