@@ -15,7 +15,7 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 }
 
 /// Keys whose value maps names to objects (so every key below is a name, not a keyword).
-fn is_named_map(key: &str) -> bool {
+pub(super) fn is_named_map(key: &str) -> bool {
     matches!(
         key,
         "paths"

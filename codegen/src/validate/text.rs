@@ -2,20 +2,23 @@
 //! character or a carriage return without a line feed. Descriptions, names and paths end up in doc comments,
 //! identifiers and string literals of the generated crate, where a bidi control makes the source read
 //! differently from how it compiles (rustc refuses them in literals and comments) and a bare CR is refused in
-//! doc comments. Example values are data, sent and compared as JSON, never emitted; they are skipped.
+//! doc comments. Example values are data, sent and compared as JSON, never emitted; they are skipped (but a
+//! property or parameter *named* `example` is a name, and is walked).
 
 use serde_json::Value;
 
 use super::Ctx;
+use super::refs::is_named_map;
 use crate::conventions::forbidden_text_char;
 use crate::diagnostic::Path;
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     let raw = cx.raw();
-    walk(cx, raw, &Path::ROOT, 0);
+    walk(cx, raw, &Path::ROOT, false, 0);
 }
 
-fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, depth: usize) {
+/// `named`: the keys of this mapping are names (of properties, paths, schemas, ...), not keywords.
+fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, named: bool, depth: usize) {
     if depth > 256 {
         return;
     }
@@ -23,7 +26,7 @@ fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, depth: usize) {
         Value::String(text) => report(cx, text, pointer, "text"),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(cx, item, &pointer.child(i), depth + 1);
+                walk(cx, item, &pointer.child(i), false, depth + 1);
             }
         }
         Value::Object(map) => {
@@ -31,10 +34,11 @@ fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, depth: usize) {
                 let at = pointer.child(key);
                 report(cx, key, &at, "key");
                 // Example values are data (`example`, and `value` inside `examples`).
-                if key == "example" || key == "examples" {
+                if !named && (key == "example" || key == "examples") {
                     continue;
                 }
-                walk(cx, value, &at, depth + 1);
+                let named_below = !named && value.is_object() && is_named_map(key);
+                walk(cx, value, &at, named_below, depth + 1);
             }
         }
         _ => {}
