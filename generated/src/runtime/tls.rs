@@ -74,3 +74,24 @@ pub fn install_crypto_provider() {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_feature_provider_is_passed_per_client_and_never_installed() {
+        let config = client_config();
+        if cfg!(any(feature = "rustls-aws-lc-rs", feature = "rustls-ring")) {
+            let config = config.unwrap();
+            assert_eq!(config.alpn_protocols, [b"http/1.1".to_vec()]);
+        } else {
+            // No provider feature and none installed: a typed error, not reqwest's panic.
+            assert!(matches!(config, Err(Error::Config(_))));
+        }
+        assert!(
+            CryptoProvider::get_default().is_none(),
+            "building a TLS config must not install a process default"
+        );
+    }
+}
