@@ -30,9 +30,9 @@ mod server;
 mod spec;
 
 const PAGE_ITEMS: usize = 100;
-const ROUNDS: usize = 9;
+const ROUNDS: usize = 15;
 /// How long one side's batch runs in a round.
-const BATCH: Duration = Duration::from_millis(250);
+const BATCH: Duration = Duration::from_millis(150);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {

@@ -62,6 +62,7 @@ fn main() {
     };
     for (mode, n) in [("inflight", in_flight), ("idle", idle)] {
         let mut figures: Vec<Vec<Vec<f64>>> = vec![Vec::new(), Vec::new()];
+        let mut infos = std::collections::BTreeSet::new();
         for _ in 0..rounds {
             for (s, side) in ["client", "reqwest"].into_iter().enumerate() {
                 // A fresh server per child, its gate set to hold answers until all are in flight.
@@ -78,6 +79,9 @@ fn main() {
                     "child failed: {stdout}{}",
                     String::from_utf8_lossy(&out.stderr)
                 );
+                if let Some(info) = stdout.lines().find_map(|l| l.strip_prefix("INFO ")) {
+                    infos.insert(info.to_owned());
+                }
                 let line = stdout
                     .lines()
                     .find_map(|l| l.strip_prefix("RESULT "))
@@ -90,6 +94,9 @@ fn main() {
             }
         }
         report(mode, n, &figures);
+        for info in infos {
+            println!("  {info}");
+        }
     }
 }
 
@@ -157,6 +164,21 @@ fn child(mode: &str, side: &str, url: &str, n: usize) {
     };
     runtime.block_on(async {
         if mode == "inflight" {
+            if side == "client" {
+                // What one call keeps while in flight, besides its connection: its boxed future.
+                let client = calls::client(url);
+                let body = msgraph_sync::SynchronizationJob::default();
+                let jobs = client
+                    .v1()
+                    .service_principal(calls::SERVICE_PRINCIPAL)
+                    .synchronization()
+                    .jobs();
+                let future = std::future::IntoFuture::into_future(jobs.create(&body));
+                println!(
+                    "INFO the client's request future: {} bytes",
+                    size_of_val(&*future)
+                );
+            }
             let call = build();
             let (baseline, _) = rss_hwm();
             let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
