@@ -55,10 +55,11 @@ pub fn neutralize_code_blocks(text: &str) -> String {
             in_paragraph = false;
         } else if indent(rest) >= 4 {
             // An indented line continuing a paragraph: the same text without the indentation.
-            out.prose(&format!("{prefix}{}", rest.trim_start()));
+            out.prose(&format!("{prefix}{}", escape_html_start(rest.trim_start())));
         } else {
-            out.prose(line);
-            in_paragraph = is_paragraph_text(rest);
+            let rest = escape_html_start(rest);
+            out.prose(&format!("{prefix}{rest}"));
+            in_paragraph = is_paragraph_text(&rest);
         }
     }
     out.text
@@ -91,6 +92,27 @@ impl Output {
             self.prose(line);
         }
         self.prose(&fence);
+    }
+}
+
+/// `rest` with a leading `<` that could open an HTML block written `&lt;`: an HTML block swallows the lines
+/// after it (up to a blank line, or up to its end tag, which may lie inside a code block), so a fence written
+/// after it could be read as raw HTML and its closing fence as the opening of a Rust block. Autolinks
+/// (`<https://...>`, `<name@host>`) open no HTML block and are kept.
+fn escape_html_start(rest: &str) -> std::borrow::Cow<'_, str> {
+    let text = rest.trim_start();
+    let opens_html = text.strip_prefix('<').is_some_and(|tag| {
+        let autolink = tag.split_once('>').is_some_and(|(inner, _)| {
+            !inner.contains(char::is_whitespace) && inner.contains([':', '@'])
+        });
+        tag.starts_with(|c: char| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'))
+            && !autolink
+    });
+    if opens_html {
+        let indent = &rest[..rest.len() - text.len()];
+        format!("{indent}&lt;{}", &text[1..]).into()
+    } else {
+        rest.into()
     }
 }
 
@@ -215,6 +237,7 @@ mod tests {
             "One line.",
             "A paragraph\nover two lines.\n\n- a list\n- of items\n\n> quoted",
             "Inline `code` and ``more``.",
+            "An autolink:\n<https://learn.microsoft.com/graph>",
         ] {
             assert_eq!(neutralize_code_blocks(text), text);
         }
@@ -254,6 +277,18 @@ mod tests {
         assert_eq!(
             neutralize_code_blocks("# Heading\n    code"),
             "# Heading\n```text\ncode\n```"
+        );
+    }
+
+    #[test]
+    fn html_block_starts_are_escaped_so_no_fence_is_swallowed() {
+        assert_eq!(
+            neutralize_code_blocks("<div>\n    assert!(false);\n\n</div>"),
+            "&lt;div>\nassert!(false);\n\n&lt;/div>"
+        );
+        assert_eq!(
+            neutralize_code_blocks("> <pre>\n```\ncode\n```"),
+            "> &lt;pre>\n```text\ncode\n```"
         );
     }
 
