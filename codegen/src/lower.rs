@@ -17,7 +17,7 @@ use crate::conventions::{
     self, ENTITY_QUERY_OPTIONS, KeySegment, PERMISSION_KINDS, QUERY_OPTIONS, clean_segment,
     param_of, singular, snake_name, type_name, variant_name,
 };
-use crate::diagnostic::{SpecError, SpecErrors, child};
+use crate::diagnostic::{SpecError, SpecErrors, child, unescape_token};
 use crate::load::LoadedSpec;
 use crate::locate::Locator;
 use crate::model::{
@@ -29,7 +29,6 @@ use crate::model::{
 type EnumIndex<'e> = BTreeMap<&'e str, &'e Enum>;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
-const PARAMETER_PREFIX: &str = "#/components/parameters/";
 
 /// Lowers a spec [`crate::validate::validate`] accepted into the API model; `Err` lists the names that clash
 /// and the merged operations that differ.
@@ -418,10 +417,14 @@ impl<'a> Lowering<'a> {
             .parameters
             .iter()
             .chain(op.parameters.iter())
-            .filter_map(|param| match self.resolve_parameter(param) {
-                Some(Parameter::Query { parameter_data, .. }) => Some(parameter_data.name.as_str()),
-                _ => None,
-            })
+            .filter_map(
+                |param| match resolve(self.doc, param, "parameters", |c| &c.parameters) {
+                    Some(Parameter::Query { parameter_data, .. }) => {
+                        Some(parameter_data.name.as_str())
+                    }
+                    _ => None,
+                },
+            )
             .collect();
         let query = if query_names.is_empty() {
             Query::None
@@ -432,22 +435,27 @@ impl<'a> Lowering<'a> {
             Query::Entity
         };
 
-        let body = match &op.request_body {
-            Some(ReferenceOr::Item(body)) => body.content.iter().next().and_then(|(media, mt)| {
+        let body = op
+            .request_body
+            .as_ref()
+            .and_then(|body| resolve(self.doc, body, "requestBodies", |c| &c.request_bodies))
+            .and_then(|body| body.content.iter().next())
+            .and_then(|(media, mt)| {
                 let name = mt.schema.as_ref().and_then(ref_name)?;
                 self.objects_wanted.insert(name.to_string());
                 Some(Body {
                     rust: type_name(name),
                     content_type: media.clone(),
                 })
-            }),
-            _ => None,
-        };
+            });
 
         let mut success = Vec::new();
         let mut bodies: Vec<Option<&str>> = Vec::new();
         for (status, response) in &op.responses.responses {
-            let (StatusCode::Code(code), ReferenceOr::Item(response)) = (status, response) else {
+            let (StatusCode::Code(code), Some(response)) = (
+                status,
+                resolve(self.doc, response, "responses", |c| &c.responses),
+            ) else {
                 continue;
             };
             if !(200..300).contains(code) {
@@ -500,19 +508,6 @@ impl<'a> Lowering<'a> {
             response,
             query,
             idempotent,
-        }
-    }
-
-    fn resolve_parameter<'p>(&'p self, param: &'p ReferenceOr<Parameter>) -> Option<&'p Parameter> {
-        match param {
-            ReferenceOr::Item(p) => Some(p),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix(PARAMETER_PREFIX)?;
-                match self.doc.components.as_ref()?.parameters.get(name)? {
-                    ReferenceOr::Item(p) => Some(p),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
         }
     }
 
@@ -732,6 +727,29 @@ fn property_type(schema: &Schema, enums: &EnumIndex<'_>) -> Option<Type> {
         }
         SchemaKind::Type(OaType::Object(_)) => Some(Type::JsonObject),
         _ => None,
+    }
+}
+
+/// What `item` stands for: itself when written out, or the member of `#/components/<section>` it references
+/// (`of` picks that section); both spellings mean the same.
+fn resolve<'d, T>(
+    doc: &'d OpenAPI,
+    item: &'d ReferenceOr<T>,
+    section: &str,
+    of: fn(&'d openapiv3::Components) -> &'d indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Option<&'d T> {
+    match item {
+        ReferenceOr::Item(item) => Some(item),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/")?
+                .strip_prefix(section)?
+                .strip_prefix('/')?;
+            match of(doc.components.as_ref()?).get(&unescape_token(name))? {
+                ReferenceOr::Item(item) => Some(item),
+                ReferenceOr::Reference { .. } => None,
+            }
+        }
     }
 }
 

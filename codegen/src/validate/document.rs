@@ -365,9 +365,21 @@ fn components<'s>(cx: &mut Ctx<'s>, root: &'s Map<String, Value>) {
         components,
         &cpointer,
         "`components`",
-        &["schemas", "parameters", "responses", "securitySchemes"],
+        &[
+            "schemas",
+            "parameters",
+            "responses",
+            "requestBodies",
+            "securitySchemes",
+        ],
     );
-    for section in ["schemas", "parameters", "responses", "securitySchemes"] {
+    for section in [
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "securitySchemes",
+    ] {
         if let Some(value) = components.get(section)
             && !value.is_object()
         {

@@ -36,6 +36,7 @@ type OperationIds<'s> = HashMap<&'s str, (&'s str, &'static str)>;
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     component_responses(cx);
+    component_request_bodies(cx);
     let Some(value) = cx.raw().get("paths") else {
         cx.err(
             &Path::ROOT,
@@ -720,12 +721,16 @@ fn request_body<'s>(cx: &mut Ctx<'s>, method: &str, value: &'s Value, pointer: &
         return;
     };
     if body.contains_key("$ref") {
-        cx.err(
-            pointer,
-            "a request body `$ref` is not supported by the generator; write the body inline: `content: {application/json: {schema: {$ref: ...}}}`",
-        );
+        // The same as writing the body here; the component itself is checked with the others.
+        cx.keys(body, pointer, "a request body reference", &["$ref"]);
+        cx.follow(body, pointer, "requestBodies");
         return;
     }
+    request_body_object(cx, body, pointer);
+}
+
+/// A request body written out (inline, or in `#/components/requestBodies`).
+fn request_body_object<'s>(cx: &mut Ctx<'s>, body: &'s Map<String, Value>, pointer: &Path<'_>) {
     cx.keys(
         body,
         pointer,
@@ -961,13 +966,17 @@ fn response_object<'s>(
         return None;
     };
     if response.contains_key("$ref") {
-        let message = if component {
-            "a component response must be defined here, not a `$ref` to another one"
-        } else {
-            "a success response `$ref` is not supported by the generator; write the response inline (only `default` is a `$ref`)"
-        };
-        cx.err(pointer, message);
-        return None;
+        if component {
+            cx.err(
+                pointer,
+                "a component response must be defined here, not a `$ref` to another one",
+            );
+            return None;
+        }
+        // The same as writing the response here: the component is checked for this status.
+        cx.keys(response, pointer, "a response reference", &["$ref"]);
+        let (target, reference) = cx.follow(response, pointer, "responses")?;
+        return response_object(cx, target, &Path::at(reference), status, true);
     }
     cx.keys(response, pointer, "a response", &["description", "content"]);
     doc_strings(cx, response, pointer);
@@ -1002,6 +1011,27 @@ fn response_object<'s>(
         schema = media_object(cx, media, &mpointer, "response");
     }
     schema.map(Some)
+}
+
+fn component_request_bodies(cx: &mut Ctx<'_>) {
+    let Some(bodies) = cx
+        .lookup("#/components/requestBodies")
+        .and_then(Value::as_object)
+    else {
+        return;
+    };
+    let pointer = Path::at("#/components/requestBodies");
+    for (name, body) in bodies {
+        let at = pointer.child(name);
+        match body.as_object() {
+            Some(map) if map.contains_key("$ref") => cx.err(
+                &at,
+                "a component request body must be defined here, not a `$ref` to another one",
+            ),
+            Some(map) => request_body_object(cx, map, &at),
+            None => cx.expect(&at, name, "a Request Body object", body),
+        }
+    }
 }
 
 fn component_responses(cx: &mut Ctx<'_>) {
