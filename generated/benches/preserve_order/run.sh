@@ -27,6 +27,6 @@ for size in ("20KB", "2MB"):
     for i, what in enumerate(("decode", "encode")):
         ratios = [a[i] / b[i] for a, b in zip(on, off)]
         print(f"{size} {what}: preserve_order / BTreeMap median {statistics.median(ratios):.3f} "
-              f"(min {min(ratios):.3f}, max {max(ratios):.3f}; medians {statistics.median(a[i] for a in on):.1f} us "
+              f"(min {min(ratios):.3f}, max {max(ratios):.3f}; median times {statistics.median(a[i] for a in on):.1f} us "
               f"vs {statistics.median(b[i] for b in off):.1f} us)")
 PY
