@@ -611,21 +611,46 @@ fn context(ctx: &Ctx<'_>, _type_name: &str, value: Value, entity: bool) -> Value
         return value;
     };
     let mut out = Map::new();
-    let path = ctx
-        .path
-        .split_once(ctx.version)
-        .map_or("", |(_, p)| p)
-        .trim_start_matches('/');
     let suffix = if entity { "/$entity" } else { "" };
     out.insert(
         "@odata.context".into(),
         json!(format!(
             "{}/{}/$metadata#{}{}",
-            ctx.base_url, ctx.version, path, suffix
+            ctx.base_url,
+            ctx.version,
+            context_path(ctx, entity),
+            suffix
         )),
     );
     out.extend(map);
     Value::Object(out)
+}
+
+/// The OData context path of the request: keys in parentheses after their collection
+/// (`servicePrincipals('id')/synchronization/jobs`), the addressed entity's own key left out.
+fn context_path(ctx: &Ctx<'_>, entity: bool) -> String {
+    let segments = &ctx.route.segments;
+    let mut values = ctx.params.values.iter().map(|(_, v)| v.replace('\'', "''"));
+    let mut parts: Vec<String> = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        match segment {
+            crate::spec::Segment::Literal(l) => parts.push(l.clone()),
+            crate::spec::Segment::AppIdKey => parts.push(format!(
+                "servicePrincipals(appId='{}')",
+                values.next().unwrap_or_default()
+            )),
+            crate::spec::Segment::Param(_) => {
+                let value = values.next().unwrap_or_default();
+                let last = i + 1 == segments.len();
+                if !(last && entity)
+                    && let Some(collection) = parts.last_mut()
+                {
+                    collection.push_str(&format!("('{value}')"));
+                }
+            }
+        }
+    }
+    parts.join("/")
 }
 
 fn schema_json(schema: &Value, id: &str) -> Value {
@@ -710,16 +735,13 @@ fn list(ctx: &Ctx<'_>, type_name: &str, items: Vec<Value>) -> Result<Reply, ApiE
         page.push(select(item.clone(), &ctx.query, type_name)?);
     }
     let mut body = Map::new();
-    let path = ctx
-        .path
-        .split_once(ctx.version)
-        .map_or("", |(_, p)| p)
-        .trim_start_matches('/');
     body.insert(
         "@odata.context".into(),
         json!(format!(
             "{}/{}/$metadata#{}",
-            ctx.base_url, ctx.version, path
+            ctx.base_url,
+            ctx.version,
+            context_path(ctx, false)
         )),
     );
     if ctx.query.count {

@@ -24,6 +24,29 @@ async fn a_job_is_created_from_a_template_with_the_documented_defaults() {
         suffix.len() == 32 && suffix.bytes().all(|c| c.is_ascii_hexdigit()),
         "{id}"
     );
+    let base = env.emulator.base_url();
+    assert_eq!(
+        a.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#servicePrincipals('{SP}')/synchronization/jobs/$entity")
+    );
+    let list = env
+        .get(&format!(
+            "/v1.0/servicePrincipals/{SP}/synchronization/jobs"
+        ))
+        .await;
+    assert_eq!(
+        list.body["@odata.context"],
+        format!("{base}/v1.0/$metadata#servicePrincipals('{SP}')/synchronization/jobs")
+    );
+    let one = env
+        .get(&format!("{}/schema", env.job_path("beta", id)))
+        .await;
+    assert_eq!(
+        one.body["@odata.context"],
+        format!(
+            "{base}/beta/$metadata#servicePrincipals('{SP}')/synchronization/jobs('{id}')/schema/$entity"
+        )
+    );
     let mut body = a.body.clone();
     body.as_object_mut()
         .unwrap()
