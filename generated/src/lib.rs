@@ -54,6 +54,9 @@
 //! - `rustls-ring`: TLS with rustls's ring provider (used when `rustls-aws-lc-rs` is off).
 //!   With neither, [`ClientBuilder::build`] uses the process-default provider, or takes your own
 //!   client ([`ClientBuilder::http_client`]). No feature installs a process-wide provider.
+//! - `time`, `jiff`, `chrono`: `TryFrom` conversions both ways between [`DateTimeOffset`] /
+//!   [`Duration`] and `time::OffsetDateTime` / `time::Duration`, `jiff::ZonedDateTime`,
+//!   `jiff::Timestamp` / `jiff::SignedDuration`, `chrono::DateTime` / `chrono::TimeDelta`.
 //! - `azure-identity`: `AzureCredential`, a [`TokenProvider`] over any
 //!   `azure_core` `TokenCredential` (such as those of `azure_identity`).
 

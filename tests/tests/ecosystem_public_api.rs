@@ -26,6 +26,8 @@ use syn::{
 struct Module {
     path: Vec<String>,
     declared_pub: bool,
+    /// The `#[cfg(..)]` on its declaration, e.g. `cfg(feature = "time")`.
+    cfg: Option<String>,
     items: Vec<Item>,
 }
 
@@ -109,7 +111,7 @@ fn parse(file: &Path) -> syn::File {
 /// Every module from `items` down, in source order, test modules left out.
 fn collect_modules(
     path: Vec<String>,
-    declared_pub: bool,
+    (declared_pub, cfg): (bool, Option<String>),
     items: Vec<Item>,
     dir: &Path,
     out: &mut Vec<Module>,
@@ -124,6 +126,7 @@ fn collect_modules(
     out.push(Module {
         path: path.clone(),
         declared_pub,
+        cfg,
         items,
     });
     for child in children {
@@ -143,8 +146,13 @@ fn collect_modules(
                 parse(&file).items
             }
         };
-        let public = is_public(&child.vis);
-        collect_modules(child_path, public, child_items, &dir.join(&name), out);
+        let cfg = child
+            .attrs
+            .iter()
+            .find(|a| a.path().is_ident("cfg"))
+            .map(|a| a.meta.to_token_stream().to_string().replace(" (", "("));
+        let declared = (is_public(&child.vis), cfg);
+        collect_modules(child_path, declared, child_items, &dir.join(&name), out);
     }
 }
 
@@ -315,10 +323,17 @@ fn render(item: &Item, public_names: &BTreeSet<String>) -> Option<String> {
             }
         }
         Item::Impl(i) => {
+            // An impl is listed when it is for a public type, of a public trait, or of a trait
+            // over a public type (`impl TryFrom<&DateTimeOffset> for time::OffsetDateTime`).
+            let names_public = |tokens: String| {
+                tokens
+                    .split(|c: char| !c.is_alphanumeric() && c != '_')
+                    .any(|word| public_names.contains(word))
+            };
             let for_public_type = public_names.contains(&type_name(&i.self_ty))
                 || i.trait_
                     .as_ref()
-                    .is_some_and(|(t, _)| public_names.contains(&last_ident(t)));
+                    .is_some_and(|(t, _)| names_public(t.to_token_stream().to_string()));
             if !for_public_type || is_cfg_test(&i.attrs) {
                 return None;
             }
@@ -395,7 +410,7 @@ fn walk_crate() -> Walk {
     let mut modules = Vec::new();
     collect_modules(
         Vec::new(),
-        true,
+        (true, None),
         parse(&src.join("lib.rs")).items,
         &src,
         &mut modules,
@@ -461,7 +476,12 @@ fn walk_crate() -> Walk {
                 .chain(module.path.iter().map(String::as_str))
                 .collect::<Vec<_>>()
                 .join("::");
-            let _ = write!(walk.listing, "\n// {name}\n{}", parts.concat());
+            let cfg = module
+                .cfg
+                .as_ref()
+                .map(|c| format!(" (#[{c}])"))
+                .unwrap_or_default();
+            let _ = write!(walk.listing, "\n// {name}{cfg}\n{}", parts.concat());
         }
     }
     walk

@@ -1,6 +1,8 @@
 //! Value types used by the generated models: tri-state nullables, OData date-times and durations,
 //! and redacted secrets. All of them write back exactly what they read.
 
+#[cfg(any(feature = "time", feature = "jiff", feature = "chrono"))]
+mod convert;
 mod datetime;
 mod duration;
 mod nullable;
