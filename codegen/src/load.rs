@@ -32,18 +32,9 @@ pub struct LoadedSpec {
 impl LoadedSpec {
     /// 1-based YAML line of the node a `#`-prefixed JSON pointer names (the line of its key, or of its `- `
     /// item marker), or `None` when the scan cannot tell.
+    /// For many pointers, use one [`crate::locate::Locator`].
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
         line_of(&self.text, pointer)
-    }
-
-    /// An error at `pointer` in this spec, with the pointer's YAML line when it can be found.
-    pub fn error(&self, pointer: &str, message: impl Into<String>) -> SpecError {
-        SpecError {
-            file: self.name.clone(),
-            pointer: pointer.to_string(),
-            line: self.line_of(pointer),
-            message: message.into(),
-        }
     }
 }
 
