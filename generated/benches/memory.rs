@@ -135,8 +135,6 @@ fn report(mode: &str, n: usize, figures: &[Vec<Vec<f64>>]) {
 
 /// One measurement, printed as `RESULT` and numbers in KiB.
 fn child(mode: &str, side: &str, url: &str, n: usize) {
-    // Both sides run with the same rustls provider, installed before the baseline.
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
