@@ -4,13 +4,15 @@
 //! Every rule reports through one `Ctx`, with the JSON pointer of the offending node and its YAML line, and
 //! every rule runs: [`validate`] returns all errors at once, sorted by pointer. Anything the generator does not
 //! understand is refused ("not supported by the generator"), never skipped. The checks read the raw JSON form of
-//! the document ([`LoadedSpec::raw`]) so that keys the typed model would drop are seen too.
+//! the document ([`LoadedSpec::raw`]) so that keys the typed model would drop are seen too. [`crate::lower`]
+//! trusts what passes here.
 //!
 //! | module | rules |
 //! | --- | --- |
 //! | `refs` | every `$ref` is local, points into `#/components/` and resolves |
-//! | `document` | root, `info`, `servers`, `security`, `tags`, `components` sections, security schemes |
-//! | `paths` | path shapes, path/template parameters, operations, query options, bodies, responses, extensions |
+//! | `text` | no string holds a bidi control or a bare CR (spec text ends up in generated code) |
+//! | `document` | root, `info`, `x-graph-parents`, `x-graph-subtree`, `servers`, `security`, `tags`, `components` |
+//! | `paths` | path shapes and segments, parameters (inline or `$ref`), operations, query options, bodies, responses |
 //! | `schemas` | component schemas, property kinds, enums and flag enums |
 //! | `examples` | request and response examples against their schemas |
 //! | `omitted` | `x-graph-omitted`: operations of the official metadata left out on purpose, with a reason |
