@@ -278,9 +278,9 @@ impl ClientBuilder {
     /// What this crate still does on every request whatever the client: it checks that the
     /// bearer token goes only to the Graph origin; sets `Authorization`, `Accept`, `User-Agent`,
     /// `SdkVersion`, `client-request-id` and `Retry-Attempt`; reads the body as a stream under
-    /// [`response_body_limit`](Self::response_body_limit) (counted after decompression, if your
-    /// client decompresses: enable reqwest's `gzip` feature and keep `.gzip(true)` to save
-    /// bandwidth); applies [`timeout`](Self::timeout) to each attempt and
+    /// [`response_body_limit`](Self::response_body_limit), counted after decompression (this
+    /// crate turns on reqwest's `gzip` feature, so your client asks for and inflates gzip unless
+    /// you call `.gzip(false)`); applies [`timeout`](Self::timeout) to each attempt and
     /// [`total_timeout`](Self::total_timeout) to each call, on top of any timeout your client
     /// has (the first to expire wins; your client's shows as [`Error::Transport`]); retries per
     /// [`RetryPolicy`].
