@@ -16,7 +16,7 @@ pub struct Api {
     pub enums: Vec<Enum>,
     /// Typed ids, one per path parameter kind.
     pub ids: Vec<IdType>,
-    /// Entity sets the synchronization subtree hangs off (`servicePrincipals`, `applications`).
+    /// The entities the API hangs off (`x-graph-parents`), one per entity set, ordered by set name.
     pub parents: Vec<Parent>,
     /// Request-builder nodes, parents before children.
     pub nodes: Vec<Node>,
