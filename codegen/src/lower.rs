@@ -3,7 +3,8 @@
 //! This is where URL paths turn into a tree of request builders shared by every parent, operations at
 //! different paths merge into one builder method, and schemas turn into Rust-named types. Lowering trusts a
 //! document [`crate::validate`] accepted; it refuses only what shows once names are Rust names: two schemas or
-//! enum members that become one name, and two operations merged into one builder method that differ.
+//! enum members that become one name, two methods of one builder that become one name (a navigation and an
+//! action, say), and two operations merged into one builder method that differ.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -166,6 +167,7 @@ impl<'a> Lowering<'a> {
             }
         }
         self.check_type_names(&objects, &enums, &ids, &parents, &nodes);
+        self.check_method_names(&parents, &nodes);
         let mut api = Api {
             spec_name: self.spec.name.clone(),
             versions: self.versions.clone(),
@@ -267,6 +269,67 @@ impl<'a> Lowering<'a> {
                             m.wire, m.rust
                         ),
                     );
+                }
+            }
+        }
+    }
+
+    /// One builder cannot have two methods of one name: a navigation and an action (a `bulkUpload` below a
+    /// job and a `bulkUpload` action on it), two segments that become one snake_case name, or a segment named
+    /// like a CRUD method (`get`, `list`, ...). Each clash is an error at the later of the two in path order.
+    fn check_method_names(&mut self, parents: &[Parent], nodes: &[Node]) {
+        // What a method reaches, with the spec pointer that shows it and the words that name it.
+        let navigation = |node: usize| {
+            let path = subtree_paths(nodes, node)
+                .into_iter()
+                .next()
+                .unwrap_or_default();
+            let segment = nodes[node].segments.last().cloned().unwrap_or_default();
+            (
+                child("#/paths", &path),
+                format!("the navigation to `{segment}` (first used by `{path}`)"),
+            )
+        };
+        let mut builders: Vec<(String, Vec<(&str, (String, String))>)> = Vec::new();
+        for parent in parents {
+            let methods = parent
+                .children
+                .iter()
+                .map(|root| (root.method.as_str(), navigation(root.node)))
+                .collect();
+            builders.push((parent.builder.clone(), methods));
+        }
+        for node in nodes {
+            let mut methods: Vec<_> = node
+                .children
+                .iter()
+                .map(|c| (c.method.as_str(), navigation(c.node)))
+                .collect();
+            for op in &node.operations {
+                let route = op.routes.iter().min_by(|a, b| a.path.cmp(&b.path));
+                let path = route.map(|r| r.path.as_str()).unwrap_or_default();
+                let pointer = child(&child("#/paths", path), &op.http.as_str().to_lowercase());
+                let what = match &op.action_segment {
+                    Some(segment) => {
+                        format!("the action `{segment}`")
+                    }
+                    None => format!("the `{}` operation at `{path}`", op.http.as_str()),
+                };
+                methods.push((op.method.as_str(), (pointer, what)));
+            }
+            builders.push((node.rust.clone(), methods));
+        }
+        for (builder, mut methods) in builders {
+            methods.sort_by(|a, b| (a.0, &a.1.0).cmp(&(b.0, &b.1.0)));
+            for pair in methods.windows(2) {
+                let [(name, (_, first)), (other, (pointer, second))] = pair else {
+                    continue;
+                };
+                if name == other {
+                    let message = format!(
+                        "{second} and {first} both become the method `{name}` of `{builder}`; one builder cannot have two methods of one name: leave one of them out (list it in `x-graph-omitted` with the reason) or give it another path segment"
+                    );
+                    self.error(pointer.clone(), message);
                 }
             }
         }
@@ -1042,6 +1105,19 @@ fn node_type_name(segments: &[String]) -> String {
 
 fn node_doc(segments: &[String]) -> String {
     format!("Requests on `…/{}`.", segments.join("/"))
+}
+
+/// The spec paths of every operation at or below node `ix`, sorted.
+fn subtree_paths(nodes: &[Node], ix: usize) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut stack = vec![ix];
+    while let Some(n) = stack.pop() {
+        for op in &nodes[n].operations {
+            found.extend(op.routes.iter().map(|r| r.path.clone()));
+        }
+        stack.extend(nodes[n].children.iter().map(|c| c.node));
+    }
+    found
 }
 
 fn subtree_versions(nodes: &[Node], ix: usize, all: &[String]) -> Vec<String> {
