@@ -278,59 +278,53 @@ impl<'a> Lowering<'a> {
     /// job and a `bulkUpload` action on it), two segments that become one snake_case name, or a segment named
     /// like a CRUD method (`get`, `list`, ...). Each clash is an error at the later of the two in path order.
     fn check_method_names(&mut self, parents: &[Parent], nodes: &[Node]) {
-        // What a method reaches, with the spec pointer that shows it and the words that name it.
-        let navigation = |node: usize| {
+        // Each method with the pointer that shows it in the spec and the words that name it.
+        let navigation = |method: &str, node: usize| {
             let path = subtree_paths(nodes, node)
                 .into_iter()
                 .next()
                 .unwrap_or_default();
             let segment = nodes[node].segments.last().cloned().unwrap_or_default();
-            (
-                child("#/paths", &path),
-                format!("the navigation to `{segment}` (first used by `{path}`)"),
-            )
+            let what = format!("the navigation to `{segment}` (first used by `{path}`)");
+            (method.to_string(), child("#/paths", &path), what)
         };
-        let mut builders: Vec<(String, Vec<(&str, (String, String))>)> = Vec::new();
         for parent in parents {
-            let methods = parent
-                .children
-                .iter()
-                .map(|root| (root.method.as_str(), navigation(root.node)))
-                .collect();
-            builders.push((parent.builder.clone(), methods));
+            let methods = parent.children.iter();
+            let methods = methods.map(|root| navigation(&root.method, root.node));
+            self.method_clashes(&parent.builder, methods.collect());
         }
         for node in nodes {
             let mut methods: Vec<_> = node
                 .children
                 .iter()
-                .map(|c| (c.method.as_str(), navigation(c.node)))
+                .map(|c| navigation(&c.method, c.node))
                 .collect();
             for op in &node.operations {
                 let route = op.routes.iter().min_by(|a, b| a.path.cmp(&b.path));
                 let path = route.map(|r| r.path.as_str()).unwrap_or_default();
-                let pointer = child(&child("#/paths", path), &op.http.as_str().to_lowercase());
+                let pointer = child(&child("#/paths", path), op.http.as_str().to_lowercase());
                 let what = match &op.action_segment {
-                    Some(segment) => {
-                        format!("the action `{segment}`")
-                    }
+                    Some(segment) => format!("the action `{segment}`"),
                     None => format!("the `{}` operation at `{path}`", op.http.as_str()),
                 };
-                methods.push((op.method.as_str(), (pointer, what)));
+                methods.push((op.method.clone(), pointer, what));
             }
-            builders.push((node.rust.clone(), methods));
+            self.method_clashes(&node.rust, methods);
         }
-        for (builder, mut methods) in builders {
-            methods.sort_by(|a, b| (a.0, &a.1.0).cmp(&(b.0, &b.1.0)));
-            for pair in methods.windows(2) {
-                let [(name, (_, first)), (other, (pointer, second))] = pair else {
-                    continue;
-                };
-                if name == other {
-                    let message = format!(
-                        "{second} and {first} both become the method `{name}` of `{builder}`; one builder cannot have two methods of one name: leave one of them out (list it in `x-graph-omitted` with the reason) or give it another path segment"
-                    );
-                    self.error(pointer.clone(), message);
-                }
+    }
+
+    /// Reports each pair of `(method, pointer, words)` of one builder that share a method name.
+    fn method_clashes(&mut self, builder: &str, mut methods: Vec<(String, String, String)>) {
+        methods.sort();
+        for pair in methods.windows(2) {
+            let [(name, _, first), (other, pointer, second)] = pair else {
+                continue;
+            };
+            if name == other {
+                let message = format!(
+                    "{second} and {first} both become the method `{name}` of `{builder}`; one builder cannot have two methods of one name: leave one of them out (list it in `x-graph-omitted` with the reason) or give it another path segment"
+                );
+                self.error(pointer.clone(), message);
             }
         }
     }
