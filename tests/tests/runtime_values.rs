@@ -186,7 +186,7 @@ fn secrets_are_sent_but_never_shown() {
 /// Models derived like the generated ones (`GraphModel`), for issue 12's payloads.
 mod graph {
     use msgraph_sync::{
-        DateTimeOffset, Duration, GraphEnum, GraphModel, Nullable, UnknownProperties,
+        DateTimeOffset, Duration, GraphEnum, GraphModel, Nullable, UnknownMember, UnknownProperties,
     };
 
     /// A job.
@@ -247,7 +247,7 @@ mod graph {
         #[graph(empty)]
         Empty,
         #[graph(unknown)]
-        Unrecognized(String),
+        Unrecognized(UnknownMember<Self>),
     }
 
     /// A list of jobs.

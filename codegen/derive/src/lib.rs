@@ -3,15 +3,16 @@
 //! generated client's typed ids ([`GraphId`]) and request builders ([`RequestBuilder`]).
 //!
 //! The code generator emits these derives for every model and enum of the Graph synchronization API;
-//! users can write them by hand too. The enum derives' expansion refers only to `::core`, `::std` and
-//! `::serde`, so the crate that uses them needs nothing but a dependency on `serde`; `GraphModel`'s refers
-//! to `::msgraph_sync` (or the path given by `#[graph(crate = "...")]`).
+//! users can write them by hand too. The enum derives' expansion refers to `::core`, `::std` and
+//! `::serde`; an open `GraphEnum`'s and `GraphModel`'s also to `::msgraph_sync` (or the path given by
+//! `#[graph(crate = "...")]`), whose runtime alone builds an open enum's opaque unknown member.
 //!
 //! The enum derives read `#[graph(...)]` attributes:
 //!
 //! | where | key | derive | meaning |
 //! |---|---|---|---|
 //! | enum | `closed` | `GraphEnum` | reject members the enum does not know |
+//! | enum | `crate = "path"` | `GraphEnum` | the path of `msgraph_sync`; default `::msgraph_sync` |
 //! | enum | `set = "Name"` | `GraphFlags` | name of the generated set type |
 //! | variant | `rename = "..."` | both | the member's wire name, when it is not the variant's name |
 //! | variant | `alias = "..."` | both | another spelling accepted when parsing (repeatable) |
@@ -24,6 +25,7 @@
 //! Misuse is a compile error pointing at the offending token and saying how to fix it.
 //!
 //! ```
+//! use msgraph_sync::UnknownMember;
 //! use msgraph_sync_derive::{GraphEnum, GraphFlags};
 //!
 //! /// The type of a directory attribute.
@@ -35,7 +37,7 @@
 //!     Integer,
 //!     /// A member this version of the crate does not know; keeps the wire text.
 //!     #[graph(unknown)]
-//!     Unknown(String),
+//!     Unknown(UnknownMember<AttributeType>),
 //! }
 //!
 //! /// Which parts of a job's state a restart clears.
@@ -90,10 +92,13 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// # Open and closed enums
 ///
-/// An enum is open by default: it must have exactly one variant marked `#[graph(unknown)]` holding a
-/// single `String`. A member the service adds later parses into it, keeping the raw text, and is written
-/// back unchanged, so a GET followed by a PUT loses nothing. `FromStr::Err` is
-/// [`Infallible`](core::convert::Infallible).
+/// An enum is open by default: it must have exactly one variant marked `#[graph(unknown)]` holding the
+/// enum's own `msgraph_sync::UnknownMember<Self>` (written `UnknownMember<Self>` or with the enum's name).
+/// A member the service adds later parses into it, keeping the raw text, and is written back unchanged,
+/// so a GET followed by a PUT loses nothing. `FromStr::Err` is
+/// [`Infallible`](core::convert::Infallible). The expansion implements the runtime's hidden
+/// `__private::KnownMembers` for the enum and parses through `msgraph_sync`'s runtime, found at
+/// `::msgraph_sync` unless `#[graph(crate = "...")]` names another path.
 ///
 /// An enum marked `#[graph(closed)]` has no unknown variant; it rejects other text with a generated
 /// `<Enum>ParseError` (declared beside the enum, with the enum's visibility) whose message names the
@@ -101,8 +106,10 @@ use syn::{DeriveInput, parse_macro_input};
 /// `Display` and `std::error::Error`, and its `value()` returns the rejected text. Deserializing reports
 /// the same message.
 ///
-/// Build values from wire text with `parse` (or serde), not by writing `Unknown("String".into())`: only
-/// parsing maps a known name to its variant.
+/// `UnknownMember` has no public constructor: the runtime builds one only for text the enum's own
+/// spellings reject (in any case), so the unknown variant never shadows a known member, and another
+/// enum's unknown member cannot be moved in (its type differs). To name a member this version does not
+/// know yet, parse it: `"NewMember".parse()` gives the unknown variant, `"string".parse()` the known one.
 ///
 /// # The empty string
 ///
@@ -114,6 +121,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// enums) or an error (closed enums). Only the exact empty string maps to it; `" "` is an unknown member.
 ///
 /// ```
+/// use msgraph_sync::UnknownMember;
 /// use msgraph_sync_derive::GraphEnum;
 ///
 /// /// Why a job is in quarantine.
@@ -126,7 +134,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     Empty,
 ///     /// A member this version does not know.
 ///     #[graph(unknown)]
-///     Unrecognized(String),
+///     Unrecognized(UnknownMember<Self>),
 /// }
 ///
 /// let reason: QuarantineReason = serde_json::from_str(r#""""#).unwrap();
@@ -139,6 +147,7 @@ use syn::{DeriveInput, parse_macro_input};
 /// # Example
 ///
 /// ```
+/// use msgraph_sync::UnknownMember;
 /// use msgraph_sync_derive::GraphEnum;
 ///
 /// /// The type of a directory attribute.
@@ -153,7 +162,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///     DateTime,
 ///     /// A member this version of the crate does not know; keeps the wire text.
 ///     #[graph(unknown)]
-///     Unknown(String),
+///     Unknown(UnknownMember<AttributeType>),
 /// }
 ///
 /// assert_eq!(AttributeType::KNOWN, ["String", "Integer", "DateTime"]);
@@ -165,7 +174,7 @@ use syn::{DeriveInput, parse_macro_input};
 ///
 /// // A member added by the service later is kept as it arrived and written back unchanged.
 /// let later: AttributeType = serde_json::from_str(r#""Decimal""#).unwrap();
-/// assert_eq!(later, AttributeType::Unknown("Decimal".to_owned()));
+/// assert!(matches!(&later, AttributeType::Unknown(member) if member.as_str() == "Decimal"));
 /// assert!(!later.is_known());
 /// assert_eq!(serde_json::to_string(&later).unwrap(), r#""Decimal""#);
 /// ```

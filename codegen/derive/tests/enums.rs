@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::convert::Infallible;
 use std::str::FromStr;
 
+use msgraph_sync::UnknownMember;
 use msgraph_sync_derive::GraphEnum;
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,7 @@ pub enum AttributeType {
     UnknownFutureValue,
     /// A member this version does not know.
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(UnknownMember<AttributeType>),
 }
 
 /// synchronizationScheduleState.
@@ -44,7 +45,7 @@ pub enum SynchronizationScheduleState {
     Paused,
     /// A member this version does not know.
     #[graph(unknown)]
-    Other(std::string::String),
+    Other(msgraph_sync::UnknownMember<SynchronizationScheduleState>),
 }
 
 /// synchronizationMetadata: v1.0 spelling as wire name, beta spelling as alias.
@@ -129,13 +130,13 @@ fn lower_case_string_parses_to_string_and_prints_canonically() {
 #[test]
 fn unknown_member_keeps_raw_text() {
     let kind: AttributeType = "Decimal128".parse().unwrap();
-    assert_eq!(kind, AttributeType::Unknown("Decimal128".to_owned()));
+    assert!(matches!(&kind, AttributeType::Unknown(m) if m.as_str() == "Decimal128"));
     assert!(!kind.is_known());
     assert_eq!(kind.as_str(), "Decimal128");
     assert_eq!(kind.to_string(), "Decimal128");
     // Nothing is normalised: not the case, not the whitespace.
     let odd: AttributeType = " string ".parse().unwrap();
-    assert_eq!(odd, AttributeType::Unknown(" string ".to_owned()));
+    assert!(matches!(&odd, AttributeType::Unknown(m) if m.as_str() == " string "));
     assert_eq!(odd.as_str(), " string ");
 }
 
@@ -144,17 +145,20 @@ fn open_enum_from_str_is_infallible() {
     let parsed: Result<SynchronizationScheduleState, Infallible> =
         SynchronizationScheduleState::from_str("paused");
     assert_eq!(parsed, Ok(SynchronizationScheduleState::Paused));
-    assert_eq!(
-        "Suspended".parse::<SynchronizationScheduleState>(),
-        Ok(SynchronizationScheduleState::Other("Suspended".to_owned()))
-    );
+    let Ok(SynchronizationScheduleState::Other(suspended)) = "Suspended".parse() else {
+        panic!("`Suspended` is not a member of SynchronizationScheduleState");
+    };
+    assert_eq!(suspended.as_str(), "Suspended");
 }
 
 #[test]
 fn display_honours_width() {
     assert_eq!(format!("[{:>8}]", AttributeType::Binary), "[  Binary]");
     assert_eq!(
-        format!("[{:<8}]", SynchronizationScheduleState::Other("X".into())),
+        format!(
+            "[{:<8}]",
+            "X".parse::<SynchronizationScheduleState>().unwrap()
+        ),
         "[X       ]"
     );
 }
@@ -184,7 +188,7 @@ fn unknown_member_round_trips_raw_through_json() {
     // GET -> PUT loses nothing.
     let json = r#"{"name":"x","type":"geoPoint"}"#;
     let parsed: AttributeDefinition = serde_json::from_str(json).unwrap();
-    assert_eq!(parsed.kind, AttributeType::Unknown("geoPoint".to_owned()));
+    assert!(matches!(&parsed.kind, AttributeType::Unknown(m) if m.as_str() == "geoPoint"));
     assert_eq!(serde_json::to_string(&parsed).unwrap(), json);
 }
 
@@ -266,4 +270,58 @@ fn usable_as_hash_keys() {
         .map(|s| s.parse().unwrap())
         .collect();
     assert_eq!(set.len(), 2);
+}
+
+#[test]
+fn no_spelling_of_a_known_member_is_unknown() {
+    // Every known member, in any ASCII case, parses and deserializes to itself, never to `Unknown`:
+    // only such values could make an `UnknownMember` shadow a known member.
+    for &wire in AttributeType::KNOWN {
+        let spellings = [
+            wire.to_owned(),
+            wire.to_ascii_lowercase(),
+            wire.to_ascii_uppercase(),
+            wire.chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i % 2 == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c.to_ascii_lowercase()
+                    }
+                })
+                .collect(),
+        ];
+        for text in spellings {
+            let parsed: AttributeType = text.parse().unwrap();
+            assert!(parsed.is_known(), "{text:?} parsed to {parsed:?}");
+            assert_eq!(parsed.as_str(), wire);
+            let read: AttributeType =
+                serde_json::from_value(serde_json::Value::String(text)).unwrap();
+            assert_eq!(read, parsed);
+        }
+    }
+}
+
+#[test]
+fn unknown_member_payload_is_the_exact_text() {
+    let parse = |text: &str| match text.parse::<AttributeType>().unwrap() {
+        AttributeType::Unknown(member) => member,
+        known => panic!("{text:?} parsed to the known {known:?}"),
+    };
+    let (lower, upper) = (parse("decimal"), parse("Decimal"));
+    assert_eq!(lower.as_str(), "decimal");
+    assert_eq!(format!("{upper:?}"), r#"UnknownMember("Decimal")"#);
+    assert_eq!(format!("[{upper:>9}]"), "[  Decimal]");
+    // Equality and hashing follow the text byte for byte: each is written back as read.
+    assert_ne!(lower, upper);
+    assert_eq!(lower.clone(), parse("decimal"));
+    let set: HashSet<_> = [lower.clone(), upper, parse("decimal")]
+        .into_iter()
+        .collect();
+    assert_eq!(set.len(), 2);
+    assert_eq!(
+        serde_json::to_string(&AttributeType::Unknown(lower)).unwrap(),
+        r#""decimal""#
+    );
 }

@@ -1,5 +1,5 @@
-//! The expansions refer only to `::core`, `::std` and `::serde` (GraphModel's to `::msgraph_sync` or the
-//! path given by `#[graph(crate = "...")]`): they compile in a module without the prelude, next to items
+//! The expansions refer only to `::core`, `::std` and `::serde` (GraphModel's and an open GraphEnum's also
+//! to `::msgraph_sync` or the path given by `#[graph(crate = "...")]`): they compile in a module without the prelude, next to items
 //! named like prelude items, with the members glob-imported.
 
 #![allow(dead_code, non_upper_case_globals)]
@@ -30,14 +30,14 @@ mod no_prelude {
     /// Shadows `Ok`.
     pub const Ok: () = ();
 
-    /// An open enum whose unknown variant holds `::std::string::String` spelled in full.
+    /// An open enum whose unknown variant's payload is spelled in full.
     #[derive(Debug, Clone, PartialEq, Eq, GraphEnum)]
     pub enum State {
         /// Active.
         Active,
         /// Not known here.
         #[graph(unknown)]
-        Other(::std::string::String),
+        Other(::msgraph_sync::UnknownMember<State>),
     }
 
     /// A closed enum.

@@ -25,9 +25,11 @@ pub(super) fn file(api: &Api, import: &TokenStream) -> TokenStream {
 /// ```text
 /// /// <doc>
 /// #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
-/// pub enum Name { Member, ..., #[graph(empty)] Empty, #[graph(unknown)] Unrecognized(String) }
+/// #[non_exhaustive]
+/// pub enum Name { Member, ..., #[graph(empty)] Empty, #[graph(unknown)] Unrecognized(rt::UnknownMember<Name>) }
 /// ```
-/// A closed enum has `#[graph(closed)]` and neither `Empty` nor `Unrecognized`.
+/// A closed enum has `#[graph(closed)]` and neither `Empty` nor `Unrecognized`. Every enum is
+/// `#[non_exhaustive]`, so a member added to the spec later is not a breaking change.
 fn string_enum(e: &Enum) -> TokenStream {
     let doc = docs(&enum_doc(e));
     let name = ident(&e.rust);
@@ -41,6 +43,7 @@ fn string_enum(e: &Enum) -> TokenStream {
             #doc
             #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
             #[graph(closed)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#members)*
             }
@@ -51,14 +54,17 @@ fn string_enum(e: &Enum) -> TokenStream {
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+        #[non_exhaustive]
         pub enum #name {
             #(#members)*
             /// The service sent an empty string (`""`), which is written back as such.
             #[graph(empty)]
             #empty,
-            /// A member this version of the crate does not know; the wire text is kept as received.
+            /// A member this version of the crate does not know, with the wire text as received. Only
+            /// parsing builds it, and never for a known member's spelling: parse a new member's name
+            /// (`"NewMember".parse()`) to send it.
             #[graph(unknown)]
-            #unknown(String),
+            #unknown(rt::UnknownMember<#name>),
         }
     }
 }
@@ -67,6 +73,7 @@ fn string_enum(e: &Enum) -> TokenStream {
 /// /// <doc>
 /// #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 /// #[graph(set = "Name")]
+/// #[non_exhaustive]
 /// pub enum NameFlag { Member = 1, ... }
 /// ```
 /// The derive makes the set type `Name`.
@@ -84,6 +91,7 @@ fn flags(e: &Enum) -> TokenStream {
         #doc
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
         #[graph(set = #set)]
+        #[non_exhaustive]
         pub enum #name {
             #(#members)*
         }

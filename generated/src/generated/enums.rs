@@ -7,6 +7,7 @@ use crate::runtime as rt;
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeDefinitionMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum AttributeDefinitionMetadata {
     /// `BaseAttributeName` (CSDL value 0).
     BaseAttributeName,
@@ -29,14 +30,17 @@ pub enum AttributeDefinitionMetadata {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<AttributeDefinitionMetadata>),
 }
 /// Decides whether a mapped value is exported only when it changed or on every run.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeFlowBehavior`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum AttributeFlowBehavior {
     /// `FlowWhenChanged` (CSDL value 0).
     FlowWhenChanged,
@@ -45,14 +49,17 @@ pub enum AttributeFlowBehavior {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<AttributeFlowBehavior>),
 }
 /// When an attribute mapping is applied to the target object.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeFlowType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum AttributeFlowType {
     /// `Always` (CSDL value 0).
     Always,
@@ -67,14 +74,17 @@ pub enum AttributeFlowType {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<AttributeFlowType>),
 }
 /// Kind of node in an attribute-mapping expression tree.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeMappingSourceType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum AttributeMappingSourceType {
     /// `Attribute` (CSDL value 0).
     Attribute,
@@ -85,14 +95,17 @@ pub enum AttributeMappingSourceType {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<AttributeMappingSourceType>),
 }
 /// Data type of a directory attribute or function parameter. Documentation samples also send these in lower case.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `attributeType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum AttributeType {
     /// `String` (CSDL value 0).
     String,
@@ -109,15 +122,18 @@ pub enum AttributeType {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<AttributeType>),
 }
 /// Flag set telling which parts of a directory's schema the service can discover. Sent as a comma-separated list of member names; the only evolvable enum here.
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `directoryDefinitionDiscoverabilities`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "DirectoryDefinitionDiscoverabilities")]
+#[non_exhaustive]
 pub enum DirectoryDefinitionDiscoverabilitiesFlag {
     /// `None` (CSDL value 0).
     None = 0,
@@ -136,6 +152,7 @@ pub enum DirectoryDefinitionDiscoverabilitiesFlag {
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `mutability`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum Mutability {
     /// `ReadWrite` (CSDL value 0).
     ReadWrite,
@@ -148,14 +165,17 @@ pub enum Mutability {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<Mutability>),
 }
 /// Keys that can appear in the metadata list of an object definition.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `objectDefinitionMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum ObjectDefinitionMetadata {
     /// `PropertyNameAccountEnabled` (CSDL value 0).
     PropertyNameAccountEnabled,
@@ -174,15 +194,18 @@ pub enum ObjectDefinitionMetadata {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<ObjectDefinitionMetadata>),
 }
 /// Flag set of the change kinds an object mapping carries over, for example "Add, Update, Delete".
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `objectFlowTypes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "ObjectFlowTypes")]
+#[non_exhaustive]
 pub enum ObjectFlowTypesFlag {
     /// `None` (CSDL value 0).
     None = 0,
@@ -197,6 +220,7 @@ pub enum ObjectFlowTypesFlag {
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `objectMappingMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum ObjectMappingMetadata {
     /// `EscrowBehavior` (CSDL value 0).
     EscrowBehavior,
@@ -215,14 +239,17 @@ pub enum ObjectMappingMetadata {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<ObjectMappingMetadata>),
 }
 /// Why a job went into quarantine. The values look like bits but the enum is not a flag set.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `quarantineReason`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum QuarantineReason {
     /// `EncounteredBaseEscrowThreshold` (CSDL value 0).
     EncounteredBaseEscrowThreshold,
@@ -243,14 +270,17 @@ pub enum QuarantineReason {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<QuarantineReason>),
 }
 /// For multi-valued attributes: whether all values or any value must satisfy a scoping operator.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `scopeOperatorMultiValuedComparisonType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum ScopeOperatorMultiValuedComparisonType {
     /// `All` (CSDL value 0).
     All,
@@ -259,14 +289,17 @@ pub enum ScopeOperatorMultiValuedComparisonType {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<ScopeOperatorMultiValuedComparisonType>),
 }
 /// Number of operands a scoping operator takes.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `scopeOperatorType`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum ScopeOperatorType {
     /// `Binary` (CSDL value 0).
     Binary,
@@ -275,15 +308,18 @@ pub enum ScopeOperatorType {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<ScopeOperatorType>),
 }
 /// Flag set naming what a restart clears, sent as a comma-separated list such as "Watermark, Escrows, QuarantineState". Full (15) combines the first four bits; ForceDeletes is 32.
 ///
 /// Sent as the member names joined by `", "`. Spec schema: `synchronizationJobRestartScope`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "SynchronizationJobRestartScope")]
+#[non_exhaustive]
 pub enum SynchronizationJobRestartScopeFlag {
     /// `None` (CSDL value 0).
     None = 0,
@@ -304,6 +340,7 @@ pub enum SynchronizationJobRestartScopeFlag {
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationMetadata`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum SynchronizationMetadata {
     /// `GalleryApplicationIdentifier` (CSDL value 0). Spelled `galleryApplicationIdentifier` in beta.
     GalleryApplicationIdentifier,
@@ -326,14 +363,17 @@ pub enum SynchronizationMetadata {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<SynchronizationMetadata>),
 }
 /// Whether a job's schedule is running, switched off or paused.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationScheduleState`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum SynchronizationScheduleState {
     /// `Active` (CSDL value 0).
     Active,
@@ -344,9 +384,11 @@ pub enum SynchronizationScheduleState {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<SynchronizationScheduleState>),
 }
 /// Names of the credential and connection settings a provisioning connector stores.
 ///
@@ -354,6 +396,7 @@ pub enum SynchronizationScheduleState {
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationSecret`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum SynchronizationSecret {
     /// `None` (CSDL value 0).
     None,
@@ -449,14 +492,17 @@ pub enum SynchronizationSecret {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<SynchronizationSecret>),
 }
 /// Overall state of a synchronization job.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationStatusCode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum SynchronizationStatusCode {
     /// `NotConfigured` (CSDL value 0).
     NotConfigured,
@@ -471,14 +517,17 @@ pub enum SynchronizationStatusCode {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<SynchronizationStatusCode>),
 }
 /// Outcome of one run of a synchronization job.
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `synchronizationTaskExecutionResult`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum SynchronizationTaskExecutionResult {
     /// `Succeeded` (CSDL value 0).
     Succeeded,
@@ -489,7 +538,9 @@ pub enum SynchronizationTaskExecutionResult {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<SynchronizationTaskExecutionResult>),
 }

@@ -21,6 +21,7 @@ mod throttle;
 mod tls;
 mod transport;
 mod unknown;
+mod unknown_member;
 mod values;
 mod version;
 
@@ -55,5 +56,6 @@ pub use tls::install_crypto_provider;
 #[doc(hidden)]
 pub use unknown::__private;
 pub use unknown::{Iter as UnknownPropertiesIter, UnknownProperties};
+pub use unknown_member::UnknownMember;
 pub use values::{DateTimeOffset, Duration, Nullable, SecretString, ValueError};
 pub use version::{ApiVersion, Beta, UnknownApiVersion, V1, Version};

@@ -316,8 +316,8 @@ fn significant(text: &str) -> impl Iterator<Item = u8> + '_ {
     })
 }
 
-/// What the `GraphModel` derive's expansion uses: serde and serde_json under a path the crate controls,
-/// and the bookkeeping of unknown members. Not a public API.
+/// What the `GraphModel` and `GraphEnum` derives' expansions use: serde and serde_json under a path the
+/// crate controls, and the bookkeeping of unknown members. Not a public API.
 #[doc(hidden)]
 pub mod __private {
     use std::fmt;
@@ -328,6 +328,7 @@ pub mod __private {
 
     pub use super::UnknownProperties;
     pub use crate::runtime::Nullable;
+    pub use crate::runtime::unknown_member::{KnownMembers, parse_member};
 
     /// An object key, borrowed from the input when the deserializer allows it.
     pub enum Key<'de> {

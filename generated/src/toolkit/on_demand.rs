@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::requests::SynchronizationJobRequests;
-use crate::runtime::{DateTimeOffset, Error, GraphEnum, Nullable, Version};
+use crate::runtime::{DateTimeOffset, Error, GraphEnum, Nullable, UnknownMember, Version};
 use crate::{
     Parent, ProvisionOnDemandRequestBody, StringKeyStringValuePair,
     SynchronizationJobApplicationParameters, SynchronizationJobSubject,
@@ -32,6 +32,7 @@ use crate::{
 
 /// The overall outcome (`result` in the pair's `key`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, GraphEnum)]
+#[non_exhaustive]
 pub enum ProvisioningOutcome {
     /// `Success`.
     Success,
@@ -42,17 +43,20 @@ pub enum ProvisioningOutcome {
     Failure,
     /// An outcome this crate does not know, as received (`""` when the key had none).
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(UnknownMember<ProvisioningOutcome>),
 }
 
 impl Default for ProvisioningOutcome {
     fn default() -> Self {
-        Self::Unknown(String::new())
+        // No member is spelled `""`, so this is the unknown member `""`.
+        let Ok(unknown) = "".parse();
+        unknown
     }
 }
 
 /// The kind of a provisioning step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, GraphEnum)]
+#[non_exhaustive]
 pub enum StepKind {
     /// `Import`: the object read from the source.
     Import,
@@ -64,11 +68,12 @@ pub enum StepKind {
     Export,
     /// A kind this crate does not know, as received.
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(UnknownMember<StepKind>),
 }
 
 /// The status of a provisioning step.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, GraphEnum)]
+#[non_exhaustive]
 pub enum StepStatus {
     /// `Success`.
     Success,
@@ -81,7 +86,7 @@ pub enum StepStatus {
     Failure,
     /// A status this crate does not know, as received.
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(UnknownMember<StepStatus>),
 }
 
 /// `details` of the outcome: why it was skipped or failed.
@@ -519,13 +524,17 @@ mod lenient_enum_opt {
 
 impl Default for StepKind {
     fn default() -> Self {
-        Self::Unknown(String::new())
+        // No member is spelled `""`, so this is the unknown member `""`.
+        let Ok(unknown) = "".parse();
+        unknown
     }
 }
 
 impl Default for StepStatus {
     fn default() -> Self {
-        Self::Unknown(String::new())
+        // No member is spelled `""`, so this is the unknown member `""`.
+        let Ok(unknown) = "".parse();
+        unknown
     }
 }
 
@@ -946,13 +955,12 @@ mod tests {
             ..Default::default()
         };
         let r = ProvisioningResult::from_pair(pair).unwrap();
-        assert_eq!(
-            r.outcome,
-            ProvisioningOutcome::Unknown("PartialSuccess".into())
+        assert!(
+            matches!(&r.outcome, ProvisioningOutcome::Unknown(m) if m.as_str() == "PartialSuccess")
         );
         assert_eq!(r.details.other["hint"], 7);
         assert_eq!(r.other_key_fields["extra"], serde_json::json!([1]));
-        assert_eq!(r.steps[0].kind, StepKind::Unknown("Action".into()));
+        assert!(matches!(&r.steps[0].kind, StepKind::Unknown(m) if m.as_str() == "Action"));
         assert_eq!(r.steps[0].status, StepStatus::Failure);
         assert_eq!(r.steps[0].other["weight"], 2);
         assert!(r.steps[0].details.is_empty());
@@ -976,7 +984,7 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-            assert_eq!(r.outcome, ProvisioningOutcome::Unknown(String::new()));
+            assert!(matches!(&r.outcome, ProvisioningOutcome::Unknown(m) if m.as_str().is_empty()));
             assert!(r.steps.is_empty() && r.source_identity.is_none());
         }
         let bad = StringKeyStringValuePair {

@@ -13,6 +13,7 @@ use ::msgraph_sync::runtime as rt;
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum Mode {
     /// `Strict` (CSDL value 0).
     Strict,
@@ -21,7 +22,9 @@ pub enum Mode {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<Mode>),
 }

@@ -7,6 +7,7 @@ use ::msgraph_sync::runtime as rt;
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `kind`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum Kind {
     /// `Small` (CSDL value 0). Spelled `small` in beta.
     Small,
@@ -15,15 +16,18 @@ pub enum Kind {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<Kind>),
 }
 /// A closed enum.
 ///
 /// Unknown members are refused. Spec schema: `mode`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
 #[graph(closed)]
+#[non_exhaustive]
 pub enum Mode {
     /// `Strict` (CSDL value 0).
     Strict,
@@ -35,6 +39,7 @@ pub enum Mode {
 /// Sent as the member names joined by `", "`. Spec schema: `restartScope`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, rt::GraphFlags)]
 #[graph(set = "RestartScope")]
+#[non_exhaustive]
 pub enum RestartScopeFlag {
     /// `None` (CSDL value 0).
     None = 0,

@@ -9,6 +9,7 @@ use ::msgraph_sync::runtime as rt;
 ///
 /// Members the service adds later are kept in [`Self::Unrecognized`] and sent back unchanged; the empty string is [`Self::Empty`]. Spec schema: `freeBusyStatus`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, rt::GraphEnum)]
+#[non_exhaustive]
 pub enum FreeBusyStatus {
     /// `free` (CSDL value 0).
     #[graph(rename = "free")]
@@ -25,7 +26,9 @@ pub enum FreeBusyStatus {
     /// The service sent an empty string (`""`), which is written back as such.
     #[graph(empty)]
     Empty,
-    /// A member this version of the crate does not know; the wire text is kept as received.
+    /// A member this version of the crate does not know, with the wire text as received. Only
+    /// parsing builds it, and never for a known member's spelling: parse a new member's name
+    /// (`"NewMember".parse()`) to send it.
     #[graph(unknown)]
-    Unrecognized(String),
+    Unrecognized(rt::UnknownMember<FreeBusyStatus>),
 }

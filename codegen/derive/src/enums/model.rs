@@ -1,6 +1,8 @@
 //! The rules of `GraphEnum`, turning the input into a model the emitters can trust.
 
-use syn::{Fields, Ident, Type, Visibility};
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::{Fields, GenericArgument, Ident, PathArguments, Type, Visibility};
 
 use crate::internals::ast::{self, Input};
 use crate::internals::{Ctxt, Derive};
@@ -16,6 +18,8 @@ pub(crate) struct Model<'a> {
     pub(crate) unknown: Option<&'a Ident>,
     /// The unit variant marked `#[graph(empty)]`, which stands for the empty string `""`.
     pub(crate) empty: Option<&'a Ident>,
+    /// `<crate>::__private`, the runtime's items the expansion of an open enum uses.
+    pub(crate) private: TokenStream,
 }
 
 /// A known member.
@@ -77,11 +81,13 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
                 "the unknown variant has no wire name of its own (it keeps whatever text arrived): \
                  remove `rename`/`alias` from it",
             );
-            if !holds_one_string(variant.fields) {
+            if !holds_unknown_member(variant.fields, input.ident) {
                 let ident = variant.ident;
                 let message = format!(
-                    "the `#[graph(unknown)]` variant keeps the raw wire text, so it holds exactly one \
-                     `String`: declare it as `{ident}(String)`"
+                    "the `#[graph(unknown)]` variant keeps the raw wire text in an opaque \
+                     `msgraph_sync::UnknownMember`, so that it cannot be built to look like a known member: \
+                     declare it as `{ident}(UnknownMember<{}>)`",
+                    input.ident
                 );
                 match variant.fields {
                     Fields::Unit => cx.error_spanned_by(ident, message),
@@ -95,9 +101,9 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
                 variant.fields,
                 format!(
                     "a GraphEnum member is a unit variant (its wire name is all it carries): remove the \
-                     fields of `{}`, or mark it `#[graph(unknown)]` and give it one `String` if it should \
-                     keep the text of unknown members",
-                    variant.ident
+                     fields of `{}`, or mark it `#[graph(unknown)]` and give it one `UnknownMember<{}>` if \
+                     it should keep the text of unknown members",
+                    variant.ident, input.ident
                 ),
             );
         }
@@ -120,7 +126,7 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
             ident,
             format!(
                 "GraphEnum `{ident}` is open, so it needs a variant that keeps members it does not know: \
-                 add `#[graph(unknown)] Unknown(String)`, or mark the enum `#[graph(closed)]` if the \
+                 add `#[graph(unknown)] Unknown(UnknownMember<{ident}>)`, or mark the enum `#[graph(closed)]` if the \
                  service never sends other values"
             ),
         );
@@ -135,6 +141,10 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
         );
     }
     ast::check_spellings(cx, Derive::Enum, &spellings);
+    let private = match &input.attrs.krate {
+        Some(path) => quote!(#path::__private),
+        None => quote!(::msgraph_sync::__private),
+    };
 
     Model {
         ident: input.ident,
@@ -142,6 +152,7 @@ pub(crate) fn build<'a>(cx: &Ctxt, input: &'a Input<'a>) -> Model<'a> {
         known,
         unknown: if closed.is_some() { None } else { unknown },
         empty,
+        private,
     }
 }
 
@@ -194,8 +205,9 @@ fn no_wire_names(cx: &Ctxt, variant: &ast::Variant<'_>, message: &str) {
     }
 }
 
-/// `true` for `(String)`, `(std::string::String)` and the like.
-fn holds_one_string(fields: &Fields) -> bool {
+/// `true` for `(UnknownMember<Name>)`, `(msgraph_sync::UnknownMember<Self>)` and the like, where `Name`
+/// is the enum itself: another enum's unknown member could spell one of this enum's known members.
+fn holds_unknown_member(fields: &Fields, enum_ident: &Ident) -> bool {
     let Fields::Unnamed(fields) = fields else {
         return false;
     };
@@ -203,12 +215,24 @@ fn holds_one_string(fields: &Fields) -> bool {
     let (Some(field), None) = (iter.next(), iter.next()) else {
         return false;
     };
-    match &field.ty {
-        Type::Path(path) if path.qself.is_none() => path
-            .path
-            .segments
-            .last()
-            .is_some_and(|last| last.ident == "String" && last.arguments.is_none()),
-        _ => false,
+    let Some(last) = type_path(&field.ty).and_then(|path| path.segments.last()) else {
+        return false;
+    };
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return false;
+    };
+    let mut args = args.args.iter();
+    let (Some(GenericArgument::Type(arg)), None) = (args.next(), args.next()) else {
+        return false;
+    };
+    last.ident == "UnknownMember"
+        && type_path(arg).is_some_and(|path| path.is_ident("Self") || path.is_ident(enum_ident))
+}
+
+/// The path of a type written as a plain path (`a::B<C>`).
+fn type_path(ty: &Type) -> Option<&syn::Path> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => Some(&path.path),
+        _ => None,
     }
 }

@@ -1,5 +1,6 @@
-//! `FromStr`: case-insensitive match against the wire names and aliases; the unknown variant (open enums)
-//! or `<Enum>ParseError` (closed enums) for anything else.
+//! `FromStr`: case-insensitive match against the wire names and aliases; the unknown variant (open enums,
+//! through the runtime's `KnownMembers` and `parse_member`, which alone build an `UnknownMember`) or
+//! `<Enum>ParseError` (closed enums) for anything else.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -9,36 +10,55 @@ use super::model::Model;
 pub(crate) fn expand(model: &Model<'_>) -> TokenStream {
     let ident = model.ident;
     let (spellings, members): (Vec<&str>, Vec<_>) = model.spellings().unzip();
-    let empty = model.empty.map(|empty| {
-        quote! {
-            if __s.is_empty() {
-                return ::core::result::Result::Ok(Self::#empty);
-            }
-        }
-    });
-    let matches = quote! {
-        #empty
-        #(
-            if __s.eq_ignore_ascii_case(#spellings) {
-                return ::core::result::Result::Ok(Self::#members);
-            }
-        )*
-    };
-    match model.unknown {
-        Some(unknown) => quote! {
-            #[automatically_derived]
-            impl ::core::str::FromStr for #ident {
-                type Err = ::core::convert::Infallible;
-
-                fn from_str(__s: &str) -> ::core::result::Result<Self, Self::Err> {
-                    #matches
-                    ::core::result::Result::Ok(Self::#unknown(::std::borrow::ToOwned::to_owned(__s)))
+    // `return #wrap(member)` for the member `__s` spells, if any.
+    let matches = |wrap: TokenStream| {
+        let empty = model.empty.map(|empty| {
+            quote! {
+                if __s.is_empty() {
+                    return #wrap(Self::#empty);
                 }
             }
-        },
+        });
+        quote! {
+            #empty
+            #(
+                if __s.eq_ignore_ascii_case(#spellings) {
+                    return #wrap(Self::#members);
+                }
+            )*
+        }
+    };
+    match model.unknown {
+        // The runtime builds the opaque unknown member, and only for text `known` rejects.
+        Some(unknown) => {
+            let private = &model.private;
+            let known = matches(quote!(::core::option::Option::Some));
+            quote! {
+                #[automatically_derived]
+                impl #private::KnownMembers for #ident {
+                    fn known(__s: &str) -> ::core::option::Option<Self> {
+                        #known
+                        ::core::option::Option::None
+                    }
+                }
+
+                #[automatically_derived]
+                impl ::core::str::FromStr for #ident {
+                    type Err = ::core::convert::Infallible;
+
+                    fn from_str(__s: &str) -> ::core::result::Result<Self, Self::Err> {
+                        ::core::result::Result::Ok(match #private::parse_member::<Self>(__s) {
+                            ::core::result::Result::Ok(__member) => __member,
+                            ::core::result::Result::Err(__unknown) => Self::#unknown(__unknown),
+                        })
+                    }
+                }
+            }
+        }
         None => {
             let error = parse_error_type(model);
             let error_ident = error_ident(model);
+            let matches = matches(quote!(::core::result::Result::Ok));
             quote! {
                 #error
 

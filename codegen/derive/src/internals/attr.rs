@@ -33,7 +33,7 @@ pub(crate) struct ContainerAttrs {
     pub(crate) closed: Option<Span>,
     /// `#[graph(set = "Name")]` (GraphFlags): the literal naming the set type.
     pub(crate) set: Option<LitStr>,
-    /// `#[graph(crate = "path")]` (GraphModel): the path of the `msgraph_sync` crate.
+    /// `#[graph(crate = "path")]` (GraphModel, GraphEnum): the path of the `msgraph_sync` crate.
     pub(crate) krate: Option<Path>,
 }
 
@@ -66,7 +66,7 @@ pub(crate) fn container(cx: &Ctxt, derive: Derive, attrs: &[Attribute]) -> Conta
     let mut out = ContainerAttrs::default();
     for_each_key(cx, attrs, |meta, key| match (derive, key) {
         (Derive::Enum, "closed") => flag(&meta, key, &mut out.closed),
-        (Derive::Model, "crate") => {
+        (Derive::Model | Derive::Enum, "crate") => {
             let lit = string_value(&meta, key, "::msgraph_sync")?;
             let path: Path = lit.parse().map_err(|_| {
                 syn::Error::new(
@@ -281,6 +281,14 @@ fn unexpected_key(derive: Derive, place: Place, key: &str) -> String {
              reads `\"\"` as the empty set already: remove `empty`"
                 .to_owned(),
         ),
+        (Derive::Enum, Place::Variant, "crate") => Some(
+            "`crate` belongs on the enum itself, not on a variant: move it above `enum`".to_owned(),
+        ),
+        (Derive::Flags, _, "crate") => Some(
+            "`crate` applies to GraphModel and GraphEnum only: a GraphFlags set needs nothing from \
+             msgraph-sync; remove it"
+                .to_owned(),
+        ),
         (_, _, "crate" | "nullable") => Some(format!(
             "`{key}` applies to `#[derive(GraphModel)]` structs only: remove it"
         )),
@@ -296,7 +304,7 @@ fn unexpected_key(derive: Derive, place: Place, key: &str) -> String {
         return message;
     }
     let accepted = match (derive, place) {
-        (Derive::Enum, Place::Container) => "`closed`",
+        (Derive::Enum, Place::Container) => "`closed` or `crate = \"...\"`",
         (Derive::Enum, Place::Variant) => {
             "`rename = \"...\"`, `alias = \"...\"`, `unknown` or `empty`"
         }

@@ -6,7 +6,7 @@ pub enum AttributeType {
     #[graph(rename = "string")]
     Text,
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(msgraph_sync::UnknownMember<AttributeType>),
 }
 
 #[derive(GraphFlags)]

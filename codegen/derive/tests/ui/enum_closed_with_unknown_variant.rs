@@ -6,7 +6,7 @@ pub enum SynchronizationScheduleState {
     Active,
     Disabled,
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(msgraph_sync::UnknownMember<SynchronizationScheduleState>),
 }
 
 fn main() {}

@@ -8,7 +8,7 @@ pub enum QuarantineReason {
     #[graph(empty)]
     Blank(String),
     #[graph(empty, unknown)]
-    Unrecognized(String),
+    Unrecognized(msgraph_sync::UnknownMember<QuarantineReason>),
 }
 
 #[derive(GraphFlags)]

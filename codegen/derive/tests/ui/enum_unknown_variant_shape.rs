@@ -14,4 +14,12 @@ pub enum ScheduleState {
     Unknown,
 }
 
+// A `String` could be built as `Unknown("Active".into())`, shadowing the known `Active`.
+#[derive(GraphEnum)]
+pub enum SynchronizationStatusCode {
+    Active,
+    #[graph(unknown)]
+    Unknown(String),
+}
+
 fn main() {}

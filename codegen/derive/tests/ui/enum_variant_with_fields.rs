@@ -5,7 +5,7 @@ pub enum AttributeType {
     String,
     Reference { target: String },
     #[graph(unknown)]
-    Unknown(String),
+    Unknown(msgraph_sync::UnknownMember<AttributeType>),
 }
 
 fn main() {}
