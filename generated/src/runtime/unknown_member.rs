@@ -19,19 +19,25 @@ use std::marker::PhantomData;
 /// ```
 /// use msgraph_sync::{SynchronizationStatusCode, UnknownMember};
 ///
-/// let code: SynchronizationStatusCode = "Paused".parse().unwrap();
+/// let code: SynchronizationStatusCode = serde_json::from_str(r#""Suspended""#).unwrap();
 /// let SynchronizationStatusCode::Unrecognized(member) = &code else { panic!("not a known member") };
-/// assert_eq!(member.as_str(), "Paused");
-/// assert_eq!(member.to_string(), "Paused");
-/// assert_eq!(format!("{member:?}"), r#"UnknownMember("Paused")"#);
+/// let _: &UnknownMember<SynchronizationStatusCode> = member;
+/// assert_eq!(member.as_str(), "Suspended");
+/// assert_eq!(member.to_string(), "Suspended");
+/// assert_eq!(format!("{member:?}"), r#"UnknownMember("Suspended")"#);
+/// assert_eq!(serde_json::to_string(&code).unwrap(), r#""Suspended""#);
 ///
 /// // A known spelling, in any case, is the known member.
 /// let active: SynchronizationStatusCode = "ACTIVE".parse().unwrap();
 /// assert_eq!(active, SynchronizationStatusCode::Active);
-/// # let _: &UnknownMember<SynchronizationStatusCode> = member;
+///
+/// // A member the crate does not know yet is sent by parsing its name.
+/// let Ok(suspend) = "Suspended".parse::<SynchronizationStatusCode>();
+/// assert_eq!(suspend, code);
 /// ```
 ///
-/// Outside the crate it cannot be built, so an unknown member cannot be made to look like a known one:
+/// Outside the crate it cannot be built, so an unknown member cannot be made to look like a known one,
+/// neither with a constructor nor with a literal nor by claiming that an enum knows no spellings:
 ///
 /// ```compile_fail,E0423
 /// use msgraph_sync::{SynchronizationStatusCode, UnknownMember};
@@ -43,6 +49,71 @@ use std::marker::PhantomData;
 /// use msgraph_sync::{SynchronizationStatusCode, UnknownMember};
 ///
 /// let fake = SynchronizationStatusCode::Unrecognized(UnknownMember::new("Active"));
+/// ```
+///
+/// ```compile_fail,E0451
+/// use msgraph_sync::{SynchronizationStatusCode, UnknownMember};
+///
+/// let fake = SynchronizationStatusCode::Unrecognized(UnknownMember {
+///     text: "Active".into(),
+///     _enum: std::marker::PhantomData,
+/// });
+/// ```
+///
+/// ```compile_fail,E0117
+/// use msgraph_sync::SynchronizationStatusCode;
+///
+/// impl msgraph_sync::__private::KnownMembers for SynchronizationStatusCode {
+///     fn known(_: &str) -> Option<Self> {
+///         None
+///     }
+/// }
+/// ```
+///
+/// # Forward compatibility
+///
+/// The generated enums (and the flag enums of the flag sets) are `#[non_exhaustive]`: a member added to
+/// the spec in a later version of the crate is not a breaking change, so a `match` on one needs a `_` arm.
+/// Until then, a new member arrives as `Unrecognized`; after the update, as its own variant.
+///
+/// ```
+/// use msgraph_sync::SynchronizationStatusCode as Code;
+///
+/// fn needs_attention(code: &Code) -> bool {
+///     match code {
+///         Code::Quarantine | Code::Paused => true,
+///         Code::Active | Code::NotRun | Code::NotConfigured | Code::Empty => false,
+///         _ => !code.is_known(),
+///     }
+/// }
+/// assert!(needs_attention(&"Suspended".parse().unwrap()));
+/// ```
+///
+/// ```compile_fail,E0004
+/// use msgraph_sync::SynchronizationStatusCode as Code;
+///
+/// fn needs_attention(code: &Code) -> bool {
+///     match code {
+///         Code::Quarantine | Code::Paused | Code::Unrecognized(_) => true,
+///         Code::Active | Code::NotRun | Code::NotConfigured | Code::Empty => false,
+///     }
+/// }
+/// ```
+///
+/// ```compile_fail,E0004
+/// use msgraph_sync::SynchronizationJobRestartScopeFlag as Flag;
+///
+/// fn name(flag: Flag) -> &'static str {
+///     match flag {
+///         Flag::None => "None",
+///         Flag::ConnectorDataStore => "ConnectorDataStore",
+///         Flag::Escrows => "Escrows",
+///         Flag::Watermark => "Watermark",
+///         Flag::QuarantineState => "QuarantineState",
+///         Flag::Full => "Full",
+///         Flag::ForceDeletes => "ForceDeletes",
+///     }
+/// }
 /// ```
 pub struct UnknownMember<E> {
     text: Box<str>,
