@@ -325,3 +325,22 @@ fn unknown_member_payload_is_the_exact_text() {
         r#""decimal""#
     );
 }
+
+/// An open enum naming the runtime by another path, as a renamed dependency would.
+#[derive(Debug, Clone, PartialEq, Eq, GraphEnum)]
+#[graph(crate = "msgraph_sync::runtime")]
+pub enum Color {
+    /// Red.
+    Red,
+    /// A member this version does not know.
+    #[graph(unknown)]
+    Other(msgraph_sync::runtime::UnknownMember<Self>),
+}
+
+#[test]
+fn crate_path_names_the_runtime() {
+    assert_eq!("RED".parse::<Color>().unwrap(), Color::Red);
+    let blue: Color = serde_json::from_str(r#""Blue""#).unwrap();
+    assert!(matches!(&blue, Color::Other(m) if m.as_str() == "Blue"));
+    assert_eq!(serde_json::to_string(&blue).unwrap(), r#""Blue""#);
+}
