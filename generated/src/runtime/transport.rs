@@ -273,17 +273,7 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
         );
         let response = match request.send().await {
             Ok(response) => response,
-            // A request that could not even be built fails the same way every time.
-            Err(e) if e.is_builder() => {
-                return Outcome::Final(Err(Error::Transport(TransportError::new(e, &url))));
-            }
-            Err(e) => {
-                return Outcome::Transient {
-                    error: Error::Transport(TransportError::new(e, &url)),
-                    kind: Transient::NoResponse,
-                    retry_after: None,
-                };
-            }
+            Err(e) => return send_failure(e, &url),
         };
         *answered = true;
         let status = response.status();
@@ -297,8 +287,7 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
         if response.url() != &url {
             let followed = response.url().clone();
             if let Err(e) = check_target(inner, &followed, "redirect") {
-                tracing::warn!(status = status.as_u16(), "refused a redirect");
-                return Outcome::Final(Err(e));
+                return refused_redirect(status, e);
             }
             url = followed;
         }
@@ -314,10 +303,7 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
                     url = next;
                     continue;
                 }
-                Err(e) => {
-                    tracing::warn!(status = status.as_u16(), "refused a redirect");
-                    return Outcome::Final(Err(e));
-                }
+                Err(e) => return refused_redirect(status, e),
             }
         }
         let headers = response.headers().clone();
@@ -340,6 +326,27 @@ async fn send(call: &Call<'_>, retries: u32, answered: &mut bool) -> Outcome {
             outcome => outcome,
         };
     }
+}
+
+/// A request that got no response: one that could not even be built fails the same way every
+/// time (final); anything else (connection refused or reset, ...) may not happen again.
+fn send_failure(e: reqwest::Error, url: &Url) -> Outcome {
+    let final_ = e.is_builder();
+    let error = Error::Transport(TransportError::new(e, url));
+    if final_ {
+        return Outcome::Final(Err(error));
+    }
+    Outcome::Transient {
+        error,
+        kind: Transient::NoResponse,
+        retry_after: None,
+    }
+}
+
+/// The end of an attempt whose redirect may not be followed.
+fn refused_redirect(status: StatusCode, error: Error) -> Outcome {
+    tracing::warn!(status = status.as_u16(), "refused a redirect");
+    Outcome::Final(Err(error))
 }
 
 fn build_request(
