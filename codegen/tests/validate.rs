@@ -97,6 +97,102 @@ fn the_valid_base_validates() {
     }
 }
 
+/// The validator trusts the typed OpenAPI model for the types of the fields it has (it reads the JSON only for
+/// what that model drops: unknown keys, extensions, what sits beside a `$ref`, example values). Every such
+/// field with a wrong type is refused by loading, at its object and line, before validation runs.
+#[test]
+fn wrongly_typed_fields_are_refused_by_load_at_their_object() {
+    let base = fs::read_to_string(corpus_dir().join("00-valid.yaml")).expect("00-valid.yaml");
+    let cases: &[(&str, &str, &str, usize)] = &[
+        (
+            "  title: Microsoft Graph synchronization (corpus base)",
+            "  title: 5",
+            "#/info",
+            3,
+        ),
+        (
+            "      summary: List synchronization jobs",
+            "      summary: [a]",
+            "#/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs/get",
+            19,
+        ),
+        (
+            "          description: A page of jobs.",
+            "          description: {a: 1}",
+            "#/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs/get/responses/200",
+            37,
+        ),
+        (
+            "        required: true\n        content:",
+            "        required: yes\n        content:",
+            "#/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs/post/requestBody",
+            57,
+        ),
+        (
+            "      description: The unique identifier of servicePrincipal",
+            "      description: 5",
+            "#/components/parameters/servicePrincipal-id",
+            249,
+        ),
+        (
+            "      title: synchronizationJob",
+            "      title: 5",
+            "#/components/schemas/synchronizationJob",
+            308,
+        ),
+        (
+            "          type: string\n          readOnly: true",
+            "          type: string\n          readOnly: yes",
+            "#/components/schemas/synchronizationJob/properties/id",
+            313,
+        ),
+        (
+            "          type: string\n          nullable: true",
+            "          type: [string, 'null']\n          nullable: true",
+            "#/components/schemas/synchronizationJob/properties/templateId",
+            316,
+        ),
+        (
+            "          nullable: true\n          description: Schedule",
+            "          nullable: 7\n          description: Schedule",
+            "#/components/schemas/synchronizationJob/properties/schedule",
+            319,
+        ),
+        (
+            "      description: Error",
+            "      description: 5",
+            "#/components/responses/error",
+            297,
+        ),
+        (
+            "  - url: https://graph.microsoft.com/{version}",
+            "  - url: [x]",
+            "#/servers/0",
+            8,
+        ),
+    ];
+    // Each replaces the first place of `from`.
+    for (from, to, pointer, line) in cases {
+        assert!(base.contains(from), "`{from}` is not in the base");
+        let text = base.replacen(from, to, 1);
+        let errors = match load_str("t.yaml", &text) {
+            Ok(_) => panic!("`{to}` loaded"),
+            Err(errors) => errors,
+        };
+        assert_eq!(errors.0.len(), 1, "{errors}");
+        let error = &errors.0[0];
+        assert_eq!(
+            (error.pointer.as_str(), error.line),
+            (*pointer, Some(*line)),
+            "{errors}"
+        );
+        assert!(
+            error.message.starts_with("not a valid OpenAPI 3.0 "),
+            "{errors}"
+        );
+    }
+}
+
 #[test]
 fn every_broken_spec_fails_with_its_one_expected_error() {
     let cases: Vec<_> = corpus()

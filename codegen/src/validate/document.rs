@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, bool_flag, doc_strings, string_list};
+use super::{Ctx, string_list};
 use crate::conventions::{KeySegment, QUERY_OPTIONS, template_names};
 use crate::diagnostic::Path;
 
@@ -49,7 +49,6 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
 fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
     let pointer = Path::at("#/info");
     let Some(info) = root.get("info").and_then(Value::as_object) else {
-        cx.err(&Path::ROOT, "`info` is missing; add `info` with `title`, `version` and `x-graph-versions: [v1.0, beta]`");
         return;
     };
     cx.keys(
@@ -66,7 +65,6 @@ fn info(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
             "x-graph-versions",
         ],
     );
-    doc_strings(cx, info, &pointer);
     match info.get("x-graph-versions") {
         None => cx.err(
             &pointer,
@@ -153,7 +151,6 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
         return;
     };
     let Some(servers) = value.as_array() else {
-        cx.expect(&spointer, "servers", "a list of servers", value);
         return;
     };
     if servers.is_empty() {
@@ -165,12 +162,6 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
     for (i, server) in servers.iter().enumerate() {
         let pointer = spointer.child(i);
         let Some(server) = server.as_object() else {
-            cx.expect(
-                &pointer,
-                "servers[]",
-                "a mapping with `url` and `variables`",
-                server,
-            );
             continue;
         };
         cx.keys(
@@ -179,9 +170,7 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
             "a server",
             &["url", "description", "variables"],
         );
-        doc_strings(cx, server, &pointer);
         let Some(url) = server.get("url").and_then(Value::as_str) else {
-            cx.err(&pointer, "the server has no `url` string; write `url: https://graph.microsoft.com/{version}`");
             continue;
         };
         let names = template_names(url);
@@ -222,12 +211,6 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
                 );
             }
             let Some(variable) = variable.as_object() else {
-                cx.expect(
-                    &vpointer,
-                    name,
-                    "a mapping with `default` and `enum`",
-                    variable,
-                );
                 continue;
             };
             cx.keys(
@@ -237,12 +220,6 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
                 &["default", "enum", "description"],
             );
             let default = variable.get("default").and_then(Value::as_str);
-            if default.is_none() {
-                cx.err(
-                    &vpointer,
-                    format!("server variable `{name}` needs a string `default`"),
-                );
-            }
             let members = match variable.get("enum") {
                 Some(e) => string_list(cx, e, &vpointer.child("enum"), "enum"),
                 None => None,
@@ -276,12 +253,6 @@ fn servers(cx: &mut Ctx<'_>, root: &Map<String, Value>) {
 
 pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(items) = value.as_array() else {
-        cx.expect(
-            pointer,
-            "security",
-            "a list of security requirements",
-            value,
-        );
         return;
     };
     let schemes = cx
@@ -290,12 +261,6 @@ pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &P
     for (i, item) in items.iter().enumerate() {
         let ipointer = pointer.child(i);
         let Some(requirement) = item.as_object() else {
-            cx.expect(
-                &ipointer,
-                "security[]",
-                "a mapping of scheme names to scopes",
-                item,
-            );
             continue;
         };
         for (name, scopes) in requirement {
@@ -315,13 +280,11 @@ pub(super) fn security_requirements(cx: &mut Ctx<'_>, value: &Value, pointer: &P
 
 fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(items) = value.as_array() else {
-        cx.expect(pointer, "tags", "a list of tags", value);
         return;
     };
     for (i, tag) in items.iter().enumerate() {
         let tpointer = pointer.child(i);
         let Some(tag) = tag.as_object() else {
-            cx.expect(&tpointer, "tags[]", "a mapping with `name`", tag);
             continue;
         };
         cx.keys(
@@ -330,10 +293,6 @@ fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
             "a tag",
             &["name", "description", "externalDocs"],
         );
-        doc_strings(cx, tag, &tpointer);
-        if !tag.get("name").is_some_and(Value::is_string) {
-            cx.err(&tpointer, "a tag needs a `name` string");
-        }
         if let Some(docs) = tag.get("externalDocs") {
             external_docs(cx, docs, &tpointer.child("externalDocs"));
         }
@@ -342,14 +301,9 @@ fn tag_list(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
 
 pub(super) fn external_docs(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(docs) = value.as_object() else {
-        cx.expect(pointer, "externalDocs", "a mapping with `url`", value);
         return;
     };
     cx.keys(docs, pointer, "`externalDocs`", &["url", "description"]);
-    doc_strings(cx, docs, pointer);
-    if !docs.get("url").is_some_and(Value::is_string) {
-        cx.err(pointer, "`externalDocs` needs a `url` string");
-    }
 }
 
 fn components<'s>(cx: &mut Ctx<'s>, root: &'s Map<String, Value>) {
@@ -358,7 +312,6 @@ fn components<'s>(cx: &mut Ctx<'s>, root: &'s Map<String, Value>) {
     };
     let cpointer = Path::at("#/components");
     let Some(components) = value.as_object() else {
-        cx.expect(&cpointer, "components", "a mapping", value);
         return;
     };
     cx.keys(
@@ -373,24 +326,6 @@ fn components<'s>(cx: &mut Ctx<'s>, root: &'s Map<String, Value>) {
             "securitySchemes",
         ],
     );
-    for section in [
-        "schemas",
-        "parameters",
-        "responses",
-        "requestBodies",
-        "securitySchemes",
-    ] {
-        if let Some(value) = components.get(section)
-            && !value.is_object()
-        {
-            cx.expect(
-                &cpointer.child(section),
-                section,
-                "a mapping of names",
-                value,
-            );
-        }
-    }
     if let Some(params) = components.get("parameters").and_then(Value::as_object) {
         let ppointer = cpointer.child("parameters");
         // (name, location) of each parameter → the component that declares it first.
@@ -425,10 +360,7 @@ pub(super) fn parameter<'v>(
     value: &'v Value,
     pointer: &Path<'_>,
 ) -> Option<(&'v str, &'static str)> {
-    let Some(param) = value.as_object() else {
-        cx.expect(pointer, "parameter", "a Parameter object", value);
-        return None;
-    };
+    let param = value.as_object()?;
     if param.contains_key("$ref") {
         cx.err(
             pointer,
@@ -450,18 +382,11 @@ pub(super) fn parameter<'v>(
             "explode",
         ],
     );
-    doc_strings(cx, param, pointer);
-    let name = match param.get("name") {
-        Some(Value::String(name)) if !name.is_empty() => name.as_str(),
-        Some(other) => {
-            cx.expect(&pointer.child("name"), "name", "a non-empty string", other);
-            return None;
-        }
-        None => {
-            cx.err(pointer, "the parameter has no `name`");
-            return None;
-        }
-    };
+    let name = param.get("name").and_then(Value::as_str)?;
+    if name.is_empty() {
+        cx.err(&pointer.child("name"), "`name` must be a non-empty string");
+        return None;
+    }
     let location = match param.get("in").and_then(Value::as_str) {
         Some("path") => "path",
         Some("query") => "query",
@@ -480,7 +405,7 @@ pub(super) fn parameter<'v>(
             return None;
         }
     };
-    let required = bool_flag(cx, param, pointer, "required");
+    let required = param.get("required").and_then(Value::as_bool);
     let schema = param.get("schema");
     if schema.is_none() {
         cx.err(
@@ -490,7 +415,7 @@ pub(super) fn parameter<'v>(
     }
     let schema = schema.and_then(Value::as_object);
     let style = param.get("style").and_then(Value::as_str);
-    let explode = bool_flag(cx, param, pointer, "explode");
+    let explode = param.get("explode").and_then(Value::as_bool);
     if location == "path" {
         if required != Some(true) {
             cx.err(
@@ -595,12 +520,6 @@ pub(super) fn parameter<'v>(
 
 fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
     let Some(scheme) = value.as_object() else {
-        cx.expect(
-            pointer,
-            "security scheme",
-            "a Security Scheme object",
-            value,
-        );
         return;
     };
     if scheme.contains_key("$ref") {
@@ -610,7 +529,6 @@ fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
         );
         return;
     }
-    doc_strings(cx, scheme, pointer);
     match scheme.get("type").and_then(Value::as_str) {
         Some("oauth2") => {
             cx.keys(scheme, pointer, "an oauth2 security scheme", &["type", "description", "flows"]);
@@ -623,7 +541,6 @@ fn security_scheme(cx: &mut Ctx<'_>, value: &Value, pointer: &Path<'_>) {
             for (name, flow) in flows {
                 let flow_pointer = fpointer.child(name);
                 let Some(flow) = flow.as_object() else {
-                    cx.expect(&flow_pointer, name, "an OAuth Flow object", flow);
                     continue;
                 };
                 cx.keys(flow, &flow_pointer, "an oauth2 flow", &["authorizationUrl", "tokenUrl", "refreshUrl", "scopes"]);

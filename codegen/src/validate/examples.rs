@@ -35,18 +35,11 @@ pub(super) fn check_media(
     };
     let epointer = pointer.child("examples");
     let Some(examples) = examples.as_object() else {
-        cx.expect(
-            &epointer,
-            "examples",
-            "a mapping of example names to `{value: ...}`",
-            examples,
-        );
         return;
     };
     for (name, example) in examples {
         let xpointer = epointer.child(name);
         let Some(example) = example.as_object() else {
-            cx.expect(&xpointer, name, "an Example object with `value`", example);
             continue;
         };
         if example.contains_key("$ref") {
@@ -62,7 +55,6 @@ pub(super) fn check_media(
             "an example",
             &["summary", "description", "value"],
         );
-        super::doc_strings(cx, example, &xpointer);
         match example.get("value") {
             Some(value) => named(
                 cx,

@@ -4,8 +4,10 @@
 //! Every rule reports through one `Ctx`, with the JSON pointer of the offending node and its YAML line, and
 //! every rule runs: [`validate`] returns all errors at once, sorted by pointer. Anything the generator does not
 //! understand is refused ("not supported by the generator"), never skipped. The checks read the raw JSON form of
-//! the document ([`LoadedSpec::raw`]) so that keys the typed model would drop are seen too. [`crate::lower`]
-//! trusts what passes here.
+//! the document ([`LoadedSpec::raw`]) so that what the typed model drops is seen too: unknown keys, extensions,
+//! what sits beside a `$ref`, example values. The types of the fields the typed model has were checked when it
+//! was loaded ([`crate::load`] refuses, located, a document it cannot read), so they are not checked again
+//! here: a node of another JSON type is skipped silently. [`crate::lower`] trusts what passes here.
 //!
 //! | module | rules |
 //! | --- | --- |
@@ -349,17 +351,6 @@ fn string_list<'v>(
         }
     }
     ok.then_some(out)
-}
-
-/// Checks an optional documentation string (`description`, `summary`, `title`).
-fn doc_strings(cx: &mut Ctx<'_>, map: &Map<String, Value>, pointer: &Path<'_>) {
-    for key in ["description", "summary", "title"] {
-        if let Some(value) = map.get(key)
-            && !value.is_string()
-        {
-            cx.expect(&pointer.child(key), key, "a string", value);
-        }
-    }
 }
 
 /// Checks an optional boolean flag.

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::document::{external_docs, parameter, security_requirements};
 use super::schemas::{Named, classify, is_array_of_refs};
-use super::{Ctx, bool_flag, deprecated, doc_strings, examples, string_list};
+use super::{Ctx, bool_flag, deprecated, examples, string_list};
 use crate::conventions::{self, ENTITY_QUERY_OPTIONS, METHODS, QUERY_OPTIONS, template_names};
 use crate::diagnostic::Path;
 
@@ -37,16 +37,8 @@ type OperationIds<'s> = HashMap<&'s str, (&'s str, &'static str)>;
 pub(super) fn check(cx: &mut Ctx<'_>) {
     component_responses(cx);
     component_request_bodies(cx);
-    let Some(value) = cx.raw().get("paths") else {
-        cx.err(
-            &Path::ROOT,
-            "`paths` is missing; the spec describes no operations",
-        );
-        return;
-    };
     let pointer = Path::at("#/paths");
-    let Some(paths) = value.as_object() else {
-        cx.expect(&pointer, "paths", "a mapping of paths to path items", value);
+    let Some(paths) = cx.raw().get("paths").and_then(Value::as_object) else {
         return;
     };
     if paths.is_empty() {
@@ -186,7 +178,6 @@ fn path_item<'s>(
     let pointer = paths.child(path);
     let below_parent = path_shape(cx, path, &pointer);
     let Some(item) = value.as_object() else {
-        cx.expect(&pointer, path, "a Path Item object", value);
         return;
     };
     if item.contains_key("$ref") {
@@ -197,7 +188,6 @@ fn path_item<'s>(
         return;
     }
     cx.keys(item, &pointer, "a path item", PATH_ITEM_KEYS);
-    doc_strings(cx, item, &pointer);
     let shared_pointer = pointer.child("parameters");
     let shared = match item.get("parameters") {
         Some(list) => parameter_list(cx, list, &shared_pointer),
@@ -292,12 +282,6 @@ fn path_item<'s>(
 fn parameter_list<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>) -> Vec<Param<'s>> {
     let mut out: Vec<Param<'s>> = Vec::new();
     let Some(items) = value.as_array() else {
-        cx.expect(
-            pointer,
-            "parameters",
-            "a list of parameters (inline, or `$ref`s to `#/components/parameters`)",
-            value,
-        );
         return out;
     };
     for (i, item) in items.iter().enumerate() {
@@ -362,7 +346,6 @@ fn operation<'s>(
     operation_ids: &mut OperationIds<'s>,
 ) -> Vec<Param<'s>> {
     let Some(op) = value.as_object() else {
-        cx.expect(pointer, method, "an Operation object", value);
         return Vec::new();
     };
     cx.keys(
@@ -388,7 +371,6 @@ fn operation<'s>(
         ],
     );
     bool_flag(cx, op, pointer, "x-graph-idempotent");
-    doc_strings(cx, op, pointer);
     if let Some(tags) = op.get("tags") {
         string_list(cx, tags, &pointer.child("tags"), "tags");
     }
@@ -717,7 +699,6 @@ fn request_body<'s>(cx: &mut Ctx<'s>, method: &str, value: &'s Value, pointer: &
         return;
     }
     let Some(body) = value.as_object() else {
-        cx.expect(pointer, "requestBody", "a Request Body object", value);
         return;
     };
     if body.contains_key("$ref") {
@@ -737,8 +718,6 @@ fn request_body_object<'s>(cx: &mut Ctx<'s>, body: &'s Map<String, Value>, point
         "a request body",
         &["description", "content", "required"],
     );
-    doc_strings(cx, body, pointer);
-    bool_flag(cx, body, pointer, "required");
     let cpointer = pointer.child("content");
     let Some(content) = body.get("content").and_then(Value::as_object) else {
         cx.err(
@@ -780,15 +759,7 @@ fn media_object<'s>(
     pointer: &Path<'_>,
     what: &str,
 ) -> Option<&'s str> {
-    let Some(media) = value.as_object() else {
-        cx.expect(
-            pointer,
-            "media type",
-            "a Media Type object with `schema`",
-            value,
-        );
-        return None;
-    };
+    let media = value.as_object()?;
     cx.keys(
         media,
         pointer,
@@ -841,12 +812,6 @@ fn responses<'s>(
         return;
     };
     let Some(responses) = value.as_object() else {
-        cx.expect(
-            &rpointer,
-            "responses",
-            "a mapping of statuses to responses",
-            value,
-        );
         return;
     };
     let mut has_default = false;
@@ -961,10 +926,7 @@ fn response_object<'s>(
     status: Option<u16>,
     component: bool,
 ) -> Option<Option<&'s str>> {
-    let Some(response) = value.as_object() else {
-        cx.expect(pointer, "response", "a Response object", value);
-        return None;
-    };
+    let response = value.as_object()?;
     if response.contains_key("$ref") {
         if component {
             cx.err(
@@ -979,15 +941,11 @@ fn response_object<'s>(
         return response_object(cx, target, &Path::at(reference), status, true);
     }
     cx.keys(response, pointer, "a response", &["description", "content"]);
-    doc_strings(cx, response, pointer);
     let Some(content) = response.get("content") else {
         return Some(None);
     };
     let cpointer = pointer.child("content");
-    let Some(content) = content.as_object() else {
-        cx.expect(&cpointer, "content", "a mapping of media types", content);
-        return None;
-    };
+    let content = content.as_object()?;
     if content.is_empty() {
         return Some(None);
     }
@@ -1029,7 +987,7 @@ fn component_request_bodies(cx: &mut Ctx<'_>) {
                 "a component request body must be defined here, not a `$ref` to another one",
             ),
             Some(map) => request_body_object(cx, map, &at),
-            None => cx.expect(&at, name, "a Request Body object", body),
+            None => {}
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Ctx, bool_flag, deprecated, describe, doc_strings, keyword_hint, string_list};
+use super::{Ctx, bool_flag, deprecated, describe, keyword_hint, string_list};
 use crate::diagnostic::Path;
 
 /// What a named component schema stands for.
@@ -55,7 +55,6 @@ pub(super) fn check(cx: &mut Ctx<'_>) {
     for (name, schema) in schemas {
         let pointer = spointer.child(name);
         let Some(map) = schema.as_object() else {
-            cx.expect(&pointer, name, "a Schema object", schema);
             continue;
         };
         if map.contains_key("$ref") {
@@ -104,7 +103,6 @@ fn object<'s>(cx: &mut Ctx<'s>, name: &str, map: &'s Map<String, Value>, pointer
             "x-graph-deprecated",
         ],
     );
-    doc_strings(cx, map, pointer);
     deprecated(cx, map, pointer, None, "type");
     let csdl = match map.get("x-graph-csdl") {
         None => None,
@@ -200,7 +198,6 @@ fn property<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>, in_items
         "a property schema"
     };
     let Some(map) = value.as_object() else {
-        cx.expect(pointer, "property schema", "a Schema object", value);
         return;
     };
     if map.contains_key("$ref") {
@@ -214,7 +211,17 @@ fn property<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>, in_items
             };
             cx.err(&pointer.child(key), message);
         }
-        doc_strings(cx, map, pointer);
+        // The typed document drops what sits beside a `$ref`, so this one is checked here.
+        if let Some(description) = map.get("description")
+            && !description.is_string()
+        {
+            cx.expect(
+                &pointer.child("description"),
+                "description",
+                "a string",
+                description,
+            );
+        }
         cx.follow(map, pointer, "schemas");
         return;
     }
@@ -229,9 +236,6 @@ fn property<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>, in_items
         );
         return;
     }
-    doc_strings(cx, map, pointer);
-    bool_flag(cx, map, pointer, "nullable");
-    bool_flag(cx, map, pointer, "readOnly");
     let ty = match map.get("type") {
         Some(Value::String(ty)) => ty.as_str(),
         Some(other) => {
@@ -375,8 +379,6 @@ fn nullable_ref<'s>(cx: &mut Ctx<'s>, map: &'s Map<String, Value>, pointer: &Pat
         format_args!("{what} using `allOf`"),
         &["allOf", "nullable", "description", "readOnly"],
     );
-    doc_strings(cx, map, pointer);
-    bool_flag(cx, map, pointer, "readOnly");
     let apointer = pointer.child("allOf");
     let single = match map
         .get("allOf")
@@ -421,7 +423,6 @@ fn enumeration(cx: &mut Ctx<'_>, name: &str, map: &Map<String, Value>, pointer: 
             "x-graph-deprecated",
         ],
     );
-    doc_strings(cx, map, pointer);
     deprecated(cx, map, pointer, None, "type");
     match map.get("type").and_then(Value::as_str) {
         Some("string") => {}
