@@ -136,6 +136,16 @@ async fn a_user_built_client_with_a_custom_root_talks_tls_the_default_client_ref
         .unwrap();
     let err = get_job_1(&own).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    let mut chain = format!("{err}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        chain.push_str(&format!(" / {cause}"));
+        source = cause.source();
+    }
+    assert!(
+        chain.contains("certificate"),
+        "not a certificate refusal: {chain}"
+    );
     assert_eq!(server.requests().len(), 1);
 
     // Neither client installed a process-wide provider behind the application's back.
