@@ -170,6 +170,24 @@ fn wrongly_typed_fields_are_refused_by_load_at_their_object() {
             "#/servers/0",
             8,
         ),
+        (
+            "    variables:\n      version:",
+            "    variables: 5\n    x-v:\n      version:",
+            "#/servers/0",
+            8,
+        ),
+        (
+            "        - $ref: '#/components/parameters/top'",
+            "        - 5",
+            "#/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs/get/parameters/0",
+            31,
+        ),
+        (
+            "        id:\n          type: string",
+            "        id:\n          type: string\n          format: 5",
+            "#/components/schemas/synchronizationJob/properties/id",
+            313,
+        ),
     ];
     // Each replaces the first place of `from`.
     for (from, to, pointer, line) in cases {

@@ -125,19 +125,7 @@ fn object<'s>(cx: &mut Ctx<'s>, name: &str, map: &'s Map<String, Value>, pointer
             "on a component object schema only `additionalProperties: true` is supported (service types are open anyway); remove it",
         );
     }
-    let properties = match map.get("properties") {
-        None => None,
-        Some(Value::Object(p)) => Some(p),
-        Some(other) => {
-            cx.expect(
-                &pointer.child("properties"),
-                "properties",
-                "a mapping of property names to schemas",
-                other,
-            );
-            None
-        }
-    };
+    let properties = map.get("properties").and_then(Value::as_object);
     if let Some(properties) = properties {
         let ppointer = pointer.child("properties");
         for (prop, schema) in properties {
@@ -238,10 +226,7 @@ fn property<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>, in_items
     }
     let ty = match map.get("type") {
         Some(Value::String(ty)) => ty.as_str(),
-        Some(other) => {
-            cx.expect(&pointer.child("type"), "type", "a single type name", other);
-            return;
-        }
+        Some(_) => return,
         None => {
             let mut polymorphic = false;
             for kw in ["oneOf", "anyOf", "not", "discriminator"]
@@ -278,18 +263,16 @@ fn property<'s>(cx: &mut Ctx<'s>, value: &'s Value, pointer: &Path<'_>, in_items
                     "x-graph-secret",
                 ],
             );
-            if let Some(format) = map.get("format") {
-                match format.as_str() {
-                    Some(f) if STRING_FORMATS.contains(&f) => {}
-                    Some(f) => cx.err(
-                        &pointer.child("format"),
-                        format!(
-                            "string format `{f}` is not supported by the generator; use one of {} or no format",
-                            STRING_FORMATS.join(", ")
-                        ),
+            if let Some(f) = map.get("format").and_then(Value::as_str)
+                && !STRING_FORMATS.contains(&f)
+            {
+                cx.err(
+                    &pointer.child("format"),
+                    format!(
+                        "string format `{f}` is not supported by the generator; use one of {} or no format",
+                        STRING_FORMATS.join(", ")
                     ),
-                    None => cx.expect(&pointer.child("format"), "format", "a string", format),
-                }
+                );
             }
             match map.get("x-graph-secret") {
                 None | Some(Value::Bool(true)) if !map.contains_key("format") => {}
