@@ -20,7 +20,8 @@ use tokio::runtime::Runtime;
 const SP: &str = "a1b2c3d4-0000-0000-0000-000000000000";
 
 fn main() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // The TLS provider msgraph-sync's features select (aws-lc-rs by default), for reqwest.
+    msgraph_sync::install_crypto_provider();
     divan::main();
 }
 

@@ -49,7 +49,8 @@ impl Answer {
 }
 
 pub fn client() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    // The TLS provider msgraph-sync's features select (aws-lc-rs by default), for reqwest.
+    msgraph_sync::install_crypto_provider();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
