@@ -300,13 +300,7 @@ impl<'a> Lowering<'a> {
                 .map(|c| navigation(&c.method, c.node))
                 .collect();
             for op in &node.operations {
-                let route = op.routes.iter().min_by(|a, b| a.path.cmp(&b.path));
-                let path = route.map(|r| r.path.as_str()).unwrap_or_default();
-                let pointer = child(&child("#/paths", path), op.http.as_str().to_lowercase());
-                let what = match &op.action_segment {
-                    Some(segment) => format!("the action `{segment}`"),
-                    None => format!("the `{}` operation at `{path}`", op.http.as_str()),
-                };
+                let (pointer, what) = operation_words(op);
                 methods.push((op.method.clone(), pointer, what));
             }
             self.method_clashes(&node.rust, methods);
@@ -321,10 +315,7 @@ impl<'a> Lowering<'a> {
                 continue;
             };
             if name == other {
-                let message = format!(
-                    "{second} and {first} both become the method `{name}` of `{builder}`; one builder cannot have two methods of one name: leave one of them out (list it in `x-graph-omitted` with the reason) or give it another path segment"
-                );
-                self.error(pointer.clone(), message);
+                self.error(pointer.clone(), clash_message(second, first, name, builder));
             }
         }
     }
@@ -389,6 +380,15 @@ impl<'a> Lowering<'a> {
                     .iter_mut()
                     .find(|o| o.method == lowered.method)
                 {
+                    // Twins are one operation at several parents; a method of the same name from another
+                    // segment (an action `get` beside the GET, `Restart` beside `restart`) is a clash.
+                    if existing.action_segment != lowered.action_segment {
+                        let (_, first) = operation_words(existing);
+                        let (_, second) = operation_words(&lowered);
+                        let message = clash_message(&second, &first, &lowered.method, &node.rust);
+                        self.error(child(&pointer, method), message);
+                        continue;
+                    }
                     if let Some(diff) = twin_difference(existing, &lowered) {
                         let message = format!(
                             "operation `{}` is the twin of `{}` (same builder method `{}`) but its {diff} differs; twins must share bodies, responses and statuses",
@@ -1099,6 +1099,25 @@ fn node_type_name(segments: &[String]) -> String {
 
 fn node_doc(segments: &[String]) -> String {
     format!("Requests on `…/{}`.", segments.join("/"))
+}
+
+/// The pointer of an operation (at its smallest path) and the words that name it in a clash.
+fn operation_words(op: &Operation) -> (String, String) {
+    let route = op.routes.iter().min_by(|a, b| a.path.cmp(&b.path));
+    let path = route.map(|r| r.path.as_str()).unwrap_or_default();
+    let pointer = child(&child("#/paths", path), op.http.as_str().to_lowercase());
+    let words = match &op.action_segment {
+        Some(segment) => format!("the action `{segment}`"),
+        None => format!("the `{}` operation at `{path}`", op.http.as_str()),
+    };
+    (pointer, words)
+}
+
+/// The error for two methods of one builder that become one name (`second` is the one reported).
+fn clash_message(second: &str, first: &str, name: &str, builder: &str) -> String {
+    format!(
+        "{second} and {first} both become the method `{name}` of `{builder}`; one builder cannot have two methods of one name: leave one of them out (list it in `x-graph-omitted` with the reason) or give it another path segment"
+    )
 }
 
 /// The spec paths of every operation at or below node `ix`, sorted.

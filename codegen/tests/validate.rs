@@ -301,6 +301,30 @@ fn errors_display_with_place_and_count() {
     assert!(text.ends_with("\n1 error"), "{text}");
 }
 
+/// Two methods of one builder that become one Rust name are refused, whatever they are: here an action whose
+/// segment is `get` beside the job's GET (corpus 83 has a navigation beside an action).
+#[test]
+fn an_action_named_like_a_crud_method_is_refused() {
+    let base = fs::read_to_string(corpus_dir().join("00-valid.yaml")).expect("00-valid.yaml");
+    let from = "/jobs/{synchronizationJob-id}/restart:";
+    assert!(base.contains(from));
+    let text = base.replacen(from, "/jobs/{synchronizationJob-id}/get:", 1);
+    let errors = check("t.yaml", &text).expect_err("refused");
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    let error = &errors.0[0];
+    assert_eq!(
+        error.pointer,
+        "#/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs~1{synchronizationJob-id}~1get/post"
+    );
+    assert_eq!(error.line, Some(140));
+    assert!(
+        error.message.starts_with(
+            "the action `get` and the `GET` operation at `/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}` both become the method `get` of `SynchronizationJobRequests`"
+        ),
+        "{error}"
+    );
+}
+
 #[test]
 fn missing_file_is_an_error_not_a_panic() {
     let errors = load_file(Path::new("/nonexistent/spec.yaml"))
