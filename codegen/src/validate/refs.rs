@@ -1,21 +1,24 @@
-//! Rule 1: every `$ref` is a local reference into `#/components/` that resolves.
+//! The one walk over every node of the document, for the two rules that concern any node: every `$ref` is a
+//! local reference into `#/components/` that resolves, and no string or key breaks the text rule
+//! ([`super::text`]).
 //!
-//! The walk covers the whole document except data: example values, `enum` lists, defaults and vendor extension
-//! values, where a `$ref` key is just data. Keys of named maps (`properties`, `paths`, `responses`, ...) are
-//! names, so a property called `example` is still walked.
+//! Example values are data for both rules and are skipped. Below `enum` lists, defaults and vendor extension
+//! values a `$ref` key is data too, but their text is still checked (it can reach the generated code). Keys of
+//! named maps (`properties`, `paths`, `responses`, ...) are names, so a property called `example` is still
+//! walked.
 
 use serde_json::Value;
 
-use super::{Ctx, did_you_mean};
+use super::{Ctx, did_you_mean, text};
 use crate::diagnostic::{Path, tokens};
 
 pub(super) fn check(cx: &mut Ctx<'_>) {
     let raw = cx.raw();
-    walk(cx, raw, &Path::ROOT, false, 0);
+    walk(cx, raw, &Path::ROOT, false, true, 0);
 }
 
 /// Keys whose value maps names to objects (so every key below is a name, not a keyword).
-pub(super) fn is_named_map(key: &str) -> bool {
+fn is_named_map(key: &str) -> bool {
     matches!(
         key,
         "paths"
@@ -34,38 +37,42 @@ pub(super) fn is_named_map(key: &str) -> bool {
     )
 }
 
-/// Keys whose value is data, never an OpenAPI object (`examples` is checked, `$ref`s included, by [`super::examples`]).
+/// Keys whose value is data, never an OpenAPI object, so a `$ref` key below is data too (`examples` are
+/// checked, `$ref`s included, by [`super::examples`]).
 fn is_data_key(key: &str) -> bool {
-    matches!(key, "example" | "examples" | "enum" | "default" | "value")
+    matches!(key, "enum" | "default" | "value") || key.starts_with("x-")
 }
 
-/// The pointer of each node is only a link on the stack ([`Path`]); its text is built for errors alone.
-fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, named: bool, depth: usize) {
+/// `named`: the keys of this mapping are names, not keywords; `refs`: a `$ref` key here is a reference, not
+/// data. The pointer of each node is only a link on the stack ([`Path`]); its text is built for errors alone.
+fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, named: bool, refs: bool, depth: usize) {
     if depth > 256 {
         return;
     }
     match node {
+        Value::String(s) => text::check(cx, s, pointer, "text"),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk(cx, item, &pointer.child(i), false, refs, depth + 1);
+            }
+        }
         Value::Object(map) => {
-            if !named && let Some(reference) = map.get("$ref") {
+            if refs
+                && !named
+                && let Some(reference) = map.get("$ref")
+            {
                 check_ref(cx, reference, &pointer.child("$ref"));
             }
             for (key, value) in map {
-                if !named && (key == "$ref" || is_data_key(key) || key.starts_with("x-")) {
-                    continue;
-                }
-                if !value.is_object() && !value.is_array() {
-                    // Scalars hold no `$ref`.
+                let at = pointer.child(key);
+                text::check(cx, key, &at, "key");
+                // Example values are data (`example`, and `value` inside `examples`).
+                if !named && (key == "example" || key == "examples") {
                     continue;
                 }
                 let named_below = !named && value.is_object() && is_named_map(key);
-                walk(cx, value, &pointer.child(key), named_below, depth + 1);
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                if item.is_object() || item.is_array() {
-                    walk(cx, item, &pointer.child(i), false, depth + 1);
-                }
+                let refs_below = refs && (named || !is_data_key(key));
+                walk(cx, value, &at, named_below, refs_below, depth + 1);
             }
         }
         _ => {}

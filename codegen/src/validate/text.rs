@@ -5,47 +5,12 @@
 //! doc comments. Example values are data, sent and compared as JSON, never emitted; they are skipped (but a
 //! property or parameter *named* `example` is a name, and is walked).
 
-use serde_json::Value;
-
 use super::Ctx;
-use super::refs::is_named_map;
 use crate::conventions::forbidden_text_char;
 use crate::diagnostic::Path;
 
-pub(super) fn check(cx: &mut Ctx<'_>) {
-    let raw = cx.raw();
-    walk(cx, raw, &Path::ROOT, false, 0);
-}
-
-/// `named`: the keys of this mapping are names (of properties, paths, schemas, ...), not keywords.
-fn walk(cx: &mut Ctx<'_>, node: &Value, pointer: &Path<'_>, named: bool, depth: usize) {
-    if depth > 256 {
-        return;
-    }
-    match node {
-        Value::String(text) => report(cx, text, pointer, "text"),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                walk(cx, item, &pointer.child(i), false, depth + 1);
-            }
-        }
-        Value::Object(map) => {
-            for (key, value) in map {
-                let at = pointer.child(key);
-                report(cx, key, &at, "key");
-                // Example values are data (`example`, and `value` inside `examples`).
-                if !named && (key == "example" || key == "examples") {
-                    continue;
-                }
-                let named_below = !named && value.is_object() && is_named_map(key);
-                walk(cx, value, &at, named_below, depth + 1);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn report(cx: &mut Ctx<'_>, text: &str, pointer: &Path<'_>, what: &str) {
+/// Checks one string of the document (`what`: "text" or "key"); [`super::refs`] walks every node.
+pub(super) fn check(cx: &mut Ctx<'_>, text: &str, pointer: &Path<'_>, what: &str) {
     if let Some((c, name)) = forbidden_text_char(text) {
         let fix = if c == '\r' {
             "end lines with a line feed (`\\n`) alone or with `\\r\\n`"
