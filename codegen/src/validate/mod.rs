@@ -27,13 +27,12 @@ mod refs;
 mod schemas;
 mod text;
 
-use std::borrow::Cow;
 use std::fmt;
 
 use serde_json::{Map, Value};
 
 use crate::conventions::KeySegment;
-use crate::diagnostic::{Path, SpecError, SpecErrors, unescape_token};
+use crate::diagnostic::{Path, SpecError, SpecErrors};
 use crate::load::LoadedSpec;
 use crate::locate::Locator;
 
@@ -121,24 +120,7 @@ impl<'s> Ctx<'s> {
 
     /// The node a `#`-prefixed JSON pointer names.
     fn lookup(&self, pointer: &str) -> Option<&'s Value> {
-        let mut node = self.raw();
-        let rest = pointer.strip_prefix('#')?;
-        if rest.is_empty() {
-            return Some(node);
-        }
-        for token in rest.strip_prefix('/')?.split('/') {
-            let token = if token.contains('~') {
-                Cow::Owned(unescape_token(token))
-            } else {
-                Cow::Borrowed(token)
-            };
-            node = match node {
-                Value::Object(map) => map.get(token.as_ref())?,
-                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
-                _ => return None,
-            };
-        }
-        Some(node)
+        self.raw().pointer(pointer.strip_prefix('#')?)
     }
 
     /// Follows the `$ref` of `node` (at `pointer`), which must name a member of `#/components/<section>`.
