@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::diagnostic::{self, SpecError, SpecErrors, child};
-use crate::locate::{Locator, duplicate_key, line_of};
+use crate::locate::{duplicate_key, line_of, located};
 
 /// A parsed spec with its source text.
 pub struct LoadedSpec {
@@ -94,27 +94,15 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, SpecErrors> {
 fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
     let yaml: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| yaml_error(name, text, &e))?;
-    let mut problems: Vec<(String, String)> = Vec::new();
+    let mut problems = Vec::new();
     let raw = to_json(&yaml, &diagnostic::Path::ROOT, &mut |p, m| {
-        problems.push((p.to_pointer(), m));
+        problems.push(SpecError::new(name, p.to_pointer(), m));
     });
     if problems.is_empty() {
-        return Ok(raw);
+        Ok(raw)
+    } else {
+        Err(located(text, problems))
     }
-    let mut locator = Locator::new(text);
-    let mut errors = SpecErrors(
-        problems
-            .into_iter()
-            .map(|(pointer, message)| SpecError {
-                file: name.to_string(),
-                line: locator.line_of(&pointer),
-                pointer,
-                message,
-            })
-            .collect(),
-    );
-    errors.sort();
-    Err(errors)
 }
 
 /// A YAML value as JSON, reporting what JSON cannot say: tags, collection keys, non-finite numbers, and keys

@@ -9,12 +9,23 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::tokens;
+use crate::diagnostic::{SpecError, SpecErrors, tokens};
 
 /// 1-based YAML line of the node `pointer` (a `#`-prefixed JSON pointer) names in `text`: the line of its key,
 /// or of its `- ` item marker; `None` when the scan cannot tell. For many pointers, use one [`Locator`].
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
     Locator::new(text).line_of(pointer)
+}
+
+/// `errors` with their YAML lines (one [`Locator`] for all), sorted by pointer.
+pub fn located(text: &str, mut errors: Vec<SpecError>) -> SpecErrors {
+    let mut locator = Locator::new(text);
+    for error in &mut errors {
+        error.line = locator.line_of(&error.pointer);
+    }
+    let mut errors = SpecErrors(errors);
+    errors.sort();
+    errors
 }
 
 /// Where a child was found: the line of its key or item marker, and where its value starts (`None` for a

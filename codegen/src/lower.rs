@@ -20,7 +20,7 @@ use crate::conventions::{
 };
 use crate::diagnostic::{SpecError, SpecErrors, child, unescape_token};
 use crate::load::LoadedSpec;
-use crate::locate::Locator;
+use crate::locate::located;
 use crate::model::{
     AltKey, Api, Body, Child, Deprecation, Enum, Field, HttpMethod, IdType, Member, Node, Object,
     Operation, Parent, Query, Response, Root, Route, Step, Type, UNKNOWN_VARIANT,
@@ -45,13 +45,7 @@ pub fn lower(spec: &LoadedSpec) -> Result<Api, SpecErrors> {
     if cx.errors.is_empty() {
         Ok(api)
     } else {
-        let mut locator = Locator::new(&spec.text);
-        for error in &mut cx.errors {
-            error.line = locator.line_of(&error.pointer);
-        }
-        let mut errors = SpecErrors(cx.errors);
-        errors.sort();
-        Err(errors)
+        Err(located(&spec.text, cx.errors))
     }
 }
 
