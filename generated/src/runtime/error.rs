@@ -5,12 +5,15 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use serde_json::{Map, Value};
+use serde_json::value::RawValue;
 
 use super::decode::DecodeError;
 use super::redact::{ResponseBody, Secrets};
+use super::unknown::__private::is_control;
+use super::unknown::UnknownProperties;
 use super::version::ApiVersion;
 
 /// Everything that can go wrong when calling the API.
@@ -624,12 +627,15 @@ pub struct ODataError {
     pub message: String,
     /// The target of the error, if any.
     pub target: Option<String>,
-    /// Further errors.
+    /// Further errors (empty when the service sent none, or something other than an array of
+    /// objects, which is then kept in [`additional_properties`](Self::additional_properties)).
     pub details: Vec<ErrorDetail>,
-    /// The diagnostic `innerError` member.
+    /// The diagnostic `innerError` member (also read from `innererror`).
     pub inner_error: Option<InnerError>,
-    /// Any other members, kept as received.
-    pub additional_properties: Map<String, Value>,
+    /// Any other members, each kept as the exact JSON text read (numbers of any size included);
+    /// also a known member whose value is `null` or of another type than documented
+    /// (`"code": 5`), under its own name, so that it is written back as read.
+    pub additional_properties: UnknownProperties,
 }
 
 impl fmt::Display for ODataError {
@@ -652,8 +658,8 @@ pub struct ErrorDetail {
     pub message: String,
     /// The target, if any.
     pub target: Option<String>,
-    /// Any other members, kept as received.
-    pub additional_properties: Map<String, Value>,
+    /// Any other members, kept as read (see [`ODataError::additional_properties`]).
+    pub additional_properties: UnknownProperties,
 }
 
 /// The `innerError` member of a Graph error: diagnostics for support requests.
@@ -667,84 +673,23 @@ pub struct InnerError {
     pub date: Option<String>,
     /// `@odata.type`, if any.
     pub odata_type: Option<String>,
-    /// Any other members (including nested `innerError`s), kept as received.
-    pub additional_properties: Map<String, Value>,
-}
-
-fn into_string(value: Value, key: &str, rest: &mut Map<String, Value>) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s),
-        Value::Null => None,
-        other => {
-            rest.insert(key.to_owned(), other);
-            None
-        }
-    }
+    /// Any other members (including nested `innerError`s), kept as read (see
+    /// [`ODataError::additional_properties`]).
+    pub additional_properties: UnknownProperties,
 }
 
 impl ODataError {
-    fn from_map(map: Map<String, Value>) -> Self {
-        let mut out = ODataError::default();
-        for (key, value) in map {
-            match key.as_str() {
-                "code" => {
-                    out.code =
-                        into_string(value, &key, &mut out.additional_properties).unwrap_or_default()
-                }
-                "message" => {
-                    out.message =
-                        into_string(value, &key, &mut out.additional_properties).unwrap_or_default()
-                }
-                "target" => out.target = into_string(value, &key, &mut out.additional_properties),
-                "details" => match value {
-                    Value::Array(items) => {
-                        out.details = items
-                            .into_iter()
-                            .map(|item| match item {
-                                Value::Object(m) => ErrorDetail::from_map(m),
-                                other => ErrorDetail {
-                                    message: other.to_string(),
-                                    ..ErrorDetail::default()
-                                },
-                            })
-                            .collect();
-                    }
-                    Value::Null => {}
-                    other => {
-                        out.additional_properties.insert(key, other);
-                    }
-                },
-                "innerError" | "innererror" if out.inner_error.is_none() => match value {
-                    Value::Object(m) => out.inner_error = Some(InnerError::from_map(m)),
-                    Value::Null => {}
-                    other => {
-                        out.additional_properties.insert(key, other);
-                    }
-                },
-                _ => {
-                    out.additional_properties.insert(key, value);
-                }
-            }
-        }
-        out
-    }
-
     /// Parses the body of an error response (`{"error": {...}}`), replacing every one of
-    /// `secrets` in its text by `[redacted]`; `None` when it is not one.
+    /// `secrets` in its strings (and member names) by `[redacted]`; `None` when it is not one.
     pub(crate) fn from_body(body: &[u8], secrets: &Secrets) -> Option<Self> {
-        match serde_json::from_slice::<Value>(body).ok()? {
-            Value::Object(mut envelope) => match envelope.remove("error")? {
-                mut error @ Value::Object(_) => {
-                    secrets.scrub_value(&mut error);
-                    let Value::Object(error) = error else {
-                        return None;
-                    };
-                    Some(ODataError::from_map(error))
-                }
-                _ => None,
-            },
-            _ => None,
+        /// The envelope; its other members are skipped unread (any JSON, `1e400` included).
+        #[derive(Deserialize)]
+        struct Envelope<'a> {
+            #[serde(borrow)]
+            error: &'a RawValue,
         }
+        let envelope: Envelope<'_> = serde_json::from_slice(body).ok()?;
+        serde_json::from_str(&secrets.scrub_json(envelope.error.get())).ok()
     }
 
     /// `innerError.request-id`, if present.
@@ -753,120 +698,174 @@ impl ODataError {
     }
 }
 
-impl ErrorDetail {
-    fn from_map(map: Map<String, Value>) -> Self {
-        let mut out = ErrorDetail::default();
-        for (key, value) in map {
-            match key.as_str() {
-                "code" => {
-                    out.code =
-                        into_string(value, &key, &mut out.additional_properties).unwrap_or_default()
-                }
-                "message" => {
-                    out.message =
-                        into_string(value, &key, &mut out.additional_properties).unwrap_or_default()
-                }
-                "target" => out.target = into_string(value, &key, &mut out.additional_properties),
-                _ => {
-                    out.additional_properties.insert(key, value);
-                }
-            }
-        }
-        out
+/// Takes the member `key` out of `rest` if its value is a `T`; otherwise leaves it there, so that
+/// a `null` or a value of another type is written back as read.
+fn take<T: DeserializeOwned>(rest: &mut UnknownProperties, key: &str) -> Option<T> {
+    let value = serde_json::from_str(rest.get(key)?.get()).ok()?;
+    rest.remove(key);
+    Some(value)
+}
+
+/// The name to write a field under that is read under either `usual` or `other` (the one not
+/// taken stays in `rest`): `usual`, unless `rest` keeps a member of that name.
+fn spelling<'a>(
+    has_value: bool,
+    rest: &UnknownProperties,
+    usual: &'a str,
+    other: &'a str,
+) -> &'a str {
+    if has_value && rest.contains_key(usual) {
+        other
+    } else {
+        usual
     }
 }
 
-impl InnerError {
-    fn from_map(map: Map<String, Value>) -> Self {
-        let mut out = InnerError::default();
-        for (key, value) in map {
-            let slot = match key.as_str() {
-                "request-id" => &mut out.request_id,
-                "client-request-id" => &mut out.client_request_id,
-                "date" | "Date" if out.date.is_none() => &mut out.date,
-                "@odata.type" => &mut out.odata_type,
-                _ => {
-                    out.additional_properties.insert(key, value);
-                    continue;
-                }
-            };
-            *slot = into_string(value, &key, &mut out.additional_properties);
+/// Writes the members of `rest` that OData puts first (`control`: `@odata.type`, annotations), or
+/// the others, in the order read, minus those written at a field's place (`fields`).
+fn write_rest<M: SerializeMap>(
+    map: &mut M,
+    rest: &UnknownProperties,
+    control: bool,
+    fields: &[&str],
+) -> Result<(), M::Error> {
+    for (key, raw) in rest.iter() {
+        if is_control(key) == control && !fields.contains(&key) {
+            map.serialize_entry(key, raw)?;
         }
-        out
     }
+    Ok(())
+}
+
+/// Writes the member `key`: `value` when there is one, else the member of that name kept in
+/// `rest` (a `null` or a value of another type read there), if any.
+fn write_field<M: SerializeMap, V: Serialize + ?Sized>(
+    map: &mut M,
+    rest: &UnknownProperties,
+    key: &str,
+    value: Option<&V>,
+) -> Result<(), M::Error> {
+    match (value, rest.get(key)) {
+        (Some(value), _) => map.serialize_entry(key, value),
+        (None, Some(raw)) => map.serialize_entry(key, raw),
+        (None, None) => Ok(()),
+    }
+}
+
+/// Writes `code`, `message` (always, as OData requires; a member of that name kept in `rest` instead
+/// when the field is empty) and `target`.
+fn write_code_message_target<M: SerializeMap>(
+    map: &mut M,
+    rest: &UnknownProperties,
+    code: &str,
+    message: &str,
+    target: Option<&String>,
+) -> Result<(), M::Error> {
+    for (key, text) in [("code", code), ("message", message)] {
+        let text = Some(text).filter(|t| !t.is_empty() || !rest.contains_key(key));
+        write_field(map, rest, key, text)?;
+    }
+    write_field(map, rest, "target", target)
 }
 
 impl<'de> Deserialize<'de> for ODataError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::<String, Value>::deserialize(deserializer).map(ODataError::from_map)
+        let mut rest = UnknownProperties::deserialize(deserializer)?;
+        Ok(ODataError {
+            code: take(&mut rest, "code").unwrap_or_default(),
+            message: take(&mut rest, "message").unwrap_or_default(),
+            target: take(&mut rest, "target"),
+            details: take(&mut rest, "details").unwrap_or_default(),
+            inner_error: take(&mut rest, "innerError").or_else(|| take(&mut rest, "innererror")),
+            additional_properties: rest,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for ErrorDetail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::<String, Value>::deserialize(deserializer).map(ErrorDetail::from_map)
+        let mut rest = UnknownProperties::deserialize(deserializer)?;
+        Ok(ErrorDetail {
+            code: take(&mut rest, "code").unwrap_or_default(),
+            message: take(&mut rest, "message").unwrap_or_default(),
+            target: take(&mut rest, "target"),
+            additional_properties: rest,
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for InnerError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::<String, Value>::deserialize(deserializer).map(InnerError::from_map)
+        let mut rest = UnknownProperties::deserialize(deserializer)?;
+        Ok(InnerError {
+            request_id: take(&mut rest, "request-id"),
+            client_request_id: take(&mut rest, "client-request-id"),
+            date: take(&mut rest, "date").or_else(|| take(&mut rest, "Date")),
+            odata_type: take(&mut rest, "@odata.type"),
+            additional_properties: rest,
+        })
     }
 }
 
+/// Written with `code` and `message` always present, as OData requires; `@`-members first, other
+/// unknown members last, each in the order read; no key twice.
 impl Serialize for ODataError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rest = &self.additional_properties;
+        let inner = spelling(self.inner_error.is_some(), rest, "innerError", "innererror");
+        let fields = ["code", "message", "target", "details", inner];
+        let details = Some(&self.details).filter(|d| !d.is_empty());
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("message", &self.message)?;
-        if let Some(target) = &self.target {
-            map.serialize_entry("target", target)?;
-        }
-        if !self.details.is_empty() {
-            map.serialize_entry("details", &self.details)?;
-        }
-        if let Some(inner) = &self.inner_error {
-            map.serialize_entry("innerError", inner)?;
-        }
-        for (k, v) in &self.additional_properties {
-            map.serialize_entry(k, v)?;
-        }
+        write_rest(&mut map, rest, true, &fields)?;
+        write_code_message_target(
+            &mut map,
+            rest,
+            &self.code,
+            &self.message,
+            self.target.as_ref(),
+        )?;
+        write_field(&mut map, rest, "details", details)?;
+        write_field(&mut map, rest, inner, self.inner_error.as_ref())?;
+        write_rest(&mut map, rest, false, &fields)?;
         map.end()
     }
 }
 
 impl Serialize for ErrorDetail {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rest = &self.additional_properties;
+        let fields = ["code", "message", "target"];
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("code", &self.code)?;
-        map.serialize_entry("message", &self.message)?;
-        if let Some(target) = &self.target {
-            map.serialize_entry("target", target)?;
-        }
-        for (k, v) in &self.additional_properties {
-            map.serialize_entry(k, v)?;
-        }
+        write_rest(&mut map, rest, true, &fields)?;
+        write_code_message_target(
+            &mut map,
+            rest,
+            &self.code,
+            &self.message,
+            self.target.as_ref(),
+        )?;
+        write_rest(&mut map, rest, false, &fields)?;
         map.end()
     }
 }
 
 impl Serialize for InnerError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rest = &self.additional_properties;
+        let date = spelling(self.date.is_some(), rest, "date", "Date");
+        let fields = ["@odata.type", "request-id", "client-request-id", date];
         let mut map = serializer.serialize_map(None)?;
-        let known = [
-            ("@odata.type", &self.odata_type),
-            ("request-id", &self.request_id),
-            ("client-request-id", &self.client_request_id),
-            ("date", &self.date),
-        ];
-        for (k, v) in known {
-            if let Some(v) = v {
-                map.serialize_entry(k, v)?;
-            }
-        }
-        for (k, v) in &self.additional_properties {
-            map.serialize_entry(k, v)?;
-        }
+        write_rest(&mut map, rest, true, &fields)?;
+        write_field(&mut map, rest, "@odata.type", self.odata_type.as_ref())?;
+        write_field(&mut map, rest, "request-id", self.request_id.as_ref())?;
+        write_field(
+            &mut map,
+            rest,
+            "client-request-id",
+            self.client_request_id.as_ref(),
+        )?;
+        write_field(&mut map, rest, date, self.date.as_ref())?;
+        write_rest(&mut map, rest, false, &fields)?;
         map.end()
     }
 }
@@ -885,7 +884,14 @@ mod tests {
         assert_eq!(e.code, "Request_ResourceNotFound");
         assert_eq!(e.target.as_deref(), Some("id"));
         assert_eq!(e.details[0].code, "d1");
-        assert_eq!(e.details[0].additional_properties["extra"], 1);
+        assert_eq!(
+            e.details[0]
+                .additional_properties
+                .get("extra")
+                .unwrap()
+                .get(),
+            "1"
+        );
         let inner = e.inner_error.as_ref().unwrap();
         assert_eq!(inner.request_id.as_deref(), Some("rid"));
         assert_eq!(inner.client_request_id.as_deref(), Some("cid"));
@@ -895,7 +901,7 @@ mod tests {
             Some("#microsoft.graph.innerError")
         );
         assert!(inner.additional_properties.contains_key("innerError"));
-        assert_eq!(e.additional_properties["weird"], true);
+        assert_eq!(e.additional_properties.get("weird").unwrap().get(), "true");
         assert_eq!(
             e.to_string(),
             "Request_ResourceNotFound: Resource 'x' does not exist."
@@ -929,9 +935,51 @@ mod tests {
         assert_eq!(e.inner_error.unwrap().date.as_deref(), Some("d"));
         let e = ODataError::from_body(br#"{"error":{"code":5,"message":"m"}}"#, &none).unwrap();
         assert_eq!(e.code, "");
-        assert_eq!(e.additional_properties["code"], 5);
+        assert_eq!(e.additional_properties.get("code").unwrap().get(), "5");
         assert!(ODataError::from_body(b"<html>", &none).is_none());
         assert!(ODataError::from_body(br#"{"error":"x"}"#, &none).is_none());
         assert!(ODataError::from_body(br#"[1]"#, &none).is_none());
+    }
+
+    #[test]
+    fn odd_members_are_kept_exactly_and_written_once() {
+        let none = Secrets::default();
+        let body = br#"{"error":{"@odata.type":"x","code":5,"message":null,"big":123456789012345678901234567890,
+            "details":[{"code":"d","n":1e400},{"code":"e"}],"innererror":{"Date":"d","date":7,"@x":-2.5e-228},
+            "innerError":"flat","weird":9007199254740993.0},"sibling":1e400}"#;
+        let e = ODataError::from_body(body, &none).unwrap();
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("", ""));
+        assert_eq!(
+            e.details[0].additional_properties.get("n").unwrap().get(),
+            "1e400"
+        );
+        assert_eq!(
+            e.additional_properties.get("big").unwrap().get(),
+            "123456789012345678901234567890"
+        );
+        let inner = e.inner_error.as_ref().unwrap();
+        assert_eq!(inner.date.as_deref(), Some("d"));
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"@odata.type":"x","code":5,"message":null,"details":[{"code":"d","message":"","n":1e400},{"code":"e","message":""}],"innererror":{"@x":-2.5e-228,"Date":"d","date":7},"big":123456789012345678901234567890,"innerError":"flat","weird":9007199254740993.0}"#
+        );
+        let again: ODataError = serde_json::from_str(&serde_json::to_string(&e).unwrap()).unwrap();
+        assert_eq!(again, e);
+        // A member read twice is no Graph error (it could not be written back once).
+        assert!(ODataError::from_body(br#"{"error":{"code":"a","code":"b"}}"#, &none).is_none());
+    }
+
+    #[test]
+    fn secrets_are_scrubbed_from_every_string_and_name_numbers_untouched() {
+        let secrets = Secrets::default().and("hunter2");
+        let body = br#"{"error":{"code":"hunter2","message":"m hunter2","x":{"hunter2":1e400},"details":[{"code":"c","t":["hunter2"]}]}}"#;
+        let e = ODataError::from_body(body, &secrets).unwrap();
+        let text = format!("{e:?} {e} {}", serde_json::to_string(&e).unwrap());
+        assert!(!text.contains("hunter2"), "{text}");
+        assert_eq!(e.message, "m [redacted]");
+        assert_eq!(
+            e.additional_properties.get("x").unwrap().get(),
+            r#"{"[redacted]":1e400}"#
+        );
     }
 }

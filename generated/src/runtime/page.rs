@@ -1,13 +1,16 @@
 //! Paged collections: one page, or a lazy stream of items following `@odata.nextLink`.
 
 use std::collections::HashSet;
+use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use futures_core::Stream;
 use futures_util::StreamExt;
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::de::{self, DeserializeOwned, MapAccess};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
 use url::Url;
 
 use super::client::Client;
@@ -17,6 +20,10 @@ use super::operation::Method;
 use super::redact::{ResponseBody, display_url};
 use super::request::{Decode, PageCaps, Request};
 use super::transport::{self, Exchange, Limits, Response};
+use super::unknown::__private::{
+    Key, annotations, first_read, members, property_of, read_null, read_unknown,
+};
+use super::unknown::UnknownProperties;
 
 /// One page of a collection: `{"value": [...], "@odata.nextLink": "...", "@odata.count": n}`.
 ///
@@ -27,62 +34,115 @@ use super::transport::{self, Exchange, Limits, Response};
 /// ).unwrap();
 /// assert_eq!(page.value, ["a", "b"]);
 /// assert!(page.next_link.is_some());
-/// assert_eq!(page.additional_properties["@odata.context"], "ctx");
+/// assert_eq!(page.additional_properties.get("@odata.context").unwrap().get(), r#""ctx""#);
 /// ```
 ///
-/// Written back (`Serialize`) with the OData control information first, as OData puts it: the
-/// `@`-members of `additional_properties` in their order, `@odata.count`, `@odata.nextLink`, then
-/// `value` and the other members.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+/// Members other than `value`, `@odata.nextLink` and `@odata.count` are kept in
+/// [`additional_properties`](Page::additional_properties) as the exact JSON text read (numbers of
+/// any size, such as `1e400`, included). An `@odata.count` that is not an `i64` (`1e400`, a
+/// 30-digit integer, `2.5`, `null`) leaves [`count`](Page::count) `None` and is kept there under
+/// its name; so is an explicit `"@odata.nextLink": null`. A key read twice is a decode error.
+///
+/// Written back (`Serialize`) with the OData control information first: the `@`-members of
+/// `additional_properties` in the order read, `@odata.count`, `@odata.nextLink`, then `value` and
+/// the other members in the order read; no key is written twice (a field that has a value wins
+/// over a member of the same name in `additional_properties`). `value` is always written.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Page<T> {
-    /// The items of this page.
-    #[serde(default = "Vec::new")]
+    /// The items of this page (empty when the member is absent).
     pub value: Vec<T>,
     /// `@odata.nextLink`: the URL of the next page, if there is one.
-    #[serde(
-        rename = "@odata.nextLink",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub next_link: Option<String>,
     /// `@odata.count`: the total count, when `$count=true` was asked.
-    #[serde(
-        rename = "@odata.count",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub count: Option<i64>,
-    /// Any other members (`@odata.context`, ...), kept as received.
-    #[serde(flatten)]
-    pub additional_properties: Map<String, Value>,
+    /// Any other members (`@odata.context`, ...), each kept as the exact JSON text read.
+    pub additional_properties: UnknownProperties,
+}
+
+const VALUE: &str = "value";
+const NEXT_LINK: &str = "@odata.nextLink";
+const COUNT: &str = "@odata.count";
+
+/// Whether `key` is written at a field's place: a field's name, or an annotation of `value`.
+fn is_field(key: &str) -> bool {
+    matches!(key, VALUE | NEXT_LINK | COUNT) || property_of(key) == VALUE
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> de::Visitor<'de> for Visitor<T> {
+            type Value = Page<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object (a page of a collection)")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Page<T>, A::Error> {
+                let mut page = Page::default();
+                let rest = &mut page.additional_properties;
+                let mut seen = [false; 3];
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.as_str() {
+                        VALUE => {
+                            first_read(&mut seen[0], VALUE)?;
+                            page.value = map.next_value()?;
+                        }
+                        NEXT_LINK => {
+                            first_read(&mut seen[1], NEXT_LINK)?;
+                            page.next_link = map.next_value()?;
+                            if page.next_link.is_none() {
+                                read_null(rest, NEXT_LINK);
+                            }
+                        }
+                        COUNT => {
+                            first_read(&mut seen[2], COUNT)?;
+                            let raw: Box<RawValue> = map.next_value()?;
+                            match serde_json::from_str::<i64>(raw.get()) {
+                                Ok(count) => page.count = Some(count),
+                                Err(_) => {
+                                    rest.insert_raw(COUNT, raw);
+                                }
+                            }
+                        }
+                        _ => {
+                            let raw: Box<RawValue> = map.next_value()?;
+                            read_unknown(rest, key, raw)?;
+                        }
+                    }
+                }
+                Ok(page)
+            }
+        }
+
+        deserializer.deserialize_map(Visitor(PhantomData))
+    }
 }
 
 impl<T: Serialize> Serialize for Page<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rest = &self.additional_properties;
         let mut map = serializer.serialize_map(None)?;
-        let control = |key: &String| key.starts_with('@');
-        for (key, value) in self
-            .additional_properties
-            .iter()
-            .filter(|(k, _)| control(k))
-        {
-            map.serialize_entry(key, value)?;
+        for (key, raw) in members(rest, true, is_field) {
+            map.serialize_entry(key, raw)?;
         }
-        if let Some(count) = &self.count {
-            map.serialize_entry("@odata.count", count)?;
+        match (&self.count, rest.get(COUNT)) {
+            (Some(count), _) => map.serialize_entry(COUNT, count)?,
+            (None, Some(raw)) => map.serialize_entry(COUNT, raw)?,
+            (None, None) => {}
         }
-        if let Some(next) = &self.next_link {
-            map.serialize_entry("@odata.nextLink", next)?;
+        match (&self.next_link, rest.get(NEXT_LINK)) {
+            (Some(next), _) => map.serialize_entry(NEXT_LINK, next)?,
+            (None, Some(raw)) => map.serialize_entry(NEXT_LINK, raw)?,
+            (None, None) => {}
         }
-        map.serialize_entry("value", &self.value)?;
-        for (key, value) in self
-            .additional_properties
-            .iter()
-            .filter(|(k, _)| !control(k))
-        {
-            map.serialize_entry(key, value)?;
+        for (key, raw) in annotations(rest, VALUE) {
+            map.serialize_entry(key, raw)?;
+        }
+        map.serialize_entry(VALUE, &self.value)?;
+        for (key, raw) in members(rest, false, is_field) {
+            map.serialize_entry(key, raw)?;
         }
         map.end()
     }
@@ -94,7 +154,7 @@ impl<T> Default for Page<T> {
             value: Vec::new(),
             next_link: None,
             count: None,
-            additional_properties: Map::new(),
+            additional_properties: UnknownProperties::new(),
         }
     }
 }
@@ -285,10 +345,63 @@ mod tests {
         let page: Page<Job> = decode_json(text.as_bytes()).unwrap();
         assert_eq!(page.count, Some(3));
         assert_eq!(page.next_link.as_deref(), Some("n"));
-        let back = serde_json::to_value(&page).unwrap();
-        assert_eq!(back, serde_json::from_str::<Value>(text).unwrap());
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            r#"{"@odata.context":"c","@odata.count":3,"@odata.nextLink":"n","value":[{"id":"a"}],"x":1}"#
+        );
         let empty: Page<Job> = decode_json(b"{}").unwrap();
         assert_eq!(empty, Page::default());
+        assert_eq!(serde_json::to_string(&empty).unwrap(), r#"{"value":[]}"#);
+    }
+
+    #[test]
+    fn odd_counts_and_null_links_are_kept_as_read() {
+        for count in [
+            "1e400",
+            "123456789012345678901234567890",
+            "2.5",
+            "null",
+            r#""3""#,
+        ] {
+            let text = format!(r#"{{"@odata.count":{count},"@odata.nextLink":null,"value":[]}}"#);
+            let page: Page<Job> = decode_json(text.as_bytes()).unwrap();
+            assert_eq!(page.count, None, "{count}");
+            assert_eq!(page.next_link, None);
+            assert_eq!(page.additional_properties.get(COUNT).unwrap().get(), count);
+            assert_eq!(serde_json::to_string(&page).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn no_key_is_written_twice_and_control_information_comes_first() {
+        let mut page: Page<Job> = decode_json(
+            br#"{"value":[],"z":1e400,"value@odata.type":"t","@odata.count":"x","@a":-0.0}"#,
+        )
+        .unwrap();
+        page.count = Some(1);
+        page.additional_properties.insert("value", &[1]).unwrap();
+        page.additional_properties
+            .insert(NEXT_LINK, &"stale")
+            .unwrap();
+        page.next_link = Some("n".into());
+        assert_eq!(
+            serde_json::to_string(&page).unwrap(),
+            r#"{"@a":-0.0,"@odata.count":1,"@odata.nextLink":"n","value@odata.type":"t","value":[],"z":1e400}"#
+        );
+    }
+
+    #[test]
+    fn a_key_read_twice_is_an_error() {
+        for text in [
+            r#"{"value":[],"value":[]}"#,
+            r#"{"@odata.count":1,"@odata.count":1}"#,
+            r#"{"@odata.nextLink":"a","@odata.nextLink":"b"}"#,
+            r#"{"x":1,"x":1}"#,
+        ] {
+            assert!(decode_json::<Page<Job>>(text.as_bytes()).is_err(), "{text}");
+        }
+        let err = decode_json::<Page<Job>>(br#"{"@odata.nextLink":1}"#).unwrap_err();
+        assert_eq!(err.path(), "@odata.nextLink");
     }
 
     #[test]

@@ -18,7 +18,6 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http::HeaderMap;
-use serde_json::Value;
 use url::Url;
 
 /// What replaces a secret in scrubbed text.
@@ -142,30 +141,49 @@ impl Secrets {
         out
     }
 
-    /// Scrubs `text` in place.
-    pub(crate) fn scrub_string(&self, text: &mut String) {
-        if let Cow::Owned(clean) = self.scrub(text) {
-            *text = clean;
-        }
-    }
-
-    /// Scrubs every string (and object key) inside `value`.
-    pub(crate) fn scrub_value(&self, value: &mut Value) {
-        match value {
-            Value::String(s) => self.scrub_string(s),
-            Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_value(v)),
-            Value::Object(map) => {
-                let dirty = map.keys().any(|k| matches!(self.scrub(k), Cow::Owned(_)));
-                if dirty {
-                    let taken = std::mem::take(map);
-                    for (key, v) in taken {
-                        map.insert(self.scrub(&key).into_owned(), v);
-                    }
+    /// The JSON text `json` with every secret replaced by `[redacted]` inside its strings (object
+    /// keys included), matched on their decoded text, so an escaped spelling (`"\u0068unter2"`) is
+    /// caught too. Everything else (numbers of any size, spacing) is kept byte for byte.
+    pub(crate) fn scrub_json<'a>(&self, json: &'a str) -> Cow<'a, str> {
+        let bytes = json.as_bytes();
+        let (mut out, mut copied, mut at) = (String::new(), 0, 0);
+        while let Some(start) = bytes[at..].iter().position(|&b| b == b'"').map(|p| at + p) {
+            // The closing quote: the first one not escaped.
+            let mut end = start + 1;
+            while let Some(&b) = bytes.get(end) {
+                match b {
+                    b'\\' => end += 2,
+                    b'"' => break,
+                    _ => end += 1,
                 }
-                map.values_mut().for_each(|v| self.scrub_value(v));
             }
-            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+            let Some(token) = json.get(start..=end) else {
+                break;
+            };
+            at = end + 1;
+            let inner = &token[1..token.len() - 1];
+            let text: Cow<'_, str> = if inner.contains('\\') {
+                match serde_json::from_str::<String>(token) {
+                    Ok(text) => Cow::Owned(text),
+                    Err(_) => continue,
+                }
+            } else {
+                Cow::Borrowed(inner)
+            };
+            if let Cow::Owned(clean) = self.scrub(&text) {
+                out.push_str(&json[copied..start]);
+                match serde_json::to_string(&clean) {
+                    Ok(quoted) => out.push_str(&quoted),
+                    Err(_) => out.push_str("\"[redacted]\""),
+                }
+                copied = at;
+            }
         }
+        if copied == 0 {
+            return Cow::Borrowed(json);
+        }
+        out.push_str(&json[copied..]);
+        Cow::Owned(out)
     }
 }
 
@@ -316,12 +334,13 @@ mod tests {
             secrets.scrub("a hunter2-long b hunter2 c tok"),
             "a [redacted] b [redacted] c [redacted]"
         );
-        let mut v = serde_json::json!({"k": ["x hunter2"], "hunter2": 1});
-        secrets.scrub_value(&mut v);
         assert_eq!(
-            v,
-            serde_json::json!({"k": ["x [redacted]"], "[redacted]": 1})
+            secrets
+                .scrub_json(r#"{"k": ["x hunter2", 1e400], "hunter2" :1, "e":"\u0068unter2\"\\"}"#),
+            r#"{"k": ["x [redacted]", 1e400], "[redacted]" :1, "e":"[redacted]\"\\"}"#
         );
+        let clean = r#"{"a":"\"hunter","b":123456789012345678901234567890}"#;
+        assert!(matches!(secrets.scrub_json(clean), Cow::Borrowed(_)));
         assert!(matches!(secrets.scrub("clean"), Cow::Borrowed(_)));
     }
 
