@@ -95,7 +95,7 @@ fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
     let yaml: serde_yaml::Value =
         serde_yaml::from_str(text).map_err(|e| yaml_error(name, text, &e))?;
     let mut problems = Vec::new();
-    let raw = to_json(&yaml, &diagnostic::Path::ROOT, &mut |p, m| {
+    let raw = to_json(yaml, &diagnostic::Path::ROOT, &mut |p, m| {
         problems.push(SpecError::new(name, p.to_pointer(), m));
     });
     if problems.is_empty() {
@@ -109,14 +109,14 @@ fn yaml_to_json(name: &str, text: &str) -> Result<Value, SpecErrors> {
 /// that only differ in their YAML type (`200` and `'200'`), which JSON would merge silently. (Keys YAML itself
 /// repeats are serde_yaml's error already.)
 fn to_json(
-    value: &serde_yaml::Value,
+    value: serde_yaml::Value,
     path: &diagnostic::Path<'_>,
     error: &mut dyn FnMut(&diagnostic::Path<'_>, String),
 ) -> Value {
     use serde_yaml::Value as Y;
     match value {
         Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(*b),
+        Y::Bool(b) => Value::Bool(b),
         Y::Number(n) => {
             if let Some(i) = n.as_i64() {
                 Value::from(i)
@@ -132,10 +132,10 @@ fn to_json(
                 Value::Null
             }
         }
-        Y::String(s) => Value::String(s.clone()),
+        Y::String(s) => Value::String(s),
         Y::Sequence(items) => Value::Array(
             items
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(i, item)| to_json(item, &path.child(i), error))
                 .collect(),
@@ -144,7 +144,7 @@ fn to_json(
             let mut out = serde_json::Map::new();
             for (key, item) in map {
                 let key = match key {
-                    Y::String(s) => s.clone(),
+                    Y::String(s) => s,
                     Y::Number(n) => n.to_string(),
                     Y::Bool(b) => b.to_string(),
                     Y::Null => "null".to_string(),
@@ -154,15 +154,14 @@ fn to_json(
                         continue;
                     }
                 };
-                let item_path = path.child(&key);
                 if out.contains_key(&key) {
                     let message = format!(
                         "the key `{key}` appears twice in this mapping (once quoted, once not); keep one"
                     );
-                    error(&item_path, message);
+                    error(&path.child(&key), message);
                     continue;
                 }
-                let item = to_json(item, &item_path, error);
+                let item = to_json(item, &path.child(&key), error);
                 out.insert(key, item);
             }
             Value::Object(out)

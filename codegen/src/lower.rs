@@ -224,10 +224,13 @@ impl<'a> Lowering<'a> {
                 format!("the builder of `…/{}`", n.segments.join("/")),
             );
         }
-        let schemas = enums
+        // By name, so the schema reported does not depend on the order of the spec's keys.
+        let mut schemas: Vec<(&String, &String)> = enums
             .iter()
             .map(|e| (&e.name, &e.rust))
-            .chain(objects.iter().map(|o| (&o.name, &o.rust)));
+            .chain(objects.iter().map(|o| (&o.name, &o.rust)))
+            .collect();
+        schemas.sort_unstable();
         for (name, rust) in schemas {
             let pointer = child("#/components/schemas", name);
             match names.get(rust.as_str()) {
@@ -282,12 +285,25 @@ impl<'a> Lowering<'a> {
             let what = format!("the navigation to `{segment}` (first used by `{path}`)");
             (method.to_string(), child("#/paths", &path), what)
         };
+        // The words are only worked out for a builder with a clash.
+        let clash = |names: &mut Vec<&str>| {
+            names.sort_unstable();
+            names.windows(2).any(|pair| pair[0] == pair[1])
+        };
         for parent in parents {
+            if !clash(&mut parent.children.iter().map(|r| r.method.as_str()).collect()) {
+                continue;
+            }
             let methods = parent.children.iter();
             let methods = methods.map(|root| navigation(&root.method, root.node));
             self.method_clashes(&parent.builder, methods.collect());
         }
         for node in nodes {
+            let children = node.children.iter().map(|c| c.method.as_str());
+            let operations = node.operations.iter().map(|o| o.method.as_str());
+            if !clash(&mut children.chain(operations).collect()) {
+                continue;
+            }
             let mut methods: Vec<_> = node
                 .children
                 .iter()
@@ -377,10 +393,12 @@ impl<'a> Lowering<'a> {
                     // Twins are one operation at several parents; a method of the same name from another
                     // segment (an action `get` beside the GET, `Restart` beside `restart`) is a clash.
                     if existing.action_segment != lowered.action_segment {
-                        let (_, first) = operation_words(existing);
-                        let (_, second) = operation_words(&lowered);
+                        // Reported at the greater pointer, whatever the order of the paths.
+                        let mut pair = [operation_words(existing), operation_words(&lowered)];
+                        pair.sort();
+                        let [(_, first), (at, second)] = pair;
                         let message = clash_message(&second, &first, &lowered.method, &node.rust);
-                        self.error(child(&pointer, method), message);
+                        self.error(at, message);
                         continue;
                     }
                     if let Some(diff) = twin_difference(existing, &lowered) {
