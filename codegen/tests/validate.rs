@@ -325,6 +325,36 @@ fn an_action_named_like_a_crud_method_is_refused() {
     );
 }
 
+/// Two navigations that become one method name (`schema` and `Schema` below a job) are refused too.
+#[test]
+fn two_segments_that_become_one_method_are_refused() {
+    let base = fs::read_to_string(corpus_dir().join("00-valid.yaml")).expect("00-valid.yaml");
+    let start = base
+        .find("  /servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/schema/functions:")
+        .expect("the functions path");
+    let end = start
+        + base[start..]
+            .find("  /servicePrincipals(appId=")
+            .expect("the next path");
+    let copy = base[start..end]
+        .replace("/schema/functions:", "/Schema/functions:")
+        .replace(".schema.functions", ".Schema.functions");
+    let text = format!("{}{copy}{}", &base[..end], &base[end..]);
+    let errors = check("t.yaml", &text).expect_err("refused");
+    assert_eq!(errors.0.len(), 1, "{errors}");
+    let error = &errors.0[0];
+    assert_eq!(
+        error.pointer,
+        "#/paths/~1servicePrincipals~1{servicePrincipal-id}~1synchronization~1jobs~1{synchronizationJob-id}~1schema~1functions"
+    );
+    assert!(
+        error.message.starts_with(
+            "the navigation to `schema` (first used by `/servicePrincipals/{servicePrincipal-id}/synchronization/jobs/{synchronizationJob-id}/schema/functions`) and the navigation to `Schema` (first used by "
+        ) && error.message.contains("both become the method `schema` of `SynchronizationJobRequests`"),
+        "{error}"
+    );
+}
+
 #[test]
 fn missing_file_is_an_error_not_a_panic() {
     let errors = load_file(Path::new("/nonexistent/spec.yaml"))
