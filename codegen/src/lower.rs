@@ -273,7 +273,7 @@ impl<'a> Lowering<'a> {
 
     /// One builder cannot have two methods of one name: a navigation and an action (a `bulkUpload` below a
     /// job and a `bulkUpload` action on it), two segments that become one snake_case name, or a segment named
-    /// like a CRUD method (`get`, `list`, ...). Each clash is an error at the later of the two in path order.
+    /// like a CRUD method (`get`, `list`, ...). Each clash is an error at the greater of the two pointers.
     fn check_method_names(&mut self, parents: &[Parent], nodes: &[Node]) {
         // Each method with the pointer that shows it in the spec and the words that name it.
         let navigation = |method: &str, node: usize| {
@@ -285,25 +285,12 @@ impl<'a> Lowering<'a> {
             let what = format!("the navigation to `{segment}` (first used by `{path}`)");
             (method.to_string(), child("#/paths", &path), what)
         };
-        // The words are only worked out for a builder with a clash.
-        let clash = |names: &mut Vec<&str>| {
-            names.sort_unstable();
-            names.windows(2).any(|pair| pair[0] == pair[1])
-        };
         for parent in parents {
-            if !clash(&mut parent.children.iter().map(|r| r.method.as_str()).collect()) {
-                continue;
-            }
             let methods = parent.children.iter();
             let methods = methods.map(|root| navigation(&root.method, root.node));
             self.method_clashes(&parent.builder, methods.collect());
         }
         for node in nodes {
-            let children = node.children.iter().map(|c| c.method.as_str());
-            let operations = node.operations.iter().map(|o| o.method.as_str());
-            if !clash(&mut children.chain(operations).collect()) {
-                continue;
-            }
             let mut methods: Vec<_> = node
                 .children
                 .iter()
