@@ -168,3 +168,51 @@ async fn error_bodies_with_huge_numbers_stay_typed_graph_errors() {
         .expect("the 429 body is a Graph error");
     assert_eq!(serde_json::to_string(odata).unwrap(), error);
 }
+
+/// provisionOnDemand answers with JSON documents in strings: a step's details come back in the order
+/// the service shows them, and numbers no `f64` holds (in details, in unknown members) keep their text
+/// instead of failing the decode.
+#[tokio::test]
+async fn on_demand_details_keep_their_order_and_numbers() {
+    use msgraph_sync::toolkit::on_demand::{self, StepKind, Subject};
+
+    let schema = r#"{"synchronizationRules":[{"id":"rule","name":"USERS",
+        "objectMappings":[{"enabled":true,"sourceObjectName":"User","targetObjectName":"User"}]}]}"#;
+    let value = format!(
+        r#"{{"provisioningSteps":[{{"type":"Import","status":"Success","details":{{"objectId":"u1","displayName":"Bill","accountEnabled":"True","quota":{HUGE},"weight":1e400}}}}],"zNew":1e400,"aNew":{HUGE}}}"#
+    );
+    let answer = serde_json::json!({"key": r#"{"result":"Success","details":{}}"#, "value": value});
+    let server = TestServer::start().await;
+    server
+        .reply(json(200, schema))
+        .reply(Reply::json(200, &answer));
+    let client = fixtures::client(&server, &RecordingClock::new());
+    let job = client
+        .v1()
+        .service_principal("sp")
+        .synchronization()
+        .jobs()
+        .job("j");
+
+    let result = on_demand::provision(&job, Subject::user("u1"))
+        .await
+        .unwrap();
+    let import = result.step(StepKind::Import).unwrap();
+    assert_eq!(
+        import.details.keys().collect::<Vec<_>>(),
+        [
+            "objectId",
+            "displayName",
+            "accountEnabled",
+            "quota",
+            "weight"
+        ]
+    );
+    assert_eq!(import.detail("quota").as_deref(), Some(HUGE));
+    assert_eq!(import.detail("weight").as_deref(), Some("1e400"));
+    assert_eq!(
+        result.other_value_fields.keys().collect::<Vec<_>>(),
+        ["zNew", "aNew"]
+    );
+    assert_eq!(result.other_value_fields.get("aNew").unwrap().get(), HUGE);
+}

@@ -5,15 +5,13 @@ use std::fmt;
 use std::time::Duration;
 
 use http::{HeaderMap, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use super::decode::DecodeError;
 use super::redact::{ResponseBody, Secrets};
-use super::unknown::__private::is_control;
-use super::unknown::UnknownProperties;
+use super::unknown::{UnknownProperties, write_field, write_rest};
 use super::version::ApiVersion;
 
 /// Everything that can go wrong when calling the API.
@@ -698,14 +696,6 @@ impl ODataError {
     }
 }
 
-/// Takes the member `key` out of `rest` if its value is a `T`; otherwise leaves it there, so that
-/// a `null` or a value of another type is written back as read.
-fn take<T: DeserializeOwned>(rest: &mut UnknownProperties, key: &str) -> Option<T> {
-    let value = serde_json::from_str(rest.get(key)?.get()).ok()?;
-    rest.remove(key);
-    Some(value)
-}
-
 /// The name to write a field under that is read under either `usual` or `other` (the one not
 /// taken stays in `rest`): `usual`, unless `rest` keeps a member of that name.
 fn spelling<'a>(
@@ -718,37 +708,6 @@ fn spelling<'a>(
         other
     } else {
         usual
-    }
-}
-
-/// Writes the members of `rest` that OData puts first (`control`: `@odata.type`, annotations), or
-/// the others, in the order read, minus those written at a field's place (`fields`).
-fn write_rest<M: SerializeMap>(
-    map: &mut M,
-    rest: &UnknownProperties,
-    control: bool,
-    fields: &[&str],
-) -> Result<(), M::Error> {
-    for (key, raw) in rest.iter() {
-        if is_control(key) == control && !fields.contains(&key) {
-            map.serialize_entry(key, raw)?;
-        }
-    }
-    Ok(())
-}
-
-/// Writes the member `key`: `value` when there is one, else the member of that name kept in
-/// `rest` (a `null` or a value of another type read there), if any.
-fn write_field<M: SerializeMap, V: Serialize + ?Sized>(
-    map: &mut M,
-    rest: &UnknownProperties,
-    key: &str,
-    value: Option<&V>,
-) -> Result<(), M::Error> {
-    match (value, rest.get(key)) {
-        (Some(value), _) => map.serialize_entry(key, value),
-        (None, Some(raw)) => map.serialize_entry(key, raw),
-        (None, None) => Ok(()),
     }
 }
 
@@ -772,11 +731,11 @@ impl<'de> Deserialize<'de> for ODataError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut rest = UnknownProperties::deserialize(deserializer)?;
         Ok(ODataError {
-            code: take(&mut rest, "code").unwrap_or_default(),
-            message: take(&mut rest, "message").unwrap_or_default(),
-            target: take(&mut rest, "target"),
-            details: take(&mut rest, "details").unwrap_or_default(),
-            inner_error: take(&mut rest, "innerError").or_else(|| take(&mut rest, "innererror")),
+            code: rest.take("code").unwrap_or_default(),
+            message: rest.take("message").unwrap_or_default(),
+            target: rest.take("target"),
+            details: rest.take("details").unwrap_or_default(),
+            inner_error: rest.take("innerError").or_else(|| rest.take("innererror")),
             additional_properties: rest,
         })
     }
@@ -786,9 +745,9 @@ impl<'de> Deserialize<'de> for ErrorDetail {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut rest = UnknownProperties::deserialize(deserializer)?;
         Ok(ErrorDetail {
-            code: take(&mut rest, "code").unwrap_or_default(),
-            message: take(&mut rest, "message").unwrap_or_default(),
-            target: take(&mut rest, "target"),
+            code: rest.take("code").unwrap_or_default(),
+            message: rest.take("message").unwrap_or_default(),
+            target: rest.take("target"),
             additional_properties: rest,
         })
     }
@@ -798,10 +757,10 @@ impl<'de> Deserialize<'de> for InnerError {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut rest = UnknownProperties::deserialize(deserializer)?;
         Ok(InnerError {
-            request_id: take(&mut rest, "request-id"),
-            client_request_id: take(&mut rest, "client-request-id"),
-            date: take(&mut rest, "date").or_else(|| take(&mut rest, "Date")),
-            odata_type: take(&mut rest, "@odata.type"),
+            request_id: rest.take("request-id"),
+            client_request_id: rest.take("client-request-id"),
+            date: rest.take("date").or_else(|| rest.take("Date")),
+            odata_type: rest.take("@odata.type"),
             additional_properties: rest,
         })
     }

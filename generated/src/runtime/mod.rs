@@ -56,6 +56,7 @@ pub use tls::install_crypto_provider;
 #[doc(hidden)]
 pub use unknown::__private;
 pub use unknown::{Iter as UnknownPropertiesIter, UnknownProperties};
+pub(crate) use unknown::{write_field, write_rest};
 pub use unknown_member::UnknownMember;
 pub use values::{DateTimeOffset, Duration, Nullable, SecretString, ValueError};
 pub use version::{ApiVersion, Beta, UnknownApiVersion, V1, Version};

@@ -23,7 +23,7 @@ use super::transport::{self, Exchange, Limits, Response};
 use super::unknown::__private::{
     Key, annotations, first_read, members, property_of, read_null, read_unknown,
 };
-use super::unknown::UnknownProperties;
+use super::unknown::{UnknownProperties, write_field};
 
 /// One page of a collection: `{"value": [...], "@odata.nextLink": "...", "@odata.count": n}`.
 ///
@@ -127,16 +127,8 @@ impl<T: Serialize> Serialize for Page<T> {
         for (key, raw) in members(rest, true, is_field) {
             map.serialize_entry(key, raw)?;
         }
-        match (&self.count, rest.get(COUNT)) {
-            (Some(count), _) => map.serialize_entry(COUNT, count)?,
-            (None, Some(raw)) => map.serialize_entry(COUNT, raw)?,
-            (None, None) => {}
-        }
-        match (&self.next_link, rest.get(NEXT_LINK)) {
-            (Some(next), _) => map.serialize_entry(NEXT_LINK, next)?,
-            (None, Some(raw)) => map.serialize_entry(NEXT_LINK, raw)?,
-            (None, None) => {}
-        }
+        write_field(&mut map, rest, COUNT, self.count.as_ref())?;
+        write_field(&mut map, rest, NEXT_LINK, self.next_link.as_ref())?;
         for (key, raw) in annotations(rest, VALUE) {
             map.serialize_entry(key, raw)?;
         }

@@ -193,6 +193,49 @@ impl UnknownProperties {
     }
 }
 
+impl UnknownProperties {
+    /// Takes the member `key` out if its value reads as a `T`; otherwise leaves it in place, so that a
+    /// `null` or a value of another type is written back as read. For hand-written models (pages,
+    /// errors, the toolkit's views) decoded in two steps: all members as read, then the known ones.
+    pub(crate) fn take<T: DeserializeOwned>(&mut self, key: &str) -> Option<T> {
+        let value = serde_json::from_str(self.get(key)?.get()).ok()?;
+        self.remove(key);
+        Some(value)
+    }
+}
+
+/// Writes the members of `rest` that OData puts first (`control`: `@odata.type`, annotations), or the
+/// others, in the order read, minus those written at a field's place (`fields`). For hand-written
+/// `Serialize` impls, which write `rest`'s control members, then their fields, then the other members.
+pub(crate) fn write_rest<M: serde::ser::SerializeMap>(
+    map: &mut M,
+    rest: &UnknownProperties,
+    control: bool,
+    fields: &[&str],
+) -> Result<(), M::Error> {
+    for (key, raw) in rest.iter() {
+        if __private::is_control(key) == control && !fields.contains(&key) {
+            map.serialize_entry(key, raw)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the member `key`: `value` when there is one, else the member of that name kept in `rest` (a
+/// `null` or a value of another type read there), if any. So no key is written twice.
+pub(crate) fn write_field<M: serde::ser::SerializeMap, V: Serialize + ?Sized>(
+    map: &mut M,
+    rest: &UnknownProperties,
+    key: &str,
+    value: Option<&V>,
+) -> Result<(), M::Error> {
+    match (value, rest.get(key)) {
+        (Some(value), _) => map.serialize_entry(key, value),
+        (None, Some(raw)) => map.serialize_entry(key, raw),
+        (None, None) => Ok(()),
+    }
+}
+
 /// The members of an [`UnknownProperties`] in their order, from [`UnknownProperties::iter`].
 #[derive(Clone, Debug)]
 pub struct Iter<'a> {

@@ -19,11 +19,15 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde::de::DeserializeOwned;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::requests::SynchronizationJobRequests;
-use crate::runtime::{DateTimeOffset, Error, GraphEnum, Nullable, UnknownMember, Version};
+use crate::runtime::{
+    DateTimeOffset, Error, GraphEnum, Nullable, UnknownMember, UnknownProperties, Version,
+};
+use crate::runtime::{write_field, write_rest};
 use crate::{
     Parent, ProvisionOnDemandRequestBody, StringKeyStringValuePair,
     SynchronizationJobApplicationParameters, SynchronizationJobSubject,
@@ -90,47 +94,37 @@ pub enum StepStatus {
 }
 
 /// `details` of the outcome: why it was skipped or failed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutcomeDetails {
     /// E.g. `RedundantExport`.
-    #[serde(rename = "errorCode", skip_serializing_if = "Option::is_none")]
     pub error_code: Option<String>,
     /// A sentence for people.
-    #[serde(rename = "errorMessage", skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
-    /// Fields this crate does not know.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// Fields this crate does not know (or not of the documented type), as read.
+    pub other: UnknownProperties,
 }
 
 /// One step of the run: import, scoping, matching, export.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisioningStep {
     /// E.g. `EntryImport`, `EntrySynchronizationScoping`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// The kind of step.
-    #[serde(rename = "type", with = "lenient_enum")]
+    /// The kind of step (`type`).
     pub kind: StepKind,
     /// How it went.
-    #[serde(with = "lenient_enum")]
     pub status: StepStatus,
     /// A sentence for people.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When, as sent (see [`ProvisioningStep::time`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
-    /// The step's details: attribute names and values as the service shows them.
-    #[serde(with = "lenient_map")]
-    pub details: Map<String, Value>,
-    /// Fields this crate does not know.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// The step's details: attribute names and values in the order the service shows them, each as
+    /// the exact JSON text sent (see [`detail`](Self::detail)). A `details` that is not an object is
+    /// kept as the member `value`.
+    pub details: UnknownProperties,
+    /// Fields this crate does not know (or not of the documented type), as read.
+    pub other: UnknownProperties,
 }
 
 impl ProvisioningStep {
@@ -139,144 +133,352 @@ impl ProvisioningStep {
         self.timestamp.as_deref().and_then(|t| t.parse().ok())
     }
 
-    /// A detail as text (strings as they are, other JSON values as JSON).
+    /// A detail as text (strings decoded, other JSON values as the JSON text sent).
     pub fn detail(&self, name: &str) -> Option<String> {
-        self.details.get(name).map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
+        let raw = self.details.get(name)?;
+        Some(serde_json::from_str(raw.get()).unwrap_or_else(|_| raw.get().to_owned()))
     }
 }
 
 /// One changed property.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifiedProperty {
     /// The property.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// The value before (`None` for none).
-    #[serde(rename = "oldValue", with = "lenient_text")]
+    /// The value before (`None` for none; a value other than a string as its JSON text).
     pub old_value: Option<String>,
-    /// The value after.
-    #[serde(rename = "newValue", with = "lenient_text")]
+    /// The value after (as [`old_value`](Self::old_value)).
     pub new_value: Option<String>,
-    /// Fields this crate does not know.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// Fields this crate does not know (or not of the documented type), as read.
+    pub other: UnknownProperties,
 }
 
 /// The source or target object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Identity {
     /// Its id in that system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Its type, e.g. `User` or `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// Its display name.
-    #[serde(rename = "displayName", skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
-    /// Further details, as sent.
-    #[serde(skip_serializing_if = "Value::is_null")]
-    pub details: Value,
-    /// Fields this crate does not know.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// Further details, as sent (in order, exact; a value that is not an object as the member
+    /// `value`).
+    pub details: UnknownProperties,
+    /// Fields this crate does not know (or not of the documented type), as read.
+    pub other: UnknownProperties,
 }
 
 /// The source or target system.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemInfo {
     /// Its id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Its name, e.g. `Azure Active Directory`, `customappsso`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Further details, as sent.
-    #[serde(skip_serializing_if = "Value::is_null")]
-    pub details: Value,
-    /// Fields this crate does not know.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// Further details, as sent (as [`Identity::details`]).
+    pub details: UnknownProperties,
+    /// Fields this crate does not know (or not of the documented type), as read.
+    pub other: UnknownProperties,
 }
 
 /// `statusInfo`: the status with the service's error classification.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatusInfo {
     /// E.g. `Skipped`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
-    /// The error code.
-    #[serde(rename = "errorCode", skip_serializing_if = "Option::is_none")]
+    /// The error code (`errorCode`).
     pub error_code: Option<String>,
     /// The reason.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// More details.
-    #[serde(rename = "additionalDetails", skip_serializing_if = "Option::is_none")]
+    /// More details (`additionalDetails`).
     pub additional_details: Option<String>,
-    /// The error category.
-    #[serde(rename = "errorCategory", skip_serializing_if = "Option::is_none")]
+    /// The error category (`errorCategory`).
     pub error_category: Option<String>,
-    /// What to do about it.
-    #[serde(rename = "recommendedAction", skip_serializing_if = "Option::is_none")]
+    /// What to do about it (`recommendedAction`).
     pub recommended_action: Option<String>,
-    /// Fields this crate does not know.
-    #[serde(flatten)]
-    pub other: Map<String, Value>,
+    /// Fields this crate does not know (or not of the documented type), as read.
+    pub other: UnknownProperties,
 }
 
-/// The `key` document: `{"result": …, "details": {…}}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct KeyDoc {
-    #[serde(with = "lenient_enum_opt")]
-    result: Option<ProvisioningOutcome>,
-    #[serde(with = "lenient_details")]
-    details: OutcomeDetails,
-    #[serde(flatten)]
-    other: Map<String, Value>,
+/// The parts of the answer are read leniently, in two steps: every member as its exact JSON text, in
+/// order (a key twice, or a part that is not an object, is an error), then the known members taken out.
+/// A known member whose value has another shape than documented stays in `other`, as read. They are
+/// written with the known members first, then the others in the order read, no key twice.
+fn write_record<S: Serializer>(
+    serializer: S,
+    other: &UnknownProperties,
+    fields: &[&str],
+    write_fields: impl FnOnce(&mut S::SerializeMap) -> Result<(), S::Error>,
+) -> Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    write_rest(&mut map, other, true, fields)?;
+    write_fields(&mut map)?;
+    write_rest(&mut map, other, false, fields)?;
+    map.end()
 }
 
-/// The `value` document.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ValueDoc {
-    action: Option<String>,
-    #[serde(rename = "changeId")]
-    change_id: Option<String>,
-    #[serde(rename = "startTime")]
-    start_time: Option<String>,
-    #[serde(rename = "endTime")]
-    end_time: Option<String>,
-    #[serde(rename = "reportableIdentifier")]
-    reportable_identifier: Option<String>,
-    #[serde(rename = "modifiedProperties", with = "lenient_list")]
-    modified_properties: Vec<ModifiedProperty>,
-    #[serde(rename = "provisioningSteps", with = "lenient_list")]
-    provisioning_steps: Vec<ProvisioningStep>,
-    #[serde(rename = "statusInfo")]
-    status_info: Option<StatusInfo>,
-    #[serde(rename = "sourceIdentity")]
-    source_identity: Option<Identity>,
-    #[serde(rename = "targetIdentity")]
-    target_identity: Option<Identity>,
-    #[serde(rename = "sourceSystem")]
-    source_system: Option<SystemInfo>,
-    #[serde(rename = "targetSystem")]
-    target_system: Option<SystemInfo>,
-    #[serde(flatten)]
-    other: Map<String, Value>,
+/// Takes `key` if it is a `T` or `null` (`None`); a value of another type stays in `rest`.
+fn take_opt<T: DeserializeOwned>(rest: &mut UnknownProperties, key: &str) -> Option<T> {
+    rest.take::<Option<T>>(key).flatten()
+}
+
+/// Takes `key` as text: a string decoded, `null` as `None`, any other JSON value as its text.
+fn take_text(rest: &mut UnknownProperties, key: &str) -> Option<String> {
+    let raw = rest.remove(key)?;
+    serde_json::from_str::<Option<String>>(raw.get()).unwrap_or_else(|_| Some(raw.get().to_owned()))
+}
+
+/// Takes `key` as an open enum: a string as the member, `null` as the default (the unknown member
+/// `""`), any other JSON value as an unknown member spelled as its text.
+fn take_enum<T: std::str::FromStr + Default>(rest: &mut UnknownProperties, key: &str) -> T {
+    take_text(rest, key)
+        .and_then(|text| text.parse().ok())
+        .unwrap_or_default()
+}
+
+/// Takes `key` as members: an object's, none for `null`, any other value as the member `value`.
+fn take_members(rest: &mut UnknownProperties, key: &str) -> UnknownProperties {
+    let Some(raw) = rest.remove(key) else {
+        return UnknownProperties::new();
+    };
+    if let Ok(members) = serde_json::from_str(raw.get()) {
+        return members;
+    }
+    let mut members = UnknownProperties::new();
+    if raw.get() != "null" {
+        members.insert_raw("value", raw);
+    }
+    members
+}
+
+/// Takes `key` as a list: `null` as empty; a value that is not a list of `T` stays in `rest`.
+fn take_list<T: DeserializeOwned>(rest: &mut UnknownProperties, key: &str) -> Vec<T> {
+    take_opt(rest, key).unwrap_or_default()
+}
+
+/// Members as an object, or nothing when there are none.
+fn non_empty(members: &UnknownProperties) -> Option<&UnknownProperties> {
+    Some(members).filter(|m| !m.is_empty())
+}
+
+impl OutcomeDetails {
+    fn from_members(mut other: UnknownProperties) -> Self {
+        Self {
+            error_code: take_opt(&mut other, "errorCode"),
+            error_message: take_opt(&mut other, "errorMessage"),
+            other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for OutcomeDetails {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UnknownProperties::deserialize(deserializer).map(Self::from_members)
+    }
+}
+
+impl Serialize for OutcomeDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let other = &self.other;
+        write_record(serializer, other, &["errorCode", "errorMessage"], |map| {
+            write_field(map, other, "errorCode", self.error_code.as_ref())?;
+            write_field(map, other, "errorMessage", self.error_message.as_ref())
+        })
+    }
+}
+
+impl ProvisioningStep {
+    fn from_members(mut other: UnknownProperties) -> Self {
+        Self {
+            name: take_opt(&mut other, "name"),
+            kind: take_enum(&mut other, "type"),
+            status: take_enum(&mut other, "status"),
+            description: take_opt(&mut other, "description"),
+            timestamp: take_opt(&mut other, "timestamp"),
+            details: take_members(&mut other, "details"),
+            other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProvisioningStep {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UnknownProperties::deserialize(deserializer).map(Self::from_members)
+    }
+}
+
+impl Serialize for ProvisioningStep {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let other = &self.other;
+        write_record(
+            serializer,
+            other,
+            &[
+                "name",
+                "type",
+                "status",
+                "description",
+                "timestamp",
+                "details",
+            ],
+            |map| {
+                write_field(map, other, "name", self.name.as_ref())?;
+                map.serialize_entry("type", &self.kind)?;
+                map.serialize_entry("status", &self.status)?;
+                write_field(map, other, "description", self.description.as_ref())?;
+                write_field(map, other, "timestamp", self.timestamp.as_ref())?;
+                map.serialize_entry("details", &self.details)
+            },
+        )
+    }
+}
+
+impl ModifiedProperty {
+    fn from_members(mut other: UnknownProperties) -> Self {
+        Self {
+            display_name: take_opt(&mut other, "displayName"),
+            old_value: take_text(&mut other, "oldValue"),
+            new_value: take_text(&mut other, "newValue"),
+            other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ModifiedProperty {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UnknownProperties::deserialize(deserializer).map(Self::from_members)
+    }
+}
+
+impl Serialize for ModifiedProperty {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let other = &self.other;
+        write_record(
+            serializer,
+            other,
+            &["displayName", "oldValue", "newValue"],
+            |map| {
+                write_field(map, other, "displayName", self.display_name.as_ref())?;
+                map.serialize_entry("oldValue", &self.old_value)?;
+                map.serialize_entry("newValue", &self.new_value)
+            },
+        )
+    }
+}
+
+impl Identity {
+    fn from_members(mut other: UnknownProperties) -> Self {
+        Self {
+            id: take_opt(&mut other, "id"),
+            type_: take_opt(&mut other, "type"),
+            display_name: take_opt(&mut other, "displayName"),
+            details: take_members(&mut other, "details"),
+            other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Identity {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UnknownProperties::deserialize(deserializer).map(Self::from_members)
+    }
+}
+
+impl Serialize for Identity {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let other = &self.other;
+        write_record(
+            serializer,
+            other,
+            &["id", "type", "displayName", "details"],
+            |map| {
+                write_field(map, other, "id", self.id.as_ref())?;
+                write_field(map, other, "type", self.type_.as_ref())?;
+                write_field(map, other, "displayName", self.display_name.as_ref())?;
+                write_field(map, other, "details", non_empty(&self.details))
+            },
+        )
+    }
+}
+
+impl SystemInfo {
+    fn from_members(mut other: UnknownProperties) -> Self {
+        Self {
+            id: take_opt(&mut other, "id"),
+            name: take_opt(&mut other, "name"),
+            details: take_members(&mut other, "details"),
+            other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SystemInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UnknownProperties::deserialize(deserializer).map(Self::from_members)
+    }
+}
+
+impl Serialize for SystemInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let other = &self.other;
+        write_record(serializer, other, &["id", "name", "details"], |map| {
+            write_field(map, other, "id", self.id.as_ref())?;
+            write_field(map, other, "name", self.name.as_ref())?;
+            write_field(map, other, "details", non_empty(&self.details))
+        })
+    }
+}
+
+impl StatusInfo {
+    /// The known members: wire name and field.
+    fn fields(&self) -> [(&'static str, &Option<String>); 6] {
+        [
+            ("status", &self.status),
+            ("errorCode", &self.error_code),
+            ("reason", &self.reason),
+            ("additionalDetails", &self.additional_details),
+            ("errorCategory", &self.error_category),
+            ("recommendedAction", &self.recommended_action),
+        ]
+    }
+}
+
+impl StatusInfo {
+    fn from_members(mut other: UnknownProperties) -> Self {
+        Self {
+            status: take_opt(&mut other, "status"),
+            error_code: take_opt(&mut other, "errorCode"),
+            reason: take_opt(&mut other, "reason"),
+            additional_details: take_opt(&mut other, "additionalDetails"),
+            error_category: take_opt(&mut other, "errorCategory"),
+            recommended_action: take_opt(&mut other, "recommendedAction"),
+            other,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        UnknownProperties::deserialize(deserializer).map(Self::from_members)
+    }
+}
+
+impl Serialize for StatusInfo {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let other = &self.other;
+        let names = self.fields().map(|(key, _)| key);
+        write_record(serializer, other, &names, |map| {
+            for (key, value) in self.fields() {
+                write_field(map, other, key, value.as_ref())?;
+            }
+            Ok(())
+        })
+    }
 }
 
 /// The decoded answer of provisionOnDemand.
@@ -335,10 +537,12 @@ pub struct ProvisioningResult {
     pub source_system: Option<SystemInfo>,
     /// `targetSystem`.
     pub target_system: Option<SystemInfo>,
-    /// Fields of the `key` document this crate does not know.
-    pub other_key_fields: Map<String, Value>,
-    /// Fields of the `value` document this crate does not know.
-    pub other_value_fields: Map<String, Value>,
+    /// Fields of the `key` document this crate does not know (or not of the documented type), as
+    /// read.
+    pub other_key_fields: UnknownProperties,
+    /// Fields of the `value` document this crate does not know (or not of the documented type), as
+    /// read.
+    pub other_value_fields: UnknownProperties,
     /// The pair as received.
     pub raw: StringKeyStringValuePair,
 }
@@ -347,25 +551,28 @@ impl ProvisioningResult {
     /// Decodes the pair the service answered. An absent, `null` or empty `key`/`value` is an
     /// empty document; text that is not a JSON object is an [`OnDemandDecodeError`].
     pub fn from_pair(pair: StringKeyStringValuePair) -> Result<Self, OnDemandDecodeError> {
-        let key: KeyDoc = parse_part(&pair.key, "key")?;
-        let value: ValueDoc = parse_part(&pair.value, "value")?;
+        let mut key = parse_part(&pair.key, "key")?;
+        let mut value = parse_part(&pair.value, "value")?;
+        let v = &mut value;
         Ok(Self {
-            outcome: key.result.unwrap_or_default(),
-            details: key.details,
-            action: value.action,
-            change_id: value.change_id,
-            start_time: value.start_time,
-            end_time: value.end_time,
-            reportable_identifier: value.reportable_identifier,
-            modified_properties: value.modified_properties,
-            steps: value.provisioning_steps,
-            status_info: value.status_info,
-            source_identity: value.source_identity,
-            target_identity: value.target_identity,
-            source_system: value.source_system,
-            target_system: value.target_system,
-            other_key_fields: key.other,
-            other_value_fields: value.other,
+            outcome: take_text(&mut key, "result")
+                .and_then(|text| text.parse().ok())
+                .unwrap_or_default(),
+            details: OutcomeDetails::from_members(take_members(&mut key, "details")),
+            action: take_opt(v, "action"),
+            change_id: take_opt(v, "changeId"),
+            start_time: take_opt(v, "startTime"),
+            end_time: take_opt(v, "endTime"),
+            reportable_identifier: take_opt(v, "reportableIdentifier"),
+            modified_properties: take_list(v, "modifiedProperties"),
+            steps: take_list(v, "provisioningSteps"),
+            status_info: take_opt(v, "statusInfo"),
+            source_identity: take_opt(v, "sourceIdentity"),
+            target_identity: take_opt(v, "targetIdentity"),
+            source_system: take_opt(v, "sourceSystem"),
+            target_system: take_opt(v, "targetSystem"),
+            other_key_fields: key,
+            other_value_fields: value,
             raw: pair,
         })
     }
@@ -386,13 +593,14 @@ impl ProvisioningResult {
     }
 }
 
-fn parse_part<T: Default + for<'de> Deserialize<'de>>(
+/// The members of the document in `text` (none when it is absent, `null` or blank).
+fn parse_part(
     text: &Nullable<String>,
     part: &'static str,
-) -> Result<T, OnDemandDecodeError> {
+) -> Result<UnknownProperties, OnDemandDecodeError> {
     let text = match text.as_ref() {
         Some(t) if !t.trim().is_empty() => t,
-        _ => return Ok(T::default()),
+        _ => return Ok(UnknownProperties::new()),
     };
     serde_json::from_str(text).map_err(|error| OnDemandDecodeError { part, error })
 }
@@ -426,99 +634,6 @@ impl fmt::Display for OnDemandDecodeError {
 impl std::error::Error for OnDemandDecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&self.error)
-    }
-}
-
-/// Serde helpers that accept what the service may send in place of the documented shape:
-/// `null` for a list or map, any JSON value for a text.
-mod lenient_list {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        d: D,
-    ) -> Result<Vec<T>, D::Error> {
-        Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
-    }
-    #[allow(dead_code)]
-    pub fn serialize<S: Serializer, T: Serialize>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
-        v.serialize(s)
-    }
-}
-
-mod lenient_map {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::{Map, Value};
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::Object(map) => map,
-            Value::Null => Map::new(),
-            other => Map::from_iter([("value".to_owned(), other)]),
-        })
-    }
-    pub fn serialize<S: Serializer>(v: &Map<String, Value>, s: S) -> Result<S::Ok, S::Error> {
-        v.serialize(s)
-    }
-}
-
-mod lenient_details {
-    use super::OutcomeDetails;
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OutcomeDetails, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::Null => OutcomeDetails::default(),
-            v @ Value::Object(_) => serde_json::from_value(v).map_err(serde::de::Error::custom)?,
-            other => OutcomeDetails {
-                other: serde_json::Map::from_iter([("value".to_owned(), other)]),
-                ..Default::default()
-            },
-        })
-    }
-}
-
-mod lenient_text {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value;
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::Null => None,
-            Value::String(s) => Some(s),
-            other => Some(other.to_string()),
-        })
-    }
-    pub fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-        v.serialize(s)
-    }
-}
-
-/// An open enum read from any JSON value: a string as the member, anything else as unknown text.
-mod lenient_enum {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use serde_json::Value;
-    pub fn deserialize<'de, D: Deserializer<'de>, T: std::str::FromStr + Default>(
-        d: D,
-    ) -> Result<T, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::String(s) => s.parse().unwrap_or_default(),
-            Value::Null => T::default(),
-            other => other.to_string().parse().unwrap_or_default(),
-        })
-    }
-    pub fn serialize<S: Serializer, T: Serialize>(v: &T, s: S) -> Result<S::Ok, S::Error> {
-        v.serialize(s)
-    }
-}
-
-mod lenient_enum_opt {
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
-    pub fn deserialize<'de, D: Deserializer<'de>, T: std::str::FromStr>(
-        d: D,
-    ) -> Result<Option<T>, D::Error> {
-        Ok(match Value::deserialize(d)? {
-            Value::String(s) => s.parse().ok(),
-            Value::Null => None,
-            other => other.to_string().parse().ok(),
-        })
     }
 }
 
@@ -958,18 +1073,71 @@ mod tests {
         assert!(
             matches!(&r.outcome, ProvisioningOutcome::Unknown(m) if m.as_str() == "PartialSuccess")
         );
-        assert_eq!(r.details.other["hint"], 7);
-        assert_eq!(r.other_key_fields["extra"], serde_json::json!([1]));
+        assert_eq!(r.details.other.get("hint").unwrap().get(), "7");
+        assert_eq!(r.other_key_fields.get("extra").unwrap().get(), "[1]");
         assert!(matches!(&r.steps[0].kind, StepKind::Unknown(m) if m.as_str() == "Action"));
         assert_eq!(r.steps[0].status, StepStatus::Failure);
-        assert_eq!(r.steps[0].other["weight"], 2);
+        assert_eq!(r.steps[0].other.get("weight").unwrap().get(), "2");
         assert!(r.steps[0].details.is_empty());
         assert_eq!(r.steps[1].kind, StepKind::Export);
         assert_eq!(r.steps[1].detail("value").as_deref(), Some("text"));
         assert_eq!(r.modified_properties[0].old_value.as_deref(), Some("1"));
         assert_eq!(r.modified_properties[0].new_value.as_deref(), Some("true"));
-        assert_eq!(r.other_value_fields["newTopLevel"]["a"], 1);
+        assert_eq!(
+            r.other_value_fields.get("newTopLevel").unwrap().get(),
+            r#"{"a":1}"#
+        );
         assert_eq!(r.failed_step().unwrap().kind.as_str(), "Action");
+    }
+
+    #[test]
+    fn order_and_numbers_are_kept_as_sent() {
+        let key = r#"{"result":"Success","zeta":1e400,"alpha":123456789012345678901234567890}"#;
+        let value = r#"{"provisioningSteps":[{"type":"Export","status":"Success",
+            "details":{"zName":"z","aCount":1e400,"mId":9007199254740993}}],
+            "sourceIdentity":{"id":"s","details":{"b":2.50,"a":1}},"zTop":1,"aTop":2}"#;
+        let pair = StringKeyStringValuePair {
+            key: Nullable::Value(key.into()),
+            value: Nullable::Value(value.into()),
+            ..Default::default()
+        };
+        let r = ProvisioningResult::from_pair(pair).unwrap();
+        assert!(r.is_success());
+        assert_eq!(
+            r.other_key_fields.keys().collect::<Vec<_>>(),
+            ["zeta", "alpha"]
+        );
+        assert_eq!(r.other_key_fields.get("zeta").unwrap().get(), "1e400");
+        let step = &r.steps[0];
+        assert_eq!(
+            step.details.keys().collect::<Vec<_>>(),
+            ["zName", "aCount", "mId"]
+        );
+        assert_eq!(step.detail("aCount").as_deref(), Some("1e400"));
+        assert_eq!(step.detail("mId").as_deref(), Some("9007199254740993"));
+        assert_eq!(step.detail("zName").as_deref(), Some("z"));
+        assert_eq!(
+            serde_json::to_string(step).unwrap(),
+            r#"{"type":"Export","status":"Success","details":{"zName":"z","aCount":1e400,"mId":9007199254740993}}"#
+        );
+        let source = r.source_identity.as_ref().unwrap();
+        assert_eq!(
+            serde_json::to_string(source).unwrap(),
+            r#"{"id":"s","details":{"b":2.50,"a":1}}"#
+        );
+        assert_eq!(
+            r.other_value_fields.keys().collect::<Vec<_>>(),
+            ["zTop", "aTop"]
+        );
+        // A known member of another type stays among the others, written back once at its place.
+        let odd: ProvisioningStep =
+            serde_json::from_str(r#"{"name":5,"type":7,"status":null,"x":1}"#).unwrap();
+        assert_eq!(odd.name, None);
+        assert_eq!(odd.kind.as_str(), "7");
+        assert_eq!(
+            serde_json::to_string(&odd).unwrap(),
+            r#"{"name":5,"type":"7","status":"","details":{},"x":1}"#
+        );
     }
 
     #[test]
