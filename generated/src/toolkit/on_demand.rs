@@ -483,9 +483,10 @@ impl Serialize for StatusInfo {
 
 /// The decoded answer of provisionOnDemand.
 ///
-/// Nothing is lost: fields this crate does not know are in the `other` maps, unknown outcomes,
-/// step kinds and statuses keep their text, and [`raw`](Self::raw) is the pair as received. An
-/// empty document (`"{}"`, as in the docs' group example) gives empty fields.
+/// Nothing is lost: fields this crate does not know (or not of the documented shape) are in the
+/// `other` members, in the order sent, each as its exact JSON text (numbers of any size included);
+/// unknown outcomes, step kinds and statuses keep their text, and [`raw`](Self::raw) is the pair as
+/// received. An empty document (`"{}"`, as in the docs' group example) gives empty fields.
 ///
 /// ```
 /// use msgraph_sync::StringKeyStringValuePair;
