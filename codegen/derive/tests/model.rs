@@ -366,14 +366,21 @@ fn items_of_a_page_are_read_by_the_model_itself() {
     // `Page` reads `value` straight from serde_json, so the items keep their raw members.
     let text = r#"{"@odata.context":"ctx","value":[{"anchor":true,"n":1e400},{"anchor":null}]}"#;
     let page: msgraph_sync::Page<Attribute> = serde_json::from_str(text).unwrap();
-    assert_eq!(page.value[0].additional_properties.get("n").unwrap().get(), "1e400");
-    assert_eq!(serde_json::to_string(&page.value[1]).unwrap(), r#"{"anchor":null}"#);
+    assert_eq!(
+        page.value[0].additional_properties.get("n").unwrap().get(),
+        "1e400"
+    );
+    assert_eq!(
+        serde_json::to_string(&page.value[1]).unwrap(),
+        r#"{"anchor":null}"#
+    );
     let mut de = serde_json::Deserializer::from_str(text);
     let page: msgraph_sync::Page<Attribute> = serde_path_to_error::deserialize(&mut de).unwrap();
     assert_eq!(page.value.len(), 2);
 
     // A page is written with its control information first, wherever it was read.
-    let text = r#"{"value":[],"x":1,"@odata.nextLink":"n","@odata.context":"ctx","@odata.count":0}"#;
+    let text =
+        r#"{"value":[],"x":1,"@odata.nextLink":"n","@odata.context":"ctx","@odata.count":0}"#;
     let page: msgraph_sync::Page<Attribute> = serde_json::from_str(text).unwrap();
     assert_eq!(
         serde_json::to_string(&page).unwrap(),
