@@ -62,13 +62,28 @@ impl std::error::Error for DecodeError {}
 /// ```
 #[doc(hidden)]
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    // Success is the common case and tracking the path costs a third of a large page's decode
+    // (BENCHMARKS.md), so the path is looked for only once plain decoding has failed: the same
+    // bytes fail again at the same place.
+    let first = match serde_json::from_slice(body) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let message = e.inner().to_string();
-        DecodeError::new(e.path().to_string(), without_echoed_value(&message))
-    })?;
-    de.end().map_err(|e| DecodeError::new(".", e.to_string()))?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => {
+            let message = e.inner().to_string();
+            Err(DecodeError::new(
+                e.path().to_string(),
+                without_echoed_value(&message),
+            ))
+        }
+        Ok(_) => Err(match de.end() {
+            Err(e) => DecodeError::new(".", e.to_string()),
+            // Not reached for a deterministic `Deserialize`; the first error, without a path.
+            Ok(()) => DecodeError::new(".", without_echoed_value(&first.to_string())),
+        }),
+    }
 }
 
 /// Decodes a JSON body into `Some(T)`, or gives `None` for an empty (or all-whitespace) body, for
