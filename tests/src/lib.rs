@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod fixtures;
+pub mod schemas;
 pub mod seeds;
 pub mod server;
 

@@ -3,6 +3,7 @@
 //! `PUT …/schema` replaces the whole schema, so a lossy model would erase data on the service.
 
 use msgraph_sync::*;
+use msgraph_sync_tests::schemas::{WithType, with_type};
 use msgraph_sync_tests::seeds;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -48,32 +49,23 @@ fn examples() -> Vec<Example> {
     out
 }
 
-/// Deserializes as `T` and serializes back.
-fn through<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, String> {
-    let typed: T = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
-    serde_json::to_value(&typed).map_err(|e| e.to_string())
+/// Deserializes as the schema's Rust type and serializes back.
+struct Through<'a>(&'a Value);
+
+impl WithType for Through<'_> {
+    type Output = Result<Value, String>;
+    fn run<T: DeserializeOwned + Serialize>(self) -> Self::Output {
+        let typed: T = serde_json::from_value(self.0.clone()).map_err(|e| e.to_string())?;
+        serde_json::to_value(&typed).map_err(|e| e.to_string())
+    }
 }
 
 fn round_trip(schema: &str, value: &Value) -> Result<Value, String> {
-    match schema {
-        "synchronizationJob" => through::<SynchronizationJob>(value),
-        "synchronizationJobCollectionResponse" => through::<Page<SynchronizationJob>>(value),
-        "restartRequestBody" => through::<RestartRequestBody>(value),
-        "provisionOnDemandRequestBody" => through::<ProvisionOnDemandRequestBody>(value),
-        "stringKeyStringValuePair" => through::<StringKeyStringValuePair>(value),
-        "synchronizationSchema" => through::<SynchronizationSchema>(value),
-        "parseExpressionResponse" => through::<ParseExpressionResponse>(value),
-        "attributeMappingFunctionSchemaCollectionResponse" => {
-            through::<Page<AttributeMappingFunctionSchema>>(value)
-        }
-        "filterOperatorSchemaCollectionResponse" => through::<Page<FilterOperatorSchema>>(value),
-        "directoryDefinition" => through::<DirectoryDefinition>(value),
-        "directoryDefinitionCollectionResponse" => through::<Page<DirectoryDefinition>>(value),
-        "synchronizationSecretsRequestBody" => through::<SynchronizationSecretsRequestBody>(value),
-        other => Err(format!(
-            "no Rust type mapped for schema `{other}`; add it to this test"
-        )),
-    }
+    with_type(schema, Through(value)).unwrap_or_else(|| {
+        Err(format!(
+            "no Rust type mapped for schema `{schema}`; add it to tests/src/schemas.rs"
+        ))
+    })
 }
 
 /// Paths (and both values) where two JSON values differ.

@@ -7,6 +7,7 @@
 use msgraph_sync::*;
 use msgraph_sync_tests::clock::RecordingClock;
 use msgraph_sync_tests::fixtures;
+use msgraph_sync_tests::schemas::{WithType, with_type};
 use msgraph_sync_tests::seeds;
 use msgraph_sync_tests::server::{Reply, TestServer};
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
@@ -119,32 +120,24 @@ fn compare(
     }
 }
 
-/// Decodes `text` as `T` the way the client decodes a response, and encodes it as a request body is.
-fn through<T: DeserializeOwned + Serialize>(text: &str) -> Result<String, String> {
-    let value: T = decode_json(text.as_bytes()).map_err(|e| e.to_string())?;
-    serde_json::to_string(&value).map_err(|e| e.to_string())
+/// Decodes `text` as the schema's Rust type the way the client decodes a response, and encodes it as
+/// a request body is.
+struct Through<'a>(&'a str);
+
+impl WithType for Through<'_> {
+    type Output = Result<String, String>;
+    fn run<T: DeserializeOwned + Serialize>(self) -> Self::Output {
+        let value: T = decode_json(self.0.as_bytes()).map_err(|e| e.to_string())?;
+        serde_json::to_string(&value).map_err(|e| e.to_string())
+    }
 }
 
 fn round_trip(schema: &str, text: &str) -> Result<String, String> {
-    match schema {
-        "synchronizationJob" => through::<SynchronizationJob>(text),
-        "synchronizationJobCollectionResponse" => through::<Page<SynchronizationJob>>(text),
-        "restartRequestBody" => through::<RestartRequestBody>(text),
-        "provisionOnDemandRequestBody" => through::<ProvisionOnDemandRequestBody>(text),
-        "stringKeyStringValuePair" => through::<StringKeyStringValuePair>(text),
-        "synchronizationSchema" => through::<SynchronizationSchema>(text),
-        "parseExpressionResponse" => through::<ParseExpressionResponse>(text),
-        "attributeMappingFunctionSchemaCollectionResponse" => {
-            through::<Page<AttributeMappingFunctionSchema>>(text)
-        }
-        "filterOperatorSchemaCollectionResponse" => through::<Page<FilterOperatorSchema>>(text),
-        "directoryDefinition" => through::<DirectoryDefinition>(text),
-        "directoryDefinitionCollectionResponse" => through::<Page<DirectoryDefinition>>(text),
-        "synchronizationSecretsRequestBody" => through::<SynchronizationSecretsRequestBody>(text),
-        other => Err(format!(
-            "no Rust type mapped for schema `{other}`; add it here"
-        )),
-    }
+    with_type(schema, Through(text)).unwrap_or_else(|| {
+        Err(format!(
+            "no Rust type mapped for schema `{schema}`; add it to tests/src/schemas.rs"
+        ))
+    })
 }
 
 /// Checks one payload; returns the canonicalized spellings.
